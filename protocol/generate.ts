@@ -352,12 +352,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--check')) {
     const stale = staleFiles();
     if (stale.length > 0) {
-      console.error(`stale generated files in protocol/generated: ${stale.join(', ')}; run 'make gen'`);
+      process.stderr.write(`stale generated files in protocol/generated: ${stale.join(', ')}; run 'make gen'\n`);
       process.exit(1);
     }
   } else {
     mkdirSync(GENERATED_DIR, { recursive: true });
     for (const f of render()) writeFileSync(join(GENERATED_DIR, f.path), f.text);
-    console.log(`wrote ${render().length} files to protocol/generated/`);
+    process.stdout.write(`wrote ${render().length} files to protocol/generated/\n`);
   }
 }

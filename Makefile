@@ -1,0 +1,79 @@
+# flue: make demo (the main job), make test (every test), make bench (benchmarks).
+# Each installs what is missing first; make skips what is current.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+ROOT := $(CURDIR)
+VENV ?= $(ROOT)/.venv
+NPM_STAMP := node_modules/.flue-installed
+VENV_STAMP := $(VENV)/.flue-installed
+APT_STAMP := build/.apt-checked
+RTL_FILES = $(shell cat hdl/files.f 2>/dev/null)
+TS_SOURCES := $(shell find host protocol bench -name '*.ts' 2>/dev/null)
+
+.PHONY: help deps demo test bench lint lint-ts lint-rtl gen gen-check build addon test-host test-rtl clean
+
+help:
+	@echo "make demo   - two emulated NICs exchange frames; prints a summary (installs what is missing)"
+	@echo "make test   - lint and every test (installs what is missing)"
+	@echo "make bench  - benchmarks: writes BENCHMARKS.md and bench/results.json"
+
+# ------------------------------------------------------------------ set-up (idempotent)
+$(APT_STAMP): tools/setup-apt.sh
+	@bash tools/setup-apt.sh
+	@mkdir -p build && touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-fund --no-audit
+	@touch $@
+
+$(VENV_STAMP): testbench/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r testbench/requirements.txt
+	@touch $@
+
+deps: $(APT_STAMP) $(NPM_STAMP)
+
+# ------------------------------------------------------------------ contract
+gen: $(NPM_STAMP)
+	npx tsx protocol/generate.ts
+
+gen-check: $(NPM_STAMP)
+	npx tsx protocol/generate.ts --check
+
+# ------------------------------------------------------------------ builds
+include testbench/verilator/build.mk
+
+build: dist/.stamp
+dist/.stamp: $(NPM_STAMP) $(TS_SOURCES) tsconfig.json tsconfig.build.json
+	npx tsc -p tsconfig.build.json
+	@touch $@
+
+# ------------------------------------------------------------------ lint
+lint: lint-ts lint-rtl gen-check
+
+lint-ts: $(NPM_STAMP)
+	npx tsc --noEmit -p tsconfig.json
+	npx eslint .
+
+lint-rtl: $(APT_STAMP)
+	verilator --lint-only -Wall -Iprotocol/generated --top-module nic_top $(RTL_FILES)
+	iverilog -g2012 -Iprotocol/generated -s nic_top -o build/nic_top.iverilog $(RTL_FILES)
+
+# ------------------------------------------------------------------ main job, tests, benchmarks
+demo: deps addon build
+	node bin/flue.js demo
+
+test: deps lint addon test-host test-rtl
+
+test-host: deps addon
+	npx vitest run
+
+test-rtl: $(APT_STAMP) $(VENV_STAMP)
+	VENV=$(VENV) bash testbench/rtl/run_all.sh
+
+bench: deps addon build
+	node dist/bench/run.js
+
+clean:
+	rm -rf build dist out

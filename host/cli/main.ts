@@ -1,0 +1,115 @@
+/**
+ * The `flue` command.
+ *   flue demo [--seed N] [--frames N] [--json] [--pcap PATH] [--fst PATH]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DeviceError, DeviceErrorCode } from '../device/errors.js';
+import { repoRoot } from '../device/verilator/native.js';
+import { formatSummary, runDemo } from './demo.js';
+
+const USAGE = `usage: flue <command> [options]
+
+commands:
+  demo      two emulated NICs back to back exchange frames of 60..1514 bytes both ways;
+            every byte is verified and a summary printed
+            --seed N     seed of the traffic (default 1)
+            --frames N   frames each way (default 2000)
+            --json       print the summary as one JSON object
+            --pcap PATH  capture of the cable (default out/demo.pcap)
+            --fst PATH   FST waveform of NIC A (slow)
+  help      this text`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly code = 'FLUE_USAGE';
+}
+
+interface Parsed {
+  command: string;
+  flags: Map<string, string | true>;
+}
+
+function parse(argv: string[]): Parsed {
+  const [command = 'help', ...rest] = argv;
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument '${a}'`);
+    const name = a.slice(2);
+    if (name === 'json') { flags.set(name, true); continue; }
+    const value = rest[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+    flags.set(name, value);
+    i++;
+  }
+  return { command, flags };
+}
+
+function intFlag(flags: Map<string, string | true>, name: string, def: number, min: number, max: number): number {
+  const v = flags.get(name);
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${String(v)}'`);
+  return n;
+}
+
+/** Builds the Verilator model if it is missing (make skips it when it is current). */
+function ensureModel(): void {
+  if (process.env.FLUE_ADDON) return;
+  const root = repoRoot();
+  if (existsSync(join(root, 'build', 'addon', 'flue_nic.node'))) return;
+  process.stderr.write('building the Verilator model (first run takes a few minutes)...\n');
+  const r = spawnSync('make', ['-C', root, 'addon'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new DeviceError(DeviceErrorCode.NOT_BUILT, `'make addon' failed (exit ${r.status ?? r.signal}); see its output above`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { command, flags } = parse(argv);
+  switch (command) {
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    case 'demo': {
+      for (const k of flags.keys()) {
+        if (!['seed', 'frames', 'json', 'pcap', 'fst'].includes(k)) throw new UsageError(`demo has no option --${k}`);
+      }
+      const seed = intFlag(flags, 'seed', 1, 0, 2 ** 32 - 1);
+      const frames = intFlag(flags, 'frames', 2000, 1, 10_000_000);
+      const json = flags.get('json') === true;
+      const pcapPath = resolve(String(flags.get('pcap') ?? 'out/demo.pcap'));
+      mkdirSync(dirname(pcapPath), { recursive: true });
+      const fst = flags.get('fst');
+      ensureModel();
+      const summary = await runDemo({
+        seed, frames, pcapPath,
+        ...(typeof fst === 'string' ? { fstPath: resolve(fst) } : {}),
+        ...(json ? {} : { onProgress: (d: number, t: number) => process.stderr.write(`\r  ${d}/${t} frames verified`) }),
+      });
+      if (!json) process.stderr.write('\r');
+      process.stdout.write((json ? JSON.stringify(summary) : formatSummary(summary)) + '\n');
+      return summary.ok ? 0 : 1;
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+export async function run(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`flue: ${e.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof DeviceError) {
+      process.stderr.write(`flue: ${e.message}\n`);
+      process.exitCode = 1;
+    } else {
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Loads the N-API addon built from testbench/verilator (build/addon/flue_nic.node) and
+ * declares its shape. The declaration mirrors testbench/verilator/nic-model.d.ts.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeviceError, DeviceErrorCode } from '../errors.js';
+
+export interface NativeWireFrame { data: Uint8Array; cycle: number }
+export interface NativeCounters {
+  axiReads: number;
+  axiWrites: number;
+  axiErrors: number;
+  rxOverruns: number;
+  txAborted: number;
+  protocolErrors: number;
+  firstProtocolError: string;
+}
+export interface NativeNicModel {
+  reset(cycles: number): void;
+  readonly cycle: number;
+  mmioRead(addr: number): number;
+  mmioWrite(addr: number, value: number): void;
+  run(maxCycles: number, stopOnIrq: boolean): number;
+  takeIrqs(): number;
+  irqCounts(): number[];
+  mapDma(addr: number, length: number): void;
+  unmapDma(addr: number, length: number): void;
+  takeTxFrames(): NativeWireFrame[];
+  pushRxFrame(data: Uint8Array, cycle: number): void;
+  readonly rxQueued: number;
+  counters(): NativeCounters;
+  traceStart(path: string): void;
+  traceStop(): void;
+  close(): void;
+}
+export interface NativeNicModelOptions { memory: ArrayBuffer; memoryBase: number; readLatency?: number }
+export type NativeNicModelClass = new (options: NativeNicModelOptions) => NativeNicModel;
+
+/** The repository root: the nearest folder above this module holding flue's package.json. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'protocol'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new DeviceError(DeviceErrorCode.NOT_BUILT, 'cannot find the flue repository root above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+
+let cached: NativeNicModelClass | undefined;
+
+/** The addon's NicModel class; FLUE_ADDON overrides the path. */
+export function loadNicModel(): NativeNicModelClass {
+  if (cached) return cached;
+  const path = process.env.FLUE_ADDON ?? join(repoRoot(), 'build', 'addon', 'flue_nic.node');
+  if (!existsSync(path))
+    throw new DeviceError(DeviceErrorCode.NOT_BUILT, `the Verilator model is not built (${path} missing): run 'make addon' (or 'make test')`);
+  const require = createRequire(import.meta.url);
+  try {
+    const mod = require(path) as { NicModel: NativeNicModelClass };
+    cached = mod.NicModel;
+    return cached;
+  } catch (cause) {
+    throw new DeviceError(DeviceErrorCode.NOT_BUILT, `cannot load ${path}: ${(cause as Error).message}; rebuild with 'make addon'`, { cause });
+  }
+}

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests run in parallel; cosimulation tests (*.cosim.test.ts) drive Verilator models and
+// run in their own project, one file at a time per worker, with a longer time-out.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'unit', include: ['host/**/*.test.ts', 'protocol/**/*.test.ts'], exclude: ['**/*.cosim.test.ts'] },
+      },
+      {
+        test: {
+          name: 'cosim',
+          include: ['host/**/*.cosim.test.ts', 'testbench/**/*.cosim.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
