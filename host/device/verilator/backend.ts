@@ -26,6 +26,7 @@ export class VerilatorLink implements DeviceLink {
   readonly clockHz = CORE_CLOCK_HZ;
   readonly memory: HostMemory;
   private model: NativeNicModel | undefined;
+  private readonly mapped: { addr: number; length: number }[] = [];
 
   constructor(options: VerilatorLinkOptions = {}) {
     this.name = `verilator:${options.name ?? 'nic'}`;
@@ -97,10 +98,18 @@ export class VerilatorLink implements DeviceLink {
   mapDma(addr: number, length: number): void {
     this.memory.view(addr, length); // throws a DeviceError outside host memory
     this.m.mapDma(addr, length);
+    this.mapped.push({ addr, length });
   }
 
   unmapDma(addr: number, length: number): void {
     this.m.unmapDma(addr, length);
+    const i = this.mapped.findIndex((r) => r.addr === addr && r.length === length);
+    if (i >= 0) this.mapped.splice(i, 1);
+  }
+
+  /** The ranges the device may reach now. */
+  mappedRegions(): readonly { addr: number; length: number }[] {
+    return this.mapped;
   }
 
   takeTxFrames(): WireFrame[] {

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { main, UsageError } from './main.js';
+
+describe('flue command line', () => {
+  it('rejects unknown commands and bad options with a usage error before touching any device', async () => {
+    await expect(main(['frobnicate'])).rejects.toThrow(UsageError);
+    await expect(main(['demo', '--frames', 'many'])).rejects.toThrow(/--frames must be an integer from 1/);
+    await expect(main(['demo', '--frames', '0'])).rejects.toThrow(/--frames must be an integer/);
+    await expect(main(['demo', '--seed'])).rejects.toThrow(/--seed needs a value/);
+    await expect(main(['demo', '--colour', 'red'])).rejects.toThrow(/demo has no option --colour/);
+    await expect(main(['demo', 'extra'])).rejects.toThrow(/unexpected argument 'extra'/);
+  });
+});
