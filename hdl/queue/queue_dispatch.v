@@ -1,0 +1,219 @@
+// Language: Verilog 2001
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+`include "flue_contract.vh"
+
+/*
+ * Request dispatch: validates one descriptor at a time and routes it: L2_SEND to l2_tx,
+ * L2_RECV_POST to l2_rx's posted-buffer FIFO (RESOURCES when that FIFO is full), and
+ * everything else to an immediate completion (NOP OK, BAD_OPCODE, UNSUPPORTED, BAD_LENGTH,
+ * BAD_ADDRESS). Completion records are the low CPL_REC_WIDTH bits of a completion entry.
+ */
+module queue_dispatch #
+(
+    // width of command lengths
+    parameter LEN_WIDTH = 20,
+    // width of completion records (the entry up to REQ_HEAD)
+    parameter CPL_REC_WIDTH = `FLUE_CPL_ENTRY_REQ_HEAD_LSB
+)
+(
+    input  wire                           clk,
+    input  wire                           rst,
+
+    /*
+     * Request descriptor input
+     */
+    input  wire [`FLUE_REQ_DESC_BITS-1:0] s_axis_req_tdata,
+    input  wire                           s_axis_req_tvalid,
+    output wire                           s_axis_req_tready,
+
+    /*
+     * Immediate completion output
+     */
+    output wire [CPL_REC_WIDTH-1:0]       m_axis_cpl_tdata,
+    output wire                           m_axis_cpl_tvalid,
+    input  wire                           m_axis_cpl_tready,
+
+    /*
+     * Transmit command output
+     */
+    output wire [63:0]                    m_axis_tx_cmd_addr,
+    output wire [LEN_WIDTH-1:0]           m_axis_tx_cmd_len,
+    output wire [31:0]                    m_axis_tx_cmd_tag,
+    output wire                           m_axis_tx_cmd_valid,
+    input  wire                           m_axis_tx_cmd_ready,
+
+    /*
+     * Receive buffer post output (ready low means the posted-buffer FIFO is full)
+     */
+    output wire [63:0]                    m_axis_rx_post_addr,
+    output wire [LEN_WIDTH-1:0]           m_axis_rx_post_len,
+    output wire [31:0]                    m_axis_rx_post_tag,
+    output wire                           m_axis_rx_post_valid,
+    input  wire                           m_axis_rx_post_ready,
+
+    /*
+     * Statistics
+     */
+    output wire                           stat_bad_desc
+);
+
+localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] ETH_MIN = `FLUE_ETH_MIN_FRAME;
+localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] ETH_MAX = `FLUE_ETH_MAX_FRAME;
+localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] RX_MIN = `FLUE_RX_BUFFER_MIN;
+localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] RX_MAX = `FLUE_BUFFER_MAX;
+localparam [64:0] ADDR_LIMIT = 65'd1 << `FLUE_DMA_ADDR_BITS;
+
+localparam [1:0]
+    ROUTE_CPL = 2'd0,
+    ROUTE_TX = 2'd1,
+    ROUTE_RX = 2'd2;
+
+// bus width assertions
+initial begin
+    if (CPL_REC_WIDTH != `FLUE_CPL_ENTRY_REQ_HEAD_LSB) begin
+        $error("Error: CPL_REC_WIDTH must be FLUE_CPL_ENTRY_REQ_HEAD_LSB (instance %m)");
+        $finish;
+    end
+    if ((1 << LEN_WIDTH) <= `FLUE_BUFFER_MAX) begin
+        $error("Error: LEN_WIDTH too small for FLUE_BUFFER_MAX (instance %m)");
+        $finish;
+    end
+end
+
+reg [`FLUE_REQ_DESC_BITS-1:0] desc_reg = {`FLUE_REQ_DESC_BITS{1'b0}}, desc_next;
+reg valid_reg = 1'b0, valid_next;
+reg stat_bad_desc_reg = 1'b0, stat_bad_desc_next;
+
+reg [1:0] route;
+reg [7:0] status;
+reg bad;
+reg [CPL_REC_WIDTH-1:0] cpl_rec;
+
+wire [7:0] opcode = desc_reg[`FLUE_REQ_DESC_OPCODE_LSB +: `FLUE_REQ_DESC_OPCODE_WIDTH];
+wire [31:0] tag = desc_reg[`FLUE_REQ_DESC_TAG_LSB +: `FLUE_REQ_DESC_TAG_WIDTH];
+wire [63:0] addr = desc_reg[`FLUE_REQ_DESC_ADDR_LSB +: `FLUE_REQ_DESC_ADDR_WIDTH];
+wire [31:0] len = desc_reg[`FLUE_REQ_DESC_LENGTH_LSB +: `FLUE_REQ_DESC_LENGTH_WIDTH];
+wire [31:0] conn = desc_reg[`FLUE_REQ_DESC_CONN_LSB +: `FLUE_REQ_DESC_CONN_WIDTH];
+
+wire [32:0] len_x = {1'b0, len};
+wire addr_bad = addr == 64'd0 || ({1'b0, addr} + {33'd0, len}) > ADDR_LIMIT;
+
+wire cpl_fire = m_axis_cpl_tvalid && m_axis_cpl_tready;
+wire tx_fire = m_axis_tx_cmd_valid && m_axis_tx_cmd_ready;
+wire rx_fire = m_axis_rx_post_valid && m_axis_rx_post_ready;
+
+assign s_axis_req_tready = !valid_reg;
+assign m_axis_cpl_tdata = cpl_rec;
+assign m_axis_cpl_tvalid = valid_reg && (route == ROUTE_CPL || (route == ROUTE_RX && !m_axis_rx_post_ready));
+assign m_axis_tx_cmd_addr = addr;
+assign m_axis_tx_cmd_len = len[LEN_WIDTH-1:0];
+assign m_axis_tx_cmd_tag = tag;
+assign m_axis_tx_cmd_valid = valid_reg && route == ROUTE_TX;
+assign m_axis_rx_post_addr = addr;
+assign m_axis_rx_post_len = len[LEN_WIDTH-1:0];
+assign m_axis_rx_post_tag = tag;
+assign m_axis_rx_post_valid = valid_reg && route == ROUTE_RX;
+assign stat_bad_desc = stat_bad_desc_reg;
+
+// validation, in the order the contract gives
+always @* begin
+    route = ROUTE_CPL;
+    status = `FLUE_CPL_STATUS_OK;
+    bad = 1'b0;
+
+    case (opcode)
+        `FLUE_OPCODE_NOP: begin
+            status = `FLUE_CPL_STATUS_OK;
+        end
+        `FLUE_OPCODE_L2_SEND: begin
+            if (len_x < ETH_MIN || len_x > ETH_MAX) begin
+                status = `FLUE_CPL_STATUS_BAD_LENGTH;
+                bad = 1'b1;
+            end else if (addr_bad) begin
+                status = `FLUE_CPL_STATUS_BAD_ADDRESS;
+                bad = 1'b1;
+            end else begin
+                route = ROUTE_TX;
+            end
+        end
+        `FLUE_OPCODE_L2_RECV_POST: begin
+            if (len_x < RX_MIN || len_x > RX_MAX) begin
+                status = `FLUE_CPL_STATUS_BAD_LENGTH;
+                bad = 1'b1;
+            end else if (addr_bad) begin
+                status = `FLUE_CPL_STATUS_BAD_ADDRESS;
+                bad = 1'b1;
+            end else begin
+                route = ROUTE_RX;
+                status = `FLUE_CPL_STATUS_RESOURCES;
+            end
+        end
+        `FLUE_OPCODE_OFFLOAD_INITIATE,
+        `FLUE_OPCODE_OFFLOAD_TERMINATE,
+        `FLUE_OPCODE_OFFLOAD_UPDATE,
+        `FLUE_OPCODE_OFFLOAD_QUERY,
+        `FLUE_OPCODE_OFFLOAD_INVALIDATE,
+        `FLUE_OPCODE_TCP_SEND,
+        `FLUE_OPCODE_TCP_RECV_POST,
+        `FLUE_OPCODE_TCP_DISCONNECT,
+        `FLUE_OPCODE_TCP_FORWARD,
+        `FLUE_OPCODE_TCP_RECV_RETURN: begin
+            status = `FLUE_CPL_STATUS_UNSUPPORTED;
+            bad = 1'b1;
+        end
+        default: begin
+            status = `FLUE_CPL_STATUS_BAD_OPCODE;
+            bad = 1'b1;
+        end
+    endcase
+
+    cpl_rec = {CPL_REC_WIDTH{1'b0}};
+    cpl_rec[`FLUE_CPL_ENTRY_KIND_LSB +: `FLUE_CPL_ENTRY_KIND_WIDTH] = `FLUE_ENTRY_KIND_COMPLETION;
+    cpl_rec[`FLUE_CPL_ENTRY_OPCODE_LSB +: `FLUE_CPL_ENTRY_OPCODE_WIDTH] = opcode;
+    cpl_rec[`FLUE_CPL_ENTRY_STATUS_LSB +: `FLUE_CPL_ENTRY_STATUS_WIDTH] = status;
+    cpl_rec[`FLUE_CPL_ENTRY_TAG_LSB +: `FLUE_CPL_ENTRY_TAG_WIDTH] = tag;
+    cpl_rec[`FLUE_CPL_ENTRY_LENGTH_LSB +: `FLUE_CPL_ENTRY_LENGTH_WIDTH] = 32'd0;
+    cpl_rec[`FLUE_CPL_ENTRY_CONN_LSB +: `FLUE_CPL_ENTRY_CONN_WIDTH] = conn;
+end
+
+always @* begin
+    desc_next = desc_reg;
+    valid_next = valid_reg;
+    stat_bad_desc_next = 1'b0;
+
+    if (cpl_fire || tx_fire || rx_fire) begin
+        valid_next = 1'b0;
+        stat_bad_desc_next = cpl_fire && bad;
+    end
+
+    if (s_axis_req_tvalid && s_axis_req_tready) begin
+        desc_next = s_axis_req_tdata;
+        valid_next = 1'b1;
+    end
+end
+
+always @(posedge clk) begin
+    desc_reg <= desc_next;
+    valid_reg <= valid_next;
+    stat_bad_desc_reg <= stat_bad_desc_next;
+
+    if (rst) begin
+        valid_reg <= 1'b0;
+        stat_bad_desc_reg <= 1'b0;
+    end
+end
+
+// flags, reserved bytes and param have no use in the L2 path
+/* verilator lint_off UNUSED */
+wire unused_ok = &{1'b0, desc_reg[`FLUE_REQ_DESC_FLAGS_LSB +: `FLUE_REQ_DESC_FLAGS_WIDTH],
+    desc_reg[`FLUE_REQ_DESC_RESERVED0_LSB +: `FLUE_REQ_DESC_RESERVED0_WIDTH],
+    desc_reg[`FLUE_REQ_DESC_PARAM_LSB +: `FLUE_REQ_DESC_PARAM_WIDTH], len[31:LEN_WIDTH]};
+/* verilator lint_on UNUSED */
+
+endmodule
+
+`resetall

@@ -1,0 +1,40 @@
+# Shared cocotb (Icarus) build rules for the RTL block benches.
+# A bench Makefile sets DUT (and optionally PARAM_* and EXTRA_SOURCES), then includes this file.
+
+TOPLEVEL_LANG = verilog
+SIM ?= icarus
+WAVES ?= 0
+
+COCOTB_HDL_TIMEUNIT = 1ns
+COCOTB_HDL_TIMEPRECISION = 1ps
+
+REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
+
+TOPLEVEL = $(DUT)
+MODULE = test_$(DUT)
+VERILOG_SOURCES += $(addprefix $(REPO)/,$(shell cat $(REPO)/hdl/files.f))
+
+export PYTHONPATH := $(REPO)/protocol/generated:$(REPO)/testbench/rtl:$(PYTHONPATH)
+
+ifeq ($(SIM), icarus)
+	PLUSARGS += -fst
+	COMPILE_ARGS += -I$(REPO)/protocol/generated
+	COMPILE_ARGS += $(foreach v,$(filter PARAM_%,$(.VARIABLES)),-P $(TOPLEVEL).$(subst PARAM_,,$(v))=$($(v)))
+	ifeq ($(WAVES), 1)
+		VERILOG_SOURCES += iverilog_dump.v
+		COMPILE_ARGS += -s iverilog_dump
+	endif
+endif
+
+include $(shell cocotb-config --makefiles)/Makefile.sim
+
+iverilog_dump.v:
+	echo 'module iverilog_dump();' > $@
+	echo 'initial begin' >> $@
+	echo '    $$dumpfile("$(TOPLEVEL).fst");' >> $@
+	echo '    $$dumpvars(0, $(TOPLEVEL));' >> $@
+	echo 'end' >> $@
+	echo 'endmodule' >> $@
+
+clean::
+	@rm -rf iverilog_dump.v dump.fst $(TOPLEVEL).fst results.xml sim_build __pycache__
