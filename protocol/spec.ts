@@ -312,7 +312,7 @@ const registers: RegisterSpec[] = [
     ],
   },
   {
-    name: 'CAPS', offset: 0x008, access: 'ro', reset: 0, doc: 'capabilities of this build',
+    name: 'CAPS', offset: 0x008, access: 'ro', reset: 0x10030405, doc: 'capabilities of this build (reset value: the reference build)',
     fields: [
       { name: 'L2', lsb: 0, width: 1, doc: 'plain frame path' },
       { name: 'TOE', lsb: 1, width: 1, doc: 'TCP offload engine' },
@@ -332,7 +332,7 @@ const registers: RegisterSpec[] = [
     ],
   },
   {
-    name: 'STATUS', offset: 0x024, access: 'ro', reset: 0, doc: 'status',
+    name: 'STATUS', offset: 0x024, access: 'ro', reset: 0x9, doc: 'status, live (reset value: READY and IDLE after reset)',
     fields: [
       { name: 'READY', lsb: 0, width: 1, doc: 'out of reset, registers may be programmed' },
       { name: 'ENABLED', lsb: 1, width: 1, doc: 'queues running' },

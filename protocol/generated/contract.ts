@@ -318,7 +318,7 @@ export const Reg = Object.freeze({
   ID: 0x000,
   /** contract version the RTL was built from (ro) */
   VERSION: 0x004,
-  /** capabilities of this build (ro) */
+  /** capabilities of this build (reset value: the reference build) (ro) */
   CAPS: 0x008,
   /** offloaded connections the TOE holds (0 without TOE) (ro) */
   MAX_CONNS: 0x00c,
@@ -326,7 +326,7 @@ export const Reg = Object.freeze({
   MAX_FRAME: 0x010,
   /** control (rw) */
   CTRL: 0x020,
-  /** status (ro) */
+  /** status, live (reset value: READY and IDLE after reset) (ro) */
   STATUS: 0x024,
   /** interface MAC address bytes 0..3 (byte 0 in bits 7:0) (rw) */
   MAC_LO: 0x028,
@@ -434,11 +434,11 @@ export type Reg = (typeof Reg)[keyof typeof Reg];
 export const RegReset = Object.freeze({
   ID: 0x464c5545,
   VERSION: 0x00010000,
-  CAPS: 0x00000000,
+  CAPS: 0x10030405,
   MAX_CONNS: 0x00000000,
   MAX_FRAME: 0x000005ee,
   CTRL: 0x00000000,
-  STATUS: 0x00000000,
+  STATUS: 0x00000009,
   MAC_LO: 0x00000000,
   MAC_HI: 0x00000000,
   TICK_DIV: 0x0002625a,

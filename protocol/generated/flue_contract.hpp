@@ -157,11 +157,11 @@ constexpr uint32_t ERROR = 16; // the peer could not serve a message
 namespace Reg {
 constexpr uint32_t ID = 0x000; // ro: identity: ID_MAGIC
 constexpr uint32_t VERSION = 0x004; // ro: contract version the RTL was built from
-constexpr uint32_t CAPS = 0x008; // ro: capabilities of this build
+constexpr uint32_t CAPS = 0x008; // ro: capabilities of this build (reset value: the reference build)
 constexpr uint32_t MAX_CONNS = 0x00c; // ro: offloaded connections the TOE holds (0 without TOE)
 constexpr uint32_t MAX_FRAME = 0x010; // ro: longest plain frame, FCS excluded
 constexpr uint32_t CTRL = 0x020; // rw: control
-constexpr uint32_t STATUS = 0x024; // ro: status
+constexpr uint32_t STATUS = 0x024; // ro: status, live (reset value: READY and IDLE after reset)
 constexpr uint32_t MAC_LO = 0x028; // rw: interface MAC address bytes 0..3 (byte 0 in bits 7:0)
 constexpr uint32_t MAC_HI = 0x02c; // rw: interface MAC address bytes 4..5 in bits 15:0
 constexpr uint32_t TICK_DIV = 0x030; // rw: core cycles per TOE timer tick (reset: 1 ms at 156.25 MHz)
@@ -216,11 +216,11 @@ constexpr uint32_t NCE_STALE_TICKS = 0x21c; // rw: NceStaleTicks
 namespace RegReset {
 constexpr uint32_t ID = 0x464c5545;
 constexpr uint32_t VERSION = 0x00010000;
-constexpr uint32_t CAPS = 0x00000000;
+constexpr uint32_t CAPS = 0x10030405;
 constexpr uint32_t MAX_CONNS = 0x00000000;
 constexpr uint32_t MAX_FRAME = 0x000005ee;
 constexpr uint32_t CTRL = 0x00000000;
-constexpr uint32_t STATUS = 0x00000000;
+constexpr uint32_t STATUS = 0x00000009;
 constexpr uint32_t MAC_LO = 0x00000000;
 constexpr uint32_t MAC_HI = 0x00000000;
 constexpr uint32_t TICK_DIV = 0x0002625a;

@@ -154,8 +154,8 @@
 `define FLUE_REG_VERSION_MINOR_WIDTH                     16             // bits
 `define FLUE_REG_VERSION_MAJOR_LSB                       16             // incompatible changes
 `define FLUE_REG_VERSION_MAJOR_WIDTH                     16             // bits
-`define FLUE_REG_CAPS                                    12'h008        // ro: capabilities of this build
-`define FLUE_REG_CAPS_RESET                              32'h00000000   // reset value
+`define FLUE_REG_CAPS                                    12'h008        // ro: capabilities of this build (reset value: the reference build)
+`define FLUE_REG_CAPS_RESET                              32'h10030405   // reset value
 `define FLUE_REG_CAPS_L2_LSB                             0              // plain frame path
 `define FLUE_REG_CAPS_L2_WIDTH                           1              // bits
 `define FLUE_REG_CAPS_TOE_LSB                            1              // TCP offload engine
@@ -178,8 +178,8 @@
 `define FLUE_REG_CTRL_ENABLE_WIDTH                       1              // bits
 `define FLUE_REG_CTRL_SOFT_RESET_LSB                     1              // write 1: return every block to its reset state (self-clearing)
 `define FLUE_REG_CTRL_SOFT_RESET_WIDTH                   1              // bits
-`define FLUE_REG_STATUS                                  12'h024        // ro: status
-`define FLUE_REG_STATUS_RESET                            32'h00000000   // reset value
+`define FLUE_REG_STATUS                                  12'h024        // ro: status, live (reset value: READY and IDLE after reset)
+`define FLUE_REG_STATUS_RESET                            32'h00000009   // reset value
 `define FLUE_REG_STATUS_READY_LSB                        0              // out of reset, registers may be programmed
 `define FLUE_REG_STATUS_READY_WIDTH                      1              // bits
 `define FLUE_REG_STATUS_ENABLED_LSB                      1              // queues running
