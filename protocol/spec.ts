@@ -312,7 +312,7 @@ const registers: RegisterSpec[] = [
     ],
   },
   {
-    name: 'CAPS', offset: 0x008, access: 'ro', reset: 0x10030405, doc: 'capabilities of this build (reset value: the reference build)',
+    name: 'CAPS', offset: 0x008, access: 'ro', reset: 0x10040405, doc: 'capabilities of this build (reset value: the reference build)',
     fields: [
       { name: 'L2', lsb: 0, width: 1, doc: 'plain frame path' },
       { name: 'TOE', lsb: 1, width: 1, doc: 'TCP offload engine' },

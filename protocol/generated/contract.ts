@@ -434,7 +434,7 @@ export type Reg = (typeof Reg)[keyof typeof Reg];
 export const RegReset = Object.freeze({
   ID: 0x464c5545,
   VERSION: 0x00010000,
-  CAPS: 0x10030405,
+  CAPS: 0x10040405,
   MAX_CONNS: 0x00000000,
   MAX_FRAME: 0x000005ee,
   CTRL: 0x00000000,

@@ -216,7 +216,7 @@ constexpr uint32_t NCE_STALE_TICKS = 0x21c; // rw: NceStaleTicks
 namespace RegReset {
 constexpr uint32_t ID = 0x464c5545;
 constexpr uint32_t VERSION = 0x00010000;
-constexpr uint32_t CAPS = 0x10030405;
+constexpr uint32_t CAPS = 0x10040405;
 constexpr uint32_t MAX_CONNS = 0x00000000;
 constexpr uint32_t MAX_FRAME = 0x000005ee;
 constexpr uint32_t CTRL = 0x00000000;

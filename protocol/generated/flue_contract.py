@@ -227,7 +227,7 @@ class Reg(IntEnum):
 REG_RESET = {
     Reg.ID: 0x464c5545,
     Reg.VERSION: 0x00010000,
-    Reg.CAPS: 0x10030405,
+    Reg.CAPS: 0x10040405,
     Reg.MAX_CONNS: 0x00000000,
     Reg.MAX_FRAME: 0x000005ee,
     Reg.CTRL: 0x00000000,

@@ -155,7 +155,7 @@
 `define FLUE_REG_VERSION_MAJOR_LSB                       16             // incompatible changes
 `define FLUE_REG_VERSION_MAJOR_WIDTH                     16             // bits
 `define FLUE_REG_CAPS                                    12'h008        // ro: capabilities of this build (reset value: the reference build)
-`define FLUE_REG_CAPS_RESET                              32'h10030405   // reset value
+`define FLUE_REG_CAPS_RESET                              32'h10040405   // reset value
 `define FLUE_REG_CAPS_L2_LSB                             0              // plain frame path
 `define FLUE_REG_CAPS_L2_WIDTH                           1              // bits
 `define FLUE_REG_CAPS_TOE_LSB                            1              // TCP offload engine

@@ -310,8 +310,12 @@ export class MiniportAdapter {
 
   // ------------------------------------------------------------------ memory
 
+  /**
+   * Allocates DMA memory and maps it for the device. Lengths round up to whole 8-byte bus
+   * beats: a DMA read fetches whole beats, and a beat reaching past the mapping is a fault.
+   */
   allocMapped(length: number, align = 64): DmaBuffer {
-    const buf = this.link.memory.alloc(length, align);
+    const buf = this.link.memory.alloc(Math.ceil(length / DMA_BEAT_BYTES) * DMA_BEAT_BYTES, Math.max(align, DMA_BEAT_BYTES));
     this.link.mapDma(buf.addr, buf.length);
     return buf;
   }
@@ -449,6 +453,8 @@ export class MiniportAdapter {
     return `${opcodeName(c.opcode)} tag ${c.tag}: ${cplStatusName(c.status)} length ${c.length}`;
   }
 }
+
+const DMA_BEAT_BYTES = 8;
 
 function field(value: number, f: { lsb: number; width: number }): number {
   return Math.floor(value / 2 ** f.lsb) % 2 ** f.width;
