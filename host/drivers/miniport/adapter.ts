@@ -311,11 +311,11 @@ export class MiniportAdapter {
   // ------------------------------------------------------------------ memory
 
   /**
-   * Allocates DMA memory and maps it for the device. Lengths round up to whole 8-byte bus
-   * beats: a DMA read fetches whole beats, and a beat reaching past the mapping is a fault.
+   * Allocates DMA memory and maps it for the device, in whole 64-byte lines as drivers do: a
+   * DMA read fetches whole bus beats, and a beat reaching past the mapping is a fault.
    */
-  allocMapped(length: number, align = 64): DmaBuffer {
-    const buf = this.link.memory.alloc(Math.ceil(length / DMA_BEAT_BYTES) * DMA_BEAT_BYTES, Math.max(align, DMA_BEAT_BYTES));
+  allocMapped(length: number, align = DMA_LINE_BYTES): DmaBuffer {
+    const buf = this.link.memory.alloc(Math.ceil(length / DMA_LINE_BYTES) * DMA_LINE_BYTES, Math.max(align, DMA_LINE_BYTES));
     this.link.mapDma(buf.addr, buf.length);
     return buf;
   }
@@ -454,7 +454,8 @@ export class MiniportAdapter {
   }
 }
 
-const DMA_BEAT_BYTES = 8;
+/** allocation granule of DMA memory: a cache line, at least one beat of any supported DMA width */
+const DMA_LINE_BYTES = 64;
 
 function field(value: number, f: { lsb: number; width: number }): number {
   return Math.floor(value / 2 ** f.lsb) % 2 ** f.width;
