@@ -21,12 +21,14 @@ function tshark(args: string[]): string {
 describe('demo: two NICs back to back', () => {
   it('exchanges frames of 60..1514 bytes both ways with every byte verified, and tshark finds zero malformed frames', async () => {
     const pcap = join(dir, 'tshark.pcap');
-    const s = await runDemo({ seed: 7, frames: 400, pcapPath: pcap });
+    const chart = join(dir, 'tshark.svg');
+    const s = await runDemo({ seed: 7, frames: 400, pcapPath: pcap, chartPath: chart });
     expect([...s.aToB.errors, ...s.bToA.errors]).toEqual([]);
     expect(s.ok).toBe(true);
     expect(s.aToB.frames).toBe(400);
     expect(s.bToA.frames).toBe(400);
     expect(s.interrupts.a).toBeGreaterThan(0);
+    expect(readFileSync(chart, 'utf8').match(/<polyline/g)?.length).toBe(2);
     const opts = ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE'];
     const all = tshark(['-r', pcap, ...opts, '-T', 'fields', '-e', 'frame.len']).trim().split('\n');
     expect(all.length).toBe(800);

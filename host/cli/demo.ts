@@ -2,8 +2,10 @@
  * `flue demo`: two NICs back to back exchange thousands of frames of varied sizes both ways,
  * every byte is checked, and a summary is printed.
  */
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { CplStatus, cplStatusName } from '../../protocol/generated/contract.js';
+import { CORE_CLOCK_HZ, CplStatus, cplStatusName } from '../../protocol/generated/contract.js';
+import { ThroughputRecorder } from '../wire/throughput.js';
 import { buildFrame, StreamVerifier } from '../wire/traffic.js';
 import { createBackToBack, type Station } from './testbed.js';
 
@@ -21,6 +23,8 @@ export interface DemoOptions {
   /** simulated cycles before the run is declared stuck */
   maxCycles?: number;
   fstPath?: string;
+  /** SVG chart of throughput over simulated time */
+  chartPath?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -44,6 +48,7 @@ export interface DemoSummary {
   wallSeconds: number;
   cyclesPerWallSecond: number;
   pcap: string;
+  chart: string | undefined;
   deviceStats: { a: Record<string, number>; b: Record<string, number> };
 }
 
@@ -57,7 +62,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const { seed, frames } = options;
   if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`frames ${frames} must be a positive integer`);
   const window = options.window ?? 128;
+  const throughput = options.chartPath ? new ThroughputRecorder(CORE_CLOCK_HZ) : undefined;
   const bed = await createBackToBack({
+    ...(throughput ? { throughput } : {}),
     pcapPath: options.pcapPath,
     miniport: { txBuffers: window, rxBuffers: 256, reqRingLog2: 9, cplRingLog2: 10 },
     ...(options.fstPath ? { fstPath: options.fstPath } : {}),
@@ -127,6 +134,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       const lc = adapter.link.counters();
       if (lc.protocolErrors) aToB.errors.push(`NIC ${name}: ${lc.protocolErrors} bus protocol errors, first: ${lc.firstProtocolError}`);
     }
+    if (throughput && options.chartPath) {
+      writeFileSync(options.chartPath, throughput.toSvg(`flue demo, seed ${seed}: throughput on the cable`, ['A → B', 'B → A']));
+    }
     return {
       ok: aToB.errors.length === 0 && bToA.errors.length === 0 && aToB.frames === total.aToB && bToA.frames === total.bToA,
       seed,
@@ -139,6 +149,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       wallSeconds,
       cyclesPerWallSecond: cycles / wallSeconds,
       pcap: options.pcapPath,
+      chart: options.chartPath,
       deviceStats,
     };
   } finally {
@@ -161,6 +172,7 @@ export function formatSummary(s: DemoSummary): string {
     `  simulated: ${s.cycles} cycles = ${(s.simulatedSeconds * 1e6).toFixed(1)} us at ${(s.clockHz / 1e6).toFixed(2)} MHz`,
     `  wall clock: ${s.wallSeconds.toFixed(2)} s, ${Math.round(s.cyclesPerWallSecond)} cycles/s`,
     `  capture: ${s.pcap}`,
+    ...(s.chart ? [`  throughput chart: ${s.chart}`] : []),
   ];
   for (const e of [...s.aToB.errors, ...s.bToA.errors]) lines.push(`  error: ${e}`);
   return lines.join('\n');

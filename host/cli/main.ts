@@ -86,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
       ensureModel();
       const summary = await runDemo({
         seed, frames, pcapPath,
+        chartPath: pcapPath.replace(/\.pcap$/, '') + '-throughput.svg',
         ...(typeof fst === 'string' ? { fstPath: resolve(fst) } : {}),
         ...(json ? {} : { onProgress: (d: number, t: number) => process.stderr.write(`\r  ${d}/${t} frames verified`) }),
       });

@@ -8,6 +8,7 @@ import { LockstepScheduler } from '../device/scheduler.js';
 import { MiniportAdapter, type MiniportOptions } from '../drivers/miniport/adapter.js';
 import { BackToBackWire } from '../wire/back-to-back.js';
 import { PcapWriter } from '../wire/pcap.js';
+import type { ThroughputRecorder } from '../wire/throughput.js';
 import type { Endpoint } from '../wire/traffic.js';
 
 export interface Station {
@@ -33,6 +34,8 @@ export interface BackToBackOptions {
   miniport?: MiniportOptions;
   /** FST waveform of NIC A */
   fstPath?: string;
+  /** records the cable's throughput over time */
+  throughput?: ThroughputRecorder;
 }
 
 /** Documentation addresses only (RFC 5737), locally administered MACs. */
@@ -55,7 +58,11 @@ export async function createBackToBack(options: BackToBackOptions = {}): Promise
   const b = make('b', STATION_B);
   if (options.fstPath) a.link.traceStart(options.fstPath);
   const pcap = options.pcapPath ? new PcapWriter(options.pcapPath) : undefined;
-  const wire = new BackToBackWire(a.link, b.link, { latency: quantum, ...(pcap ? { pcap } : {}) });
+  const wire = new BackToBackWire(a.link, b.link, {
+    latency: quantum,
+    ...(pcap ? { pcap } : {}),
+    ...(options.throughput ? { throughput: options.throughput } : {}),
+  });
   try {
     await a.adapter.initialize();
     await b.adapter.initialize();

@@ -5,11 +5,14 @@
 import type { DeviceLink, WireFrame } from '../device/link.js';
 import type { Wire } from '../device/scheduler.js';
 import type { PcapWriter } from './pcap.js';
+import type { ThroughputRecorder } from './throughput.js';
 
 export interface BackToBackOptions {
   /** cycles from the first byte leaving one NIC to the first byte arriving at the other; at least the scheduler's quantum */
   latency: number;
   pcap?: PcapWriter;
+  /** records bytes per direction over time for a chart */
+  throughput?: ThroughputRecorder;
 }
 
 export class BackToBackWire implements Wire {
@@ -38,6 +41,7 @@ export class BackToBackWire implements Wire {
       const to = dir === 0 ? this.b : this.a;
       to.pushRxFrame(f.data, f.cycle + this.options.latency);
       this.options.pcap?.write(f.data, f.cycle * nsPerCycle);
+      this.options.throughput?.record(dir, f.cycle, f.data.length);
       if (dir === 0) { this.framesAtoB++; this.bytesAtoB += f.data.length; }
       else { this.framesBtoA++; this.bytesBtoA += f.data.length; }
     }
