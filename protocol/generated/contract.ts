@@ -156,16 +156,16 @@ export function cplStatusName(value: number): string {
   return cplStatusNames.get(value) ?? '0x' + value.toString(16);
 }
 
-/** opcode byte of an EVENT entry */
+/** opcode byte of an EVENT entry; 1..4 equal TCP_OFFLOAD_EVENT_TYPE */
 export const EventCode = Object.freeze({
+  /** info = preferred outstanding send bytes (TcpIndicateSendBacklogChange) */
+  TCP_SEND_BACKLOG: 1,
   /** FIN received and all earlier data consumed (TcpIndicateDisconnect) */
-  TCP_DISCONNECT: 1,
-  /** acceptable RST received (TcpIndicateAbort) */
-  TCP_ABORT: 2,
+  TCP_DISCONNECT: 2,
   /** please upload; info = UploadReason (TcpIndicateRetrieve) */
   TCP_RETRIEVE: 3,
-  /** info = preferred outstanding send bytes (TcpIndicateSendBacklogChange) */
-  TCP_SEND_BACKLOG: 4,
+  /** acceptable RST received (TcpIndicateAbort) */
+  TCP_ABORT: 4,
   /** data in a NIC buffer: length bytes, buffer id in info */
   TCP_RECV_INDICATE: 5,
   /** neighbor reachability query; conn = neighbor id */
@@ -178,7 +178,7 @@ export const EventCode = Object.freeze({
   OFFLOAD_RESUME: 9,
 } as const);
 export type EventCode = (typeof EventCode)[keyof typeof EventCode];
-const eventCodeNames: ReadonlyMap<number, string> = new Map([[1, 'TCP_DISCONNECT'], [2, 'TCP_ABORT'], [3, 'TCP_RETRIEVE'], [4, 'TCP_SEND_BACKLOG'], [5, 'TCP_RECV_INDICATE'], [6, 'NEIGHBOR_QUERY'], [7, 'OFFLOAD_PAUSE'], [8, 'UPLOAD_ALL'], [9, 'OFFLOAD_RESUME']]);
+const eventCodeNames: ReadonlyMap<number, string> = new Map([[1, 'TCP_SEND_BACKLOG'], [2, 'TCP_DISCONNECT'], [3, 'TCP_RETRIEVE'], [4, 'TCP_ABORT'], [5, 'TCP_RECV_INDICATE'], [6, 'NEIGHBOR_QUERY'], [7, 'OFFLOAD_PAUSE'], [8, 'UPLOAD_ALL'], [9, 'OFFLOAD_RESUME']]);
 /** the name of a EventCode value, or its number in hex when unknown */
 export function eventCodeName(value: number): string {
   return eventCodeNames.get(value) ?? '0x' + value.toString(16);
@@ -216,35 +216,33 @@ export function uploadReasonName(value: number): string {
   return uploadReasonNames.get(value) ?? '0x' + value.toString(16);
 }
 
-/** TCP_OFFLOAD_CONNECTION_STATE (ndischimney.h) */
+/** TCP_OFFLOAD_CONNECTION_STATE (ndischimney.h values) */
 export const TcpState = Object.freeze({
-  /** INVALID */
-  INVALID: 0,
   /** CLOSED */
-  CLOSED: 1,
+  CLOSED: 0,
   /** LISTEN */
-  LISTEN: 2,
+  LISTEN: 1,
   /** SYN_SENT */
-  SYN_SENT: 3,
+  SYN_SENT: 2,
   /** SYN_RCVD */
-  SYN_RCVD: 4,
+  SYN_RCVD: 3,
   /** ESTABLISHED */
-  ESTABLISHED: 5,
+  ESTABLISHED: 4,
   /** FIN_WAIT_1 */
-  FIN_WAIT_1: 6,
+  FIN_WAIT_1: 5,
   /** FIN_WAIT_2 */
-  FIN_WAIT_2: 7,
+  FIN_WAIT_2: 6,
   /** CLOSE_WAIT */
-  CLOSE_WAIT: 8,
+  CLOSE_WAIT: 7,
   /** CLOSING */
-  CLOSING: 9,
+  CLOSING: 8,
   /** LAST_ACK */
-  LAST_ACK: 10,
+  LAST_ACK: 9,
   /** TIME_WAIT */
-  TIME_WAIT: 11,
+  TIME_WAIT: 10,
 } as const);
 export type TcpState = (typeof TcpState)[keyof typeof TcpState];
-const tcpStateNames: ReadonlyMap<number, string> = new Map([[0, 'INVALID'], [1, 'CLOSED'], [2, 'LISTEN'], [3, 'SYN_SENT'], [4, 'SYN_RCVD'], [5, 'ESTABLISHED'], [6, 'FIN_WAIT_1'], [7, 'FIN_WAIT_2'], [8, 'CLOSE_WAIT'], [9, 'CLOSING'], [10, 'LAST_ACK'], [11, 'TIME_WAIT']]);
+const tcpStateNames: ReadonlyMap<number, string> = new Map([[0, 'CLOSED'], [1, 'LISTEN'], [2, 'SYN_SENT'], [3, 'SYN_RCVD'], [4, 'ESTABLISHED'], [5, 'FIN_WAIT_1'], [6, 'FIN_WAIT_2'], [7, 'CLOSE_WAIT'], [8, 'CLOSING'], [9, 'LAST_ACK'], [10, 'TIME_WAIT']]);
 /** the name of a TcpState value, or its number in hex when unknown */
 export function tcpStateName(value: number): string {
   return tcpStateNames.get(value) ?? '0x' + value.toString(16);

@@ -80,12 +80,12 @@ constexpr uint32_t INVALID_STATE = 10; // not allowed in the connection state (r
 constexpr uint32_t BAD_STATE_BLOCK = 11; // the state block read at initiate or update failed validation
 }
 
-// opcode byte of an EVENT entry
+// opcode byte of an EVENT entry; 1..4 equal TCP_OFFLOAD_EVENT_TYPE
 namespace EventCode {
-constexpr uint32_t TCP_DISCONNECT = 1; // FIN received and all earlier data consumed (TcpIndicateDisconnect)
-constexpr uint32_t TCP_ABORT = 2; // acceptable RST received (TcpIndicateAbort)
+constexpr uint32_t TCP_SEND_BACKLOG = 1; // info = preferred outstanding send bytes (TcpIndicateSendBacklogChange)
+constexpr uint32_t TCP_DISCONNECT = 2; // FIN received and all earlier data consumed (TcpIndicateDisconnect)
 constexpr uint32_t TCP_RETRIEVE = 3; // please upload; info = UploadReason (TcpIndicateRetrieve)
-constexpr uint32_t TCP_SEND_BACKLOG = 4; // info = preferred outstanding send bytes (TcpIndicateSendBacklogChange)
+constexpr uint32_t TCP_ABORT = 4; // acceptable RST received (TcpIndicateAbort)
 constexpr uint32_t TCP_RECV_INDICATE = 5; // data in a NIC buffer: length bytes, buffer id in info
 constexpr uint32_t NEIGHBOR_QUERY = 6; // neighbor reachability query; conn = neighbor id
 constexpr uint32_t OFFLOAD_PAUSE = 7; // NDIS_STATUS_OFFLOAD_PAUSE
@@ -108,20 +108,19 @@ constexpr uint32_t UPLOAD_REQUESTED = 10; // mandatory
 constexpr uint32_t HARDWARE_FAILURE = 11; // mandatory
 }
 
-// TCP_OFFLOAD_CONNECTION_STATE (ndischimney.h)
+// TCP_OFFLOAD_CONNECTION_STATE (ndischimney.h values)
 namespace TcpState {
-constexpr uint32_t INVALID = 0; // INVALID
-constexpr uint32_t CLOSED = 1; // CLOSED
-constexpr uint32_t LISTEN = 2; // LISTEN
-constexpr uint32_t SYN_SENT = 3; // SYN_SENT
-constexpr uint32_t SYN_RCVD = 4; // SYN_RCVD
-constexpr uint32_t ESTABLISHED = 5; // ESTABLISHED
-constexpr uint32_t FIN_WAIT_1 = 6; // FIN_WAIT_1
-constexpr uint32_t FIN_WAIT_2 = 7; // FIN_WAIT_2
-constexpr uint32_t CLOSE_WAIT = 8; // CLOSE_WAIT
-constexpr uint32_t CLOSING = 9; // CLOSING
-constexpr uint32_t LAST_ACK = 10; // LAST_ACK
-constexpr uint32_t TIME_WAIT = 11; // TIME_WAIT
+constexpr uint32_t CLOSED = 0; // CLOSED
+constexpr uint32_t LISTEN = 1; // LISTEN
+constexpr uint32_t SYN_SENT = 2; // SYN_SENT
+constexpr uint32_t SYN_RCVD = 3; // SYN_RCVD
+constexpr uint32_t ESTABLISHED = 4; // ESTABLISHED
+constexpr uint32_t FIN_WAIT_1 = 5; // FIN_WAIT_1
+constexpr uint32_t FIN_WAIT_2 = 6; // FIN_WAIT_2
+constexpr uint32_t CLOSE_WAIT = 7; // CLOSE_WAIT
+constexpr uint32_t CLOSING = 8; // CLOSING
+constexpr uint32_t LAST_ACK = 9; // LAST_ACK
+constexpr uint32_t TIME_WAIT = 10; // TIME_WAIT
 }
 
 // bits of FAULT_CAUSE

@@ -85,12 +85,12 @@ class CplStatus(IntEnum):
 
 
 class EventCode(IntEnum):
-    """opcode byte of an EVENT entry"""
+    """opcode byte of an EVENT entry; 1..4 equal TCP_OFFLOAD_EVENT_TYPE"""
 
-    TCP_DISCONNECT = 1
-    TCP_ABORT = 2
+    TCP_SEND_BACKLOG = 1
+    TCP_DISCONNECT = 2
     TCP_RETRIEVE = 3
-    TCP_SEND_BACKLOG = 4
+    TCP_ABORT = 4
     TCP_RECV_INDICATE = 5
     NEIGHBOR_QUERY = 6
     OFFLOAD_PAUSE = 7
@@ -115,20 +115,19 @@ class UploadReason(IntEnum):
 
 
 class TcpState(IntEnum):
-    """TCP_OFFLOAD_CONNECTION_STATE (ndischimney.h)"""
+    """TCP_OFFLOAD_CONNECTION_STATE (ndischimney.h values)"""
 
-    INVALID = 0
-    CLOSED = 1
-    LISTEN = 2
-    SYN_SENT = 3
-    SYN_RCVD = 4
-    ESTABLISHED = 5
-    FIN_WAIT_1 = 6
-    FIN_WAIT_2 = 7
-    CLOSE_WAIT = 8
-    CLOSING = 9
-    LAST_ACK = 10
-    TIME_WAIT = 11
+    CLOSED = 0
+    LISTEN = 1
+    SYN_SENT = 2
+    SYN_RCVD = 3
+    ESTABLISHED = 4
+    FIN_WAIT_1 = 5
+    FIN_WAIT_2 = 6
+    CLOSE_WAIT = 7
+    CLOSING = 8
+    LAST_ACK = 9
+    TIME_WAIT = 10
 
 
 class FaultCause(IntEnum):

@@ -77,12 +77,12 @@
 `define FLUE_CPL_STATUS_INVALID_STATE                    8'd10          // not allowed in the connection state (receive post after FIN)
 `define FLUE_CPL_STATUS_BAD_STATE_BLOCK                  8'd11          // the state block read at initiate or update failed validation
 
-// EventCode: opcode byte of an EVENT entry
+// EventCode: opcode byte of an EVENT entry; 1..4 equal TCP_OFFLOAD_EVENT_TYPE
 `define FLUE_EVENT_CODE_WIDTH                            8              // bits
-`define FLUE_EVENT_CODE_TCP_DISCONNECT                   8'd1           // FIN received and all earlier data consumed (TcpIndicateDisconnect)
-`define FLUE_EVENT_CODE_TCP_ABORT                        8'd2           // acceptable RST received (TcpIndicateAbort)
+`define FLUE_EVENT_CODE_TCP_SEND_BACKLOG                 8'd1           // info = preferred outstanding send bytes (TcpIndicateSendBacklogChange)
+`define FLUE_EVENT_CODE_TCP_DISCONNECT                   8'd2           // FIN received and all earlier data consumed (TcpIndicateDisconnect)
 `define FLUE_EVENT_CODE_TCP_RETRIEVE                     8'd3           // please upload; info = UploadReason (TcpIndicateRetrieve)
-`define FLUE_EVENT_CODE_TCP_SEND_BACKLOG                 8'd4           // info = preferred outstanding send bytes (TcpIndicateSendBacklogChange)
+`define FLUE_EVENT_CODE_TCP_ABORT                        8'd4           // acceptable RST received (TcpIndicateAbort)
 `define FLUE_EVENT_CODE_TCP_RECV_INDICATE                8'd5           // data in a NIC buffer: length bytes, buffer id in info
 `define FLUE_EVENT_CODE_NEIGHBOR_QUERY                   8'd6           // neighbor reachability query; conn = neighbor id
 `define FLUE_EVENT_CODE_OFFLOAD_PAUSE                    8'd7           // NDIS_STATUS_OFFLOAD_PAUSE
@@ -103,20 +103,19 @@
 `define FLUE_UPLOAD_REASON_UPLOAD_REQUESTED              32'd10         // mandatory
 `define FLUE_UPLOAD_REASON_HARDWARE_FAILURE              32'd11         // mandatory
 
-// TcpState: TCP_OFFLOAD_CONNECTION_STATE (ndischimney.h)
+// TcpState: TCP_OFFLOAD_CONNECTION_STATE (ndischimney.h values)
 `define FLUE_TCP_STATE_WIDTH                             8              // bits
-`define FLUE_TCP_STATE_INVALID                           8'd0           // INVALID
-`define FLUE_TCP_STATE_CLOSED                            8'd1           // CLOSED
-`define FLUE_TCP_STATE_LISTEN                            8'd2           // LISTEN
-`define FLUE_TCP_STATE_SYN_SENT                          8'd3           // SYN_SENT
-`define FLUE_TCP_STATE_SYN_RCVD                          8'd4           // SYN_RCVD
-`define FLUE_TCP_STATE_ESTABLISHED                       8'd5           // ESTABLISHED
-`define FLUE_TCP_STATE_FIN_WAIT_1                        8'd6           // FIN_WAIT_1
-`define FLUE_TCP_STATE_FIN_WAIT_2                        8'd7           // FIN_WAIT_2
-`define FLUE_TCP_STATE_CLOSE_WAIT                        8'd8           // CLOSE_WAIT
-`define FLUE_TCP_STATE_CLOSING                           8'd9           // CLOSING
-`define FLUE_TCP_STATE_LAST_ACK                          8'd10          // LAST_ACK
-`define FLUE_TCP_STATE_TIME_WAIT                         8'd11          // TIME_WAIT
+`define FLUE_TCP_STATE_CLOSED                            8'd0           // CLOSED
+`define FLUE_TCP_STATE_LISTEN                            8'd1           // LISTEN
+`define FLUE_TCP_STATE_SYN_SENT                          8'd2           // SYN_SENT
+`define FLUE_TCP_STATE_SYN_RCVD                          8'd3           // SYN_RCVD
+`define FLUE_TCP_STATE_ESTABLISHED                       8'd4           // ESTABLISHED
+`define FLUE_TCP_STATE_FIN_WAIT_1                        8'd5           // FIN_WAIT_1
+`define FLUE_TCP_STATE_FIN_WAIT_2                        8'd6           // FIN_WAIT_2
+`define FLUE_TCP_STATE_CLOSE_WAIT                        8'd7           // CLOSE_WAIT
+`define FLUE_TCP_STATE_CLOSING                           8'd8           // CLOSING
+`define FLUE_TCP_STATE_LAST_ACK                          8'd9           // LAST_ACK
+`define FLUE_TCP_STATE_TIME_WAIT                         8'd10          // TIME_WAIT
 
 // FaultCause: bits of FAULT_CAUSE
 `define FLUE_FAULT_CAUSE_WIDTH                           32             // bits
