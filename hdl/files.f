@@ -2,6 +2,8 @@ hdl/lib/axis_fifo.v
 hdl/lib/axis_frame_fifo.v
 hdl/lib/axis_arb_mux.v
 hdl/lib/axis_realign.v
+hdl/lib/axis_upsize.v
+hdl/lib/axis_downsize.v
 hdl/csr/csr_axil_slave.v
 hdl/csr/csr_regs.v
 hdl/csr/csr_stats.v

@@ -16,12 +16,12 @@ module nic_top #
     parameter AXIL_ADDR_WIDTH = 12,
     // AXI address width toward host memory
     parameter DMA_ADDR_WIDTH = 64,
-    // AXI data width toward host memory (64 supported)
-    parameter DMA_DATA_WIDTH = 64,
+    // AXI data width toward host memory: 64, 128 or 256 (wider than the 64-bit wire, as PCIe is)
+    parameter DMA_DATA_WIDTH /*verilator public*/ = 128,
     // AXI ID width
     parameter DMA_ID_WIDTH = 4,
     // beats per AXI burst (never crosses 4 KiB)
-    parameter DMA_MAX_BURST = 16,
+    parameter DMA_MAX_BURST /*verilator public*/ = 16,
     // interrupt vectors (FLUE_IRQ_VECTORS)
     parameter IRQ_VECTORS = 4,
     // receive FIFO; frames that do not fit are dropped
@@ -33,7 +33,11 @@ module nic_top #
     // AXI bursts in flight per direction (power of two)
     parameter DMA_OUTSTANDING = 16,
     // most request descriptors fetched by one DMA read
-    parameter REQ_MAX_FETCH = 8
+    parameter REQ_MAX_FETCH = 8,
+    // completion entry writes in flight
+    parameter CPL_INFLIGHT = 4,
+    // L2 frames between their command and their completion, per direction (power of two)
+    parameter L2_INFLIGHT = 8
 )
 (
     input  wire                        clk,
@@ -126,11 +130,12 @@ localparam CPL_REC_WIDTH = `FLUE_CPL_ENTRY_REQ_HEAD_LSB;
 localparam STAT_COUNTERS = 12;
 localparam STAT_INC_WIDTH = 16;
 localparam EVENT_WIDTH = 3;
+localparam DMA_KEEP_WIDTH = DMA_DATA_WIDTH / 8;
 
 // bus width assertions
 initial begin
-    if (DMA_DATA_WIDTH != 64) begin
-        $error("Error: DMA_DATA_WIDTH must be 64 (instance %m)");
+    if (DMA_DATA_WIDTH != 64 && DMA_DATA_WIDTH != 128 && DMA_DATA_WIDTH != 256) begin
+        $error("Error: DMA_DATA_WIDTH must be 64, 128 or 256 (instance %m)");
         $finish;
     end
     if (DMA_ADDR_WIDTH != 64) begin
@@ -197,8 +202,8 @@ wire [1:0] rd_desc_ready;
 wire [PORT_TAG_WIDTH-1:0] rd_status_tag;
 wire [3:0] rd_status_error;
 wire [1:0] rd_status_valid;
-wire [63:0] rd_data_tdata;
-wire [7:0] rd_data_tkeep;
+wire [DMA_DATA_WIDTH-1:0] rd_data_tdata;
+wire [DMA_KEEP_WIDTH-1:0] rd_data_tkeep;
 wire [1:0] rd_data_tvalid;
 wire [1:0] rd_data_tready;
 wire rd_data_tlast;
@@ -212,8 +217,8 @@ wire rde_desc_ready;
 wire [ENGINE_TAG_WIDTH-1:0] rde_status_tag;
 wire [3:0] rde_status_error;
 wire rde_status_valid;
-wire [63:0] rde_data_tdata;
-wire [7:0] rde_data_tkeep;
+wire [DMA_DATA_WIDTH-1:0] rde_data_tdata;
+wire [DMA_KEEP_WIDTH-1:0] rde_data_tkeep;
 wire rde_data_tvalid;
 wire rde_data_tready;
 wire rde_data_tlast;
@@ -233,7 +238,7 @@ wire [1:0] wr_desc_ready;
 wire [PORT_TAG_WIDTH-1:0] wr_status_tag;
 wire [3:0] wr_status_error;
 wire [1:0] wr_status_valid;
-wire [2*64-1:0] wr_data_tdata;
+wire [2*DMA_DATA_WIDTH-1:0] wr_data_tdata;
 wire [1:0] wr_data_tvalid;
 wire [1:0] wr_data_tready;
 wire [1:0] wr_data_tlast;
@@ -246,7 +251,7 @@ wire wre_desc_ready;
 wire [ENGINE_TAG_WIDTH-1:0] wre_status_tag;
 wire [3:0] wre_status_error;
 wire wre_status_valid;
-wire [63:0] wre_data_tdata;
+wire [DMA_DATA_WIDTH-1:0] wre_data_tdata;
 wire wre_data_tvalid;
 wire wre_data_tready;
 wire wr_engine_idle;
@@ -303,12 +308,14 @@ wire [63:0] rx_fault_addr;
 wire fetch_idle;
 wire cpl_idle;
 wire tx_idle;
+wire tx_wire_idle;
 wire rx_idle;
 
 wire [IRQ_VECTORS*EVENT_WIDTH-1:0] irq_events;
 wire [IRQ_VECTORS-1:0] irq_fire;
 
-wire drain_idle = rd_engine_idle && wr_engine_idle && rd_mux_idle && wr_mux_idle;
+// soft reset waits for every DMA transfer and the frame on the TX wire to finish
+wire drain_idle = rd_engine_idle && wr_engine_idle && rd_mux_idle && wr_mux_idle && tx_wire_idle;
 wire idle = drain_idle && fetch_idle && cpl_idle && tx_idle && rx_idle;
 
 assign irq = irq_fire;
@@ -371,7 +378,8 @@ csr_timestamp_inst (
 csr_regs #(
     .ADDR_WIDTH(AXIL_ADDR_WIDTH),
     .IRQ_VECTORS(IRQ_VECTORS),
-    .STAT_COUNTERS(STAT_COUNTERS)
+    .STAT_COUNTERS(STAT_COUNTERS),
+    .DMA_DATA_WIDTH(DMA_DATA_WIDTH)
 )
 csr_regs_inst (
     .clk(clk),
@@ -491,7 +499,7 @@ queue_req_fetch #(
     .ADDR_WIDTH(64),
     .LEN_WIDTH(LEN_WIDTH),
     .TAG_WIDTH(PORT_TAG_WIDTH),
-    .DATA_WIDTH(64),
+    .DATA_WIDTH(DMA_DATA_WIDTH),
     .MAX_FETCH(REQ_MAX_FETCH),
     .FIFO_DEPTH(64)
 )
@@ -532,6 +540,7 @@ queue_dispatch #(
 queue_dispatch_inst (
     .clk(clk),
     .rst(core_rst),
+    .start(queue_start),
     .s_axis_req_tdata(req_tdata),
     .s_axis_req_tvalid(req_tvalid),
     .s_axis_req_tready(req_tready),
@@ -575,8 +584,9 @@ queue_cpl_write #(
     .ADDR_WIDTH(64),
     .LEN_WIDTH(LEN_WIDTH),
     .TAG_WIDTH(PORT_TAG_WIDTH),
-    .DATA_WIDTH(64),
-    .CPL_REC_WIDTH(CPL_REC_WIDTH)
+    .DATA_WIDTH(DMA_DATA_WIDTH),
+    .CPL_REC_WIDTH(CPL_REC_WIDTH),
+    .INFLIGHT(CPL_INFLIGHT)
 )
 queue_cpl_write_inst (
     .clk(clk),
@@ -596,7 +606,7 @@ queue_cpl_write_inst (
     .m_axis_dma_desc_tag(wr_desc_tag[0*PORT_TAG_WIDTH +: PORT_TAG_WIDTH]),
     .m_axis_dma_desc_valid(wr_desc_valid[0]),
     .m_axis_dma_desc_ready(wr_desc_ready[0]),
-    .m_axis_write_data_tdata(wr_data_tdata[0*64 +: 64]),
+    .m_axis_write_data_tdata(wr_data_tdata[0*DMA_DATA_WIDTH +: DMA_DATA_WIDTH]),
     .m_axis_write_data_tvalid(wr_data_tvalid[0]),
     .m_axis_write_data_tready(wr_data_tready[0]),
     .m_axis_write_data_tlast(wr_data_tlast[0]),
@@ -614,9 +624,10 @@ queue_cpl_write_inst (
 l2_tx #(
     .ADDR_WIDTH(64),
     .LEN_WIDTH(LEN_WIDTH),
+    .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
     .TAG_WIDTH(PORT_TAG_WIDTH),
     .TX_FIFO_BYTES(TX_FIFO_BYTES),
-    .INFLIGHT(4),
+    .INFLIGHT(L2_INFLIGHT),
     .CPL_REC_WIDTH(CPL_REC_WIDTH)
 )
 l2_tx_inst (
@@ -649,20 +660,23 @@ l2_tx_inst (
     .m_axis_cpl_tdata(cpl_src_tdata[1*CPL_REC_WIDTH +: CPL_REC_WIDTH]),
     .m_axis_cpl_tvalid(cpl_src_tvalid[1]),
     .m_axis_cpl_tready(cpl_src_tready[1]),
+    .quiesce(quiesce),
     .stat_tx_frame(stat_tx_frame),
     .stat_tx_bytes(stat_tx_bytes),
     .fault(tx_fault),
     .fault_addr(tx_fault_addr),
-    .status_idle(tx_idle)
+    .status_idle(tx_idle),
+    .status_wire_idle(tx_wire_idle)
 );
 
 l2_rx #(
     .ADDR_WIDTH(64),
     .LEN_WIDTH(LEN_WIDTH),
+    .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
     .TAG_WIDTH(PORT_TAG_WIDTH),
     .RX_FIFO_BYTES(RX_FIFO_BYTES),
     .POST_DEPTH(RX_POST_DEPTH),
-    .INFLIGHT(4),
+    .INFLIGHT(L2_INFLIGHT),
     .CPL_REC_WIDTH(CPL_REC_WIDTH)
 )
 l2_rx_inst (
@@ -684,7 +698,7 @@ l2_rx_inst (
     .m_axis_dma_desc_tag(wr_desc_tag[1*PORT_TAG_WIDTH +: PORT_TAG_WIDTH]),
     .m_axis_dma_desc_valid(wr_desc_valid[1]),
     .m_axis_dma_desc_ready(wr_desc_ready[1]),
-    .m_axis_write_data_tdata(wr_data_tdata[1*64 +: 64]),
+    .m_axis_write_data_tdata(wr_data_tdata[1*DMA_DATA_WIDTH +: DMA_DATA_WIDTH]),
     .m_axis_write_data_tvalid(wr_data_tvalid[1]),
     .m_axis_write_data_tready(wr_data_tready[1]),
     .m_axis_write_data_tlast(wr_data_tlast[1]),
@@ -713,7 +727,7 @@ dma_rd_mux #(
     .S_TAG_WIDTH(PORT_TAG_WIDTH),
     .SEL_WIDTH(1),
     .M_TAG_WIDTH(ENGINE_TAG_WIDTH),
-    .DATA_WIDTH(64)
+    .DATA_WIDTH(DMA_DATA_WIDTH)
 )
 dma_rd_mux_inst (
     .clk(clk),
@@ -802,7 +816,7 @@ dma_wr_mux #(
     .S_TAG_WIDTH(PORT_TAG_WIDTH),
     .SEL_WIDTH(1),
     .M_TAG_WIDTH(ENGINE_TAG_WIDTH),
-    .DATA_WIDTH(64),
+    .DATA_WIDTH(DMA_DATA_WIDTH),
     .ORDER_DEPTH(4)
 )
 dma_wr_mux_inst (

@@ -18,7 +18,9 @@ module csr_regs #
     // number of interrupt vectors (2..4: the contract defines moderation registers for 4)
     parameter IRQ_VECTORS = 4,
     // number of statistics counters presented on stat_count
-    parameter STAT_COUNTERS = 12
+    parameter STAT_COUNTERS = 12,
+    // width of the DMA data path (reported in CAPS.DMA_BYTES_LOG2)
+    parameter DMA_DATA_WIDTH = 128
 )
 (
     input  wire                          clk,
@@ -100,7 +102,8 @@ localparam [31:0] CPL_ENTRY_MASK = `FLUE_CPL_ENTRY_BYTES - 1;
 localparam [15:0] VERSION_MAJOR = `FLUE_VERSION_MAJOR;
 localparam [15:0] VERSION_MINOR = `FLUE_VERSION_MINOR;
 localparam [7:0] CAPS_VECTORS = IRQ_VECTORS;
-localparam [3:0] CAPS_DMA_BYTES_LOG2 = 3;
+localparam integer DMA_BYTES_LOG2_I = $clog2(DMA_DATA_WIDTH / 8);
+localparam [3:0] CAPS_DMA_BYTES_LOG2 = DMA_BYTES_LOG2_I[3:0];
 localparam [4:0] CAPS_RING_MAX_LOG2 = `FLUE_RING_MAX_LOG2;
 
 // bus width assertions
@@ -115,6 +118,10 @@ initial begin
     end
     if (STAT_COUNTERS != 12) begin
         $error("Error: STAT_COUNTERS must be 12 (instance %m)");
+        $finish;
+    end
+    if (DMA_DATA_WIDTH < 8 || (8 << DMA_BYTES_LOG2_I) != DMA_DATA_WIDTH) begin
+        $error("Error: DMA_DATA_WIDTH must be a power-of-two number of bytes (instance %m)");
         $finish;
     end
 end
@@ -357,8 +364,11 @@ always @* begin
                         ctrl_enable_next = 1'b0;
                     end else if (!ctrl_enable_reg) begin
                         if (ring_config_ok) begin
+                            // rising edge: every ring index restarts at 0
                             ctrl_enable_next = 1'b1;
                             start_next = 1'b1;
+                            req_tail_next = 32'd0;
+                            cpl_head_next = 32'd0;
                         end else begin
                             fault_set = fault_set | `FLUE_FAULT_CAUSE_RING_CONFIG;
                         end

@@ -96,7 +96,7 @@ localparam [3:0] DMA_ERROR_AXI_RESP = 4'd1;
 localparam [3:0] DMA_ERROR_ZERO_LEN = 4'd2;
 
 localparam [BEAT_WIDTH-1:0] MAX_BURST = AXI_MAX_BURST_LEN;
-localparam [AXI_ADDR_WIDTH-1:0] LANE_MASK = BYTE_LANES-1;
+localparam [AXI_ADDR_WIDTH-1:0] LANE_MASK = {{AXI_ADDR_WIDTH-LANE_WIDTH{1'b0}}, {LANE_WIDTH{1'b1}}};
 
 // bus width assertions
 initial begin

@@ -7,12 +7,14 @@
 `include "flue_contract.vh"
 
 /*
- * Plain frame receive: frames from the wire (never stalled) are checked (runt, too long,
- * tuser) and stored whole in a store-and-forward FIFO; a frame that does not fit is dropped.
- * Posted host buffers wait in a FIFO. A good frame at the FIFO head is written by DMA into
- * the oldest posted buffer and completed with that buffer's tag and the frame length, or
- * dropped at once when no buffer is posted. A DMA write error completes the buffer with
- * DMA_ERROR and reports a fault.
+ * Plain frame receive: frames from the wire (never stalled) are packed into DMA-width words,
+ * checked (runt, too long, tuser) and stored whole in a store-and-forward FIFO; a frame that
+ * does not fit is dropped. Posted host buffers wait in a FIFO. A good frame at the FIFO head is
+ * written by DMA into the oldest posted buffer and completed with that buffer's tag and the
+ * frame length, or dropped at once when no buffer is posted. A DMA write error completes the
+ * buffer with DMA_ERROR and reports a fault. The wire's framing is followed through every
+ * reset: beats of a frame that a reset cut (or that started during a reset) are discarded up
+ * to and including its tlast, so a frame's tail is never taken as a frame.
  */
 module l2_rx #
 (
@@ -20,6 +22,8 @@ module l2_rx #
     parameter ADDR_WIDTH = 64,
     // width of the DMA transfer length
     parameter LEN_WIDTH = 20,
+    // width of the DMA write data (64, 128 or 256; the wire is 64)
+    parameter DMA_DATA_WIDTH = 128,
     // width of the DMA tag
     parameter TAG_WIDTH = 4,
     // receive FIFO size in bytes (power of two)
@@ -62,7 +66,7 @@ module l2_rx #
     output wire [TAG_WIDTH-1:0]     m_axis_dma_desc_tag,
     output wire                     m_axis_dma_desc_valid,
     input  wire                     m_axis_dma_desc_ready,
-    output wire [63:0]              m_axis_write_data_tdata,
+    output wire [DMA_DATA_WIDTH-1:0] m_axis_write_data_tdata,
     output wire                     m_axis_write_data_tvalid,
     input  wire                     m_axis_write_data_tready,
     output wire                     m_axis_write_data_tlast,
@@ -89,7 +93,12 @@ module l2_rx #
     output wire                     status_idle
 );
 
-localparam FIFO_WORDS = RX_FIFO_BYTES / 8;
+localparam DMA_BYTES = DMA_DATA_WIDTH / 8;
+localparam KEEP_COUNT_WIDTH = $clog2(DMA_BYTES + 1);
+localparam FIFO_WORDS = RX_FIFO_BYTES / DMA_BYTES;
+// a good frame takes at least this many FIFO words, which bounds the frames the FIFO holds
+localparam MIN_FRAME_WORDS = (`FLUE_ETH_MIN_FRAME + DMA_BYTES - 1) / DMA_BYTES;
+localparam LEN_DEPTH = (MIN_FRAME_WORDS >= 2) ? FIFO_WORDS / 2 : FIFO_WORDS;
 localparam POST_WIDTH = 64 + LEN_WIDTH + 32;
 localparam TRACK_WIDTH = 32 + 16;
 localparam [15:0] ETH_MIN = `FLUE_ETH_MIN_FRAME;
@@ -102,7 +111,11 @@ localparam [1:0]
 
 // bus width assertions
 initial begin
-    if (FIFO_WORDS < 256 || (1 << $clog2(FIFO_WORDS)) != FIFO_WORDS) begin
+    if (DMA_DATA_WIDTH != 64 && DMA_DATA_WIDTH != 128 && DMA_DATA_WIDTH != 256) begin
+        $error("Error: DMA_DATA_WIDTH must be 64, 128 or 256 (instance %m)");
+        $finish;
+    end
+    if (RX_FIFO_BYTES < 2048 || (1 << $clog2(RX_FIFO_BYTES)) != RX_FIFO_BYTES) begin
         $error("Error: RX_FIFO_BYTES must be a power of two, at least 2048 (instance %m)");
         $finish;
     end
@@ -112,16 +125,20 @@ initial begin
     end
 end
 
-function [3:0] popcount8;
-    input [7:0] value;
+function [KEEP_COUNT_WIDTH-1:0] popcount;
+    input [DMA_BYTES-1:0] value;
     integer b;
     begin
-        popcount8 = 4'd0;
-        for (b = 0; b < 8; b = b + 1) begin
-            popcount8 = popcount8 + {3'd0, value[b]};
+        popcount = {KEEP_COUNT_WIDTH{1'b0}};
+        for (b = 0; b < DMA_BYTES; b = b + 1) begin
+            popcount = popcount + {{KEEP_COUNT_WIDTH-1{1'b0}}, value[b]};
         end
     end
 endfunction
+
+// wire framing, followed through resets (see the clocked block)
+reg wire_in_frame_reg = 1'b0, wire_in_frame_next;
+reg discard_reg = 1'b0, discard_next;
 
 // input check
 reg [15:0] count_reg = 16'd0, count_next;
@@ -139,8 +156,16 @@ reg [63:0] fault_addr_reg = 64'd0, fault_addr_next;
 
 reg [CPL_REC_WIDTH-1:0] cpl_rec;
 
-wire [63:0] fifo_tdata;
-wire [7:0] fifo_tkeep;
+wire [DMA_DATA_WIDTH-1:0] up_tdata;
+wire [DMA_BYTES-1:0] up_tkeep;
+wire up_tvalid;
+wire up_tlast;
+wire up_tuser;
+wire up_ready;
+wire up_idle;
+
+wire [DMA_DATA_WIDTH-1:0] fifo_tdata;
+wire [DMA_BYTES-1:0] fifo_tkeep;
 wire fifo_tvalid;
 reg fifo_tready;
 wire fifo_tlast;
@@ -180,7 +205,8 @@ wire err_valid;
 wire err_empty;
 wire err_data;
 
-wire rx_fire = s_axis_rx_tvalid;
+wire rx_take = s_axis_rx_tvalid && !discard_reg;
+wire in_fire = up_tvalid;
 wire desc_fire = m_axis_dma_desc_valid && m_axis_dma_desc_ready;
 wire cpl_fire = m_axis_cpl_tvalid && m_axis_cpl_tready;
 
@@ -205,21 +231,34 @@ assign stat_drop_overflow = fifo_overflow;
 assign stat_rx_error = fifo_bad;
 assign fault = fault_reg;
 assign fault_addr = fault_addr_reg;
-assign status_idle = state_reg == STATE_IDLE && fifo_empty && !fifo_in_frame && len_empty && track_empty;
+assign status_idle = state_reg == STATE_IDLE && up_idle && fifo_empty && !fifo_in_frame && len_empty && track_empty;
 
-// input check: length of each frame, bad when a runt, too long, or flagged by the MAC
+// wire framing: a reset that finds the wire inside a frame discards the rest of it
+always @* begin
+    wire_in_frame_next = wire_in_frame_reg;
+    discard_next = discard_reg;
+    if (s_axis_rx_tvalid) begin
+        wire_in_frame_next = !s_axis_rx_tlast;
+        if (s_axis_rx_tlast) begin
+            discard_next = 1'b0;
+        end
+    end
+end
+
+// input check on packed words: length of each frame, bad when a runt, too long, or flagged
+// by the MAC
 always @* begin
     count_next = count_reg;
     frame_len_next = frame_len_reg;
 
-    total = count_reg + {12'd0, popcount8(s_axis_rx_tkeep)};
+    total = count_reg + {{16-KEEP_COUNT_WIDTH{1'b0}}, popcount(up_tkeep)};
     if (count_reg > ETH_MAX) begin
         total = count_reg;
     end
     bad_len = total < ETH_MIN || total > ETH_MAX;
 
-    if (rx_fire) begin
-        if (s_axis_rx_tlast) begin
+    if (in_fire) begin
+        if (up_tlast) begin
             count_next = 16'd0;
             frame_len_next = total;
         end else begin
@@ -285,6 +324,9 @@ always @* begin
 end
 
 always @(posedge clk) begin
+    // the wire is not reset with the NIC: its framing is tracked in every cycle, reset or not
+    wire_in_frame_reg <= wire_in_frame_next;
+    discard_reg <= discard_next;
     count_reg <= count_next;
     frame_len_reg <= frame_len_next;
     state_reg <= state_next;
@@ -295,6 +337,7 @@ always @(posedge clk) begin
     fault_addr_reg <= fault_addr_next;
 
     if (rst) begin
+        discard_reg <= wire_in_frame_next;
         count_reg <= 16'd0;
         state_reg <= STATE_IDLE;
         stat_rx_frame_reg <= 1'b0;
@@ -304,20 +347,43 @@ always @(posedge clk) begin
     end
 end
 
+// wire beats packed into DMA-width words (never stalls: the FIFO behind it never does)
+axis_upsize #(
+    .S_DATA_WIDTH(64),
+    .M_DATA_WIDTH(DMA_DATA_WIDTH)
+)
+upsize_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(s_axis_rx_tdata),
+    .s_axis_tkeep(s_axis_rx_tkeep),
+    .s_axis_tvalid(rx_take),
+    .s_axis_tready(up_ready),
+    .s_axis_tlast(s_axis_rx_tlast),
+    .s_axis_tuser(s_axis_rx_tuser),
+    .m_axis_tdata(up_tdata),
+    .m_axis_tkeep(up_tkeep),
+    .m_axis_tvalid(up_tvalid),
+    .m_axis_tready(fifo_in_ready),
+    .m_axis_tlast(up_tlast),
+    .m_axis_tuser(up_tuser),
+    .status_idle(up_idle)
+);
+
 axis_frame_fifo #(
-    .DATA_WIDTH(64),
+    .DATA_WIDTH(DMA_DATA_WIDTH),
     .DEPTH(FIFO_WORDS),
     .DROP_WHEN_FULL(1)
 )
 fifo_inst (
     .clk(clk),
     .rst(rst),
-    .s_axis_tdata(s_axis_rx_tdata),
-    .s_axis_tkeep(s_axis_rx_tkeep),
-    .s_axis_tvalid(s_axis_rx_tvalid),
+    .s_axis_tdata(up_tdata),
+    .s_axis_tkeep(up_tkeep),
+    .s_axis_tvalid(up_tvalid),
     .s_axis_tready(fifo_in_ready),
-    .s_axis_tlast(s_axis_rx_tlast),
-    .s_axis_tuser(s_axis_rx_tuser || bad_len),
+    .s_axis_tlast(up_tlast),
+    .s_axis_tuser(up_tuser || bad_len),
     .m_axis_tdata(fifo_tdata),
     .m_axis_tkeep(fifo_tkeep),
     .m_axis_tvalid(fifo_tvalid),
@@ -330,10 +396,10 @@ fifo_inst (
     .status_in_frame(fifo_in_frame)
 );
 
-// lengths of the good frames in the FIFO (every stored frame takes at least two words)
+// lengths of the good frames in the FIFO (at most one per MIN_FRAME_WORDS stored words)
 axis_fifo #(
     .DATA_WIDTH(16),
-    .DEPTH(FIFO_WORDS/2)
+    .DEPTH(LEN_DEPTH)
 )
 len_fifo_inst (
     .clk(clk),
@@ -419,7 +485,7 @@ err_fifo_inst (
 // status and address FIFOs unable to overflow; the DMA engine counts words by length
 /* verilator lint_off UNUSED */
 wire unused_ok = &{1'b0, post_len, post_empty, len_ready, addr_valid, addr_empty, err_ready, err_empty, fifo_tkeep,
-    fifo_in_ready};
+    up_ready};
 /* verilator lint_on UNUSED */
 
 endmodule

@@ -8,10 +8,16 @@
 
 /*
  * Completion ring writer: takes completion records (the low bits of an entry), completes
- * them with phase, REQ_HEAD, info and timestamp, and writes each 32-byte entry at CPL_TAIL
- * by DMA. Waits while the ring is full ((tail+1) mod size == head). Advances CPL_TAIL and
- * raises one interrupt event per entry once its write is acknowledged. A write error
- * reports a fault and halts the writer until reset.
+ * them with phase, REQ_HEAD, info and timestamp, and writes each 32-byte entry by DMA at the
+ * next free slot; up to INFLIGHT entry writes are in flight at once. A write's descriptor
+ * leaves at once; its data words wait in a FIFO until the DMA engine takes them (behind the
+ * data of other requesters' earlier writes), so a record can be taken every other cycle. Waits while the ring is
+ * full ((slot+1) mod size == head, counting the entries in flight). Advances CPL_TAIL and
+ * raises one interrupt event per entry, in order, once its write is acknowledged. A write
+ * error reports a fault and halts the writer until reset (entries issued behind the failed one
+ * may still land in the ring, but CPL_TAIL never passes the failed entry). start (the
+ * CTRL.ENABLE rising edge) resets the ring indices and phase; writes still in flight then are
+ * finished and ignored.
  */
 module queue_cpl_write #
 (
@@ -21,10 +27,12 @@ module queue_cpl_write #
     parameter LEN_WIDTH = 20,
     // width of the DMA tag
     parameter TAG_WIDTH = 4,
-    // width of the DMA data
-    parameter DATA_WIDTH = 64,
+    // width of the DMA data (divides the 256-bit entry)
+    parameter DATA_WIDTH = 128,
     // width of completion records (the entry up to REQ_HEAD)
-    parameter CPL_REC_WIDTH = `FLUE_CPL_ENTRY_REQ_HEAD_LSB
+    parameter CPL_REC_WIDTH = `FLUE_CPL_ENTRY_REQ_HEAD_LSB,
+    // entry writes in flight (power of two, 2..8)
+    parameter INFLIGHT = 4
 )
 (
     input  wire                     clk,
@@ -79,16 +87,11 @@ localparam ENTRY_SHIFT = $clog2(`FLUE_CPL_ENTRY_BYTES);
 localparam integer LAST_WORD_I = WORDS - 1;
 localparam [WORD_INDEX_WIDTH-1:0] LAST_WORD = LAST_WORD_I[WORD_INDEX_WIDTH-1:0];
 localparam [LEN_WIDTH-1:0] ENTRY_LEN = `FLUE_CPL_ENTRY_BYTES;
-
-localparam [1:0]
-    STATE_IDLE = 2'd0,
-    STATE_DESC = 2'd1,
-    STATE_DATA = 2'd2,
-    STATE_WAIT = 2'd3;
+localparam [3:0] INFLIGHT_W = INFLIGHT;
 
 // bus width assertions
 initial begin
-    if (WORDS * DATA_WIDTH != ENTRY_BITS) begin
+    if (WORDS < 1 || WORDS * DATA_WIDTH != ENTRY_BITS) begin
         $error("Error: DATA_WIDTH must divide the entry size (instance %m)");
         $finish;
     end
@@ -96,128 +99,181 @@ initial begin
         $error("Error: CPL_REC_WIDTH must be FLUE_CPL_ENTRY_REQ_HEAD_LSB (instance %m)");
         $finish;
     end
+    if (INFLIGHT < 2 || INFLIGHT > 8 || (1 << $clog2(INFLIGHT)) != INFLIGHT) begin
+        $error("Error: INFLIGHT must be a power of two, 2..8 (instance %m)");
+        $finish;
+    end
 end
 
-reg [1:0] state_reg = STATE_IDLE, state_next;
-reg [15:0] tail_reg = 16'd0, tail_next;
+// issue: descriptor of the entry just taken; word of the entry at the data FIFO head
+reg [15:0] slot_reg = 16'd0, slot_next;
 reg phase_reg = 1'b1, phase_next;
-reg discard_reg = 1'b0, discard_next;
-reg halted_reg = 1'b0, halted_next;
-reg [ENTRY_BITS-1:0] entry_reg = {ENTRY_BITS{1'b0}}, entry_next;
-reg [WORD_INDEX_WIDTH-1:0] word_reg = {WORD_INDEX_WIDTH{1'b0}}, word_next;
 reg [ADDR_WIDTH-1:0] addr_reg = {ADDR_WIDTH{1'b0}}, addr_next;
+reg desc_valid_reg = 1'b0, desc_valid_next;
+reg [WORD_INDEX_WIDTH-1:0] word_reg = {WORD_INDEX_WIDTH{1'b0}}, word_next;
+reg [ENTRY_BITS-1:0] entry;
+
+// acknowledge: entries in flight, in order
+reg [15:0] tail_reg = 16'd0, tail_next;
+reg [3:0] count_reg = 4'd0, count_next;
+reg [3:0] skip_reg = 4'd0, skip_next;
+reg halted_reg = 1'b0, halted_next;
 reg irq_event_reg = 1'b0, irq_event_next;
 reg fault_reg = 1'b0, fault_next;
+reg [63:0] fault_addr_reg = 64'd0, fault_addr_next;
 
 wire [15:0] size_mask = (16'd1 << ring_size_log2) - 1'b1;
+wire [15:0] slot_inc = (slot_reg + 1'b1) & size_mask;
 wire [15:0] tail_inc = (tail_reg + 1'b1) & size_mask;
-wire ring_full = tail_inc == (ring_head & size_mask);
+wire ring_full = slot_inc == (ring_head & size_mask);
+
+wire entry_ready;
+wire entry_valid;
+wire entry_empty;
+wire [ENTRY_BITS-1:0] entry_data;
+
+wire accept = s_axis_cpl_tvalid && s_axis_cpl_tready;
+wire desc_fire = m_axis_dma_desc_valid && m_axis_dma_desc_ready;
+wire data_fire = m_axis_write_data_tvalid && m_axis_write_data_tready;
 
 assign ring_tail = tail_reg;
-assign s_axis_cpl_tready = state_reg == STATE_IDLE && !halted_reg && !ring_full;
+assign s_axis_cpl_tready = !desc_valid_reg && entry_ready && !halted_reg && !ring_full
+    && count_reg != INFLIGHT_W && !start;
 assign m_axis_dma_desc_addr = addr_reg;
 assign m_axis_dma_desc_len = ENTRY_LEN;
 assign m_axis_dma_desc_tag = {TAG_WIDTH{1'b0}};
-assign m_axis_dma_desc_valid = state_reg == STATE_DESC;
-assign m_axis_write_data_tdata = entry_reg[DATA_WIDTH-1:0];
-assign m_axis_write_data_tvalid = state_reg == STATE_DATA;
+assign m_axis_dma_desc_valid = desc_valid_reg;
+assign m_axis_write_data_tdata = entry_data[word_reg*DATA_WIDTH +: DATA_WIDTH];
+assign m_axis_write_data_tvalid = entry_valid;
 assign m_axis_write_data_tlast = word_reg == LAST_WORD;
 assign irq_event = irq_event_reg;
 assign fault = fault_reg;
-assign fault_addr = addr_reg;
-assign status_idle = state_reg == STATE_IDLE;
+assign fault_addr = fault_addr_reg;
+assign status_idle = !desc_valid_reg && entry_empty && count_reg == 0;
 
+// issue: the descriptor goes out at once, the entry joins the data FIFO
 always @* begin
-    state_next = state_reg;
-    tail_next = tail_reg;
+    slot_next = slot_reg;
     phase_next = phase_reg;
-    discard_next = discard_reg;
-    halted_next = halted_reg;
-    entry_next = entry_reg;
     word_next = word_reg;
     addr_next = addr_reg;
+    desc_valid_next = desc_valid_reg;
+
+    entry = {ENTRY_BITS{1'b0}};
+    entry[CPL_REC_WIDTH-1:0] = s_axis_cpl_tdata;
+    entry[`FLUE_CPL_ENTRY_PHASE_LSB] = phase_reg;
+    entry[`FLUE_CPL_ENTRY_REQ_HEAD_LSB +: `FLUE_CPL_ENTRY_REQ_HEAD_WIDTH] = req_head;
+    entry[`FLUE_CPL_ENTRY_INFO_LSB +: `FLUE_CPL_ENTRY_INFO_WIDTH] = 32'd0;
+    entry[`FLUE_CPL_ENTRY_TIMESTAMP_LSB +: `FLUE_CPL_ENTRY_TIMESTAMP_WIDTH] = timestamp;
+
+    if (desc_fire) begin
+        desc_valid_next = 1'b0;
+    end
+
+    if (data_fire) begin
+        word_next = word_reg + 1'b1;
+        if (word_reg == LAST_WORD) begin
+            word_next = {WORD_INDEX_WIDTH{1'b0}};
+        end
+    end
+
+    if (accept) begin
+        addr_next = ring_base + {{ADDR_WIDTH-16-ENTRY_SHIFT{1'b0}}, slot_reg, {ENTRY_SHIFT{1'b0}}};
+        desc_valid_next = 1'b1;
+        slot_next = slot_inc;
+        if (slot_inc == 0) begin
+            phase_next = !phase_reg;
+        end
+    end
+
+    if (start) begin
+        slot_next = 16'd0;
+        phase_next = 1'b1;
+    end
+end
+
+// acknowledge: statuses come back in issue order
+always @* begin
+    tail_next = tail_reg;
+    count_next = count_reg;
+    skip_next = skip_reg;
+    halted_next = halted_reg;
     irq_event_next = 1'b0;
     fault_next = 1'b0;
+    fault_addr_next = fault_addr_reg;
 
-    case (state_reg)
-        STATE_IDLE: begin
-            if (s_axis_cpl_tvalid && s_axis_cpl_tready) begin
-                entry_next = {ENTRY_BITS{1'b0}};
-                entry_next[CPL_REC_WIDTH-1:0] = s_axis_cpl_tdata;
-                entry_next[`FLUE_CPL_ENTRY_PHASE_LSB] = phase_reg;
-                entry_next[`FLUE_CPL_ENTRY_REQ_HEAD_LSB +: `FLUE_CPL_ENTRY_REQ_HEAD_WIDTH] = req_head;
-                entry_next[`FLUE_CPL_ENTRY_INFO_LSB +: `FLUE_CPL_ENTRY_INFO_WIDTH] = 32'd0;
-                entry_next[`FLUE_CPL_ENTRY_TIMESTAMP_LSB +: `FLUE_CPL_ENTRY_TIMESTAMP_WIDTH] = timestamp;
-                addr_next = ring_base + {{ADDR_WIDTH-16-ENTRY_SHIFT{1'b0}}, tail_reg, {ENTRY_SHIFT{1'b0}}};
-                word_next = {WORD_INDEX_WIDTH{1'b0}};
-                discard_next = 1'b0;
-                state_next = STATE_DESC;
+    if (accept) begin
+        count_next = count_next + 1'b1;
+    end
+
+    if (s_axis_dma_status_valid) begin
+        count_next = count_next - 1'b1;
+        if (skip_reg != 0) begin
+            // issued before the last start
+            skip_next = skip_reg - 1'b1;
+        end else if (!halted_reg) begin
+            if (s_axis_dma_status_error != 0) begin
+                fault_next = 1'b1;
+                fault_addr_next = ring_base + {{64-16-ENTRY_SHIFT{1'b0}}, tail_reg, {ENTRY_SHIFT{1'b0}}};
+                halted_next = 1'b1;
+            end else begin
+                tail_next = tail_inc;
+                irq_event_next = 1'b1;
             end
         end
-        STATE_DESC: begin
-            if (m_axis_dma_desc_ready) begin
-                state_next = STATE_DATA;
-            end
-        end
-        STATE_DATA: begin
-            if (m_axis_write_data_tready) begin
-                entry_next = entry_reg >> DATA_WIDTH;
-                word_next = word_reg + 1'b1;
-                if (word_reg == LAST_WORD) begin
-                    state_next = STATE_WAIT;
-                end
-            end
-        end
-        STATE_WAIT: begin
-            if (s_axis_dma_status_valid) begin
-                state_next = STATE_IDLE;
-                if (s_axis_dma_status_error != 0) begin
-                    fault_next = 1'b1;
-                    halted_next = 1'b1;
-                end else if (!discard_reg) begin
-                    tail_next = tail_inc;
-                    if (tail_inc == 0) begin
-                        phase_next = !phase_reg;
-                    end
-                    irq_event_next = 1'b1;
-                end
-            end
-        end
-        default: begin
-            state_next = STATE_IDLE;
-        end
-    endcase
+    end
 
     if (start) begin
         tail_next = 16'd0;
-        phase_next = 1'b1;
-        discard_next = state_reg != STATE_IDLE;
+        skip_next = count_next;
+        irq_event_next = 1'b0;
     end
 end
 
 always @(posedge clk) begin
-    state_reg <= state_next;
-    tail_reg <= tail_next;
+    slot_reg <= slot_next;
     phase_reg <= phase_next;
-    discard_reg <= discard_next;
-    halted_reg <= halted_next;
-    entry_reg <= entry_next;
     word_reg <= word_next;
     addr_reg <= addr_next;
+    desc_valid_reg <= desc_valid_next;
+    tail_reg <= tail_next;
+    count_reg <= count_next;
+    skip_reg <= skip_next;
+    halted_reg <= halted_next;
     irq_event_reg <= irq_event_next;
     fault_reg <= fault_next;
+    fault_addr_reg <= fault_addr_next;
 
     if (rst) begin
-        state_reg <= STATE_IDLE;
-        tail_reg <= 16'd0;
+        slot_reg <= 16'd0;
         phase_reg <= 1'b1;
-        discard_reg <= 1'b0;
-        halted_reg <= 1'b0;
         word_reg <= {WORD_INDEX_WIDTH{1'b0}};
+        desc_valid_reg <= 1'b0;
+        tail_reg <= 16'd0;
+        count_reg <= 4'd0;
+        skip_reg <= 4'd0;
+        halted_reg <= 1'b0;
         irq_event_reg <= 1'b0;
         fault_reg <= 1'b0;
     end
 end
+
+// entries whose descriptor has left, waiting for the DMA engine to take their words
+axis_fifo #(
+    .DATA_WIDTH(ENTRY_BITS),
+    .DEPTH(INFLIGHT)
+)
+entry_fifo_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(entry),
+    .s_axis_tvalid(accept),
+    .s_axis_tready(entry_ready),
+    .m_axis_tdata(entry_data),
+    .m_axis_tvalid(entry_valid),
+    .m_axis_tready(data_fire && word_reg == LAST_WORD),
+    .status_empty(entry_empty)
+);
 
 endmodule
 

@@ -11,6 +11,7 @@
  * L2_RECV_POST to l2_rx's posted-buffer FIFO (RESOURCES when that FIFO is full), and
  * everything else to an immediate completion (NOP OK, BAD_OPCODE, UNSUPPORTED, BAD_LENGTH,
  * BAD_ADDRESS). Completion records are the low CPL_REC_WIDTH bits of a completion entry.
+ * start (the CTRL.ENABLE rising edge) drops a descriptor still held from before it.
  */
 module queue_dispatch #
 (
@@ -22,6 +23,11 @@ module queue_dispatch #
 (
     input  wire                           clk,
     input  wire                           rst,
+
+    /*
+     * Ring restart
+     */
+    input  wire                           start,
 
     /*
      * Request descriptor input
@@ -102,21 +108,23 @@ wire [31:0] conn = desc_reg[`FLUE_REQ_DESC_CONN_LSB +: `FLUE_REQ_DESC_CONN_WIDTH
 wire [32:0] len_x = {1'b0, len};
 wire addr_bad = addr == 64'd0 || ({1'b0, addr} + {33'd0, len}) > ADDR_LIMIT;
 
+// a descriptor held across a ring restart is never dispatched
+wire live = valid_reg && !start;
 wire cpl_fire = m_axis_cpl_tvalid && m_axis_cpl_tready;
 wire tx_fire = m_axis_tx_cmd_valid && m_axis_tx_cmd_ready;
 wire rx_fire = m_axis_rx_post_valid && m_axis_rx_post_ready;
 
 assign s_axis_req_tready = !valid_reg;
 assign m_axis_cpl_tdata = cpl_rec;
-assign m_axis_cpl_tvalid = valid_reg && (route == ROUTE_CPL || (route == ROUTE_RX && !m_axis_rx_post_ready));
+assign m_axis_cpl_tvalid = live && (route == ROUTE_CPL || (route == ROUTE_RX && !m_axis_rx_post_ready));
 assign m_axis_tx_cmd_addr = addr;
 assign m_axis_tx_cmd_len = len[LEN_WIDTH-1:0];
 assign m_axis_tx_cmd_tag = tag;
-assign m_axis_tx_cmd_valid = valid_reg && route == ROUTE_TX;
+assign m_axis_tx_cmd_valid = live && route == ROUTE_TX;
 assign m_axis_rx_post_addr = addr;
 assign m_axis_rx_post_len = len[LEN_WIDTH-1:0];
 assign m_axis_rx_post_tag = tag;
-assign m_axis_rx_post_valid = valid_reg && route == ROUTE_RX;
+assign m_axis_rx_post_valid = live && route == ROUTE_RX;
 assign stat_bad_desc = stat_bad_desc_reg;
 
 // validation, in the order the contract gives
@@ -190,7 +198,9 @@ always @* begin
         stat_bad_desc_next = cpl_fire && bad;
     end
 
-    if (s_axis_req_tvalid && s_axis_req_tready) begin
+    if (start) begin
+        valid_next = 1'b0;
+    end else if (s_axis_req_tvalid && s_axis_req_tready) begin
         desc_next = s_axis_req_tdata;
         valid_next = 1'b1;
     end

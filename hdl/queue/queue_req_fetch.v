@@ -10,7 +10,9 @@
  * Request ring fetch: reads pending descriptors (head..tail-1) by DMA, several per read
  * when several are pending, into a store-and-forward FIFO, and presents them one at a
  * time as 256-bit words. REQ_HEAD advances when a read completes. A read error drops the
- * whole batch, reports a fault and halts fetching until reset.
+ * whole batch, reports a fault and halts fetching until reset. start (the CTRL.ENABLE rising
+ * edge) resets REQ_HEAD and flushes every descriptor fetched before it: the FIFO, the word
+ * being assembled, and a read still in flight (dropped when it completes).
  */
 module queue_req_fetch #
 (
@@ -20,8 +22,8 @@ module queue_req_fetch #
     parameter LEN_WIDTH = 20,
     // width of the DMA tag
     parameter TAG_WIDTH = 4,
-    // width of the DMA data
-    parameter DATA_WIDTH = 64,
+    // width of the DMA data (divides the 256-bit descriptor)
+    parameter DATA_WIDTH = 128,
     // most descriptors read by one DMA transfer
     parameter MAX_FETCH = 8,
     // descriptor FIFO size in data words (power of two, at least MAX_FETCH descriptors)
@@ -95,7 +97,7 @@ localparam [WORD_INDEX_WIDTH-1:0] LAST_WORD = LAST_WORD_I[WORD_INDEX_WIDTH-1:0];
 
 // bus width assertions
 initial begin
-    if (WORDS_PER_DESC * DATA_WIDTH != `FLUE_REQ_DESC_BITS) begin
+    if (WORDS_PER_DESC < 1 || WORDS_PER_DESC * DATA_WIDTH != `FLUE_REQ_DESC_BITS) begin
         $error("Error: DATA_WIDTH must divide the descriptor size (instance %m)");
         $finish;
     end
@@ -124,6 +126,7 @@ reg [WORD_INDEX_WIDTH-1:0] word_reg = {WORD_INDEX_WIDTH{1'b0}}, word_next;
 reg desc_valid_reg = 1'b0, desc_valid_next;
 
 reg [16:0] size;
+reg [`FLUE_REQ_DESC_BITS+DATA_WIDTH-1:0] desc_shift;
 reg [16:0] pending;
 reg [16:0] to_end;
 reg [16:0] batch;
@@ -166,6 +169,7 @@ always @* begin
     desc_next = desc_reg;
     word_next = word_reg;
     desc_valid_next = desc_valid_reg;
+    desc_shift = {DATA_WIDTH+`FLUE_REQ_DESC_BITS{1'b0}};
 
     size = 17'd1 << ring_size_log2;
     pending = ({1'b0, ring_tail} - {1'b0, head_reg}) & (size - 1'b1);
@@ -189,7 +193,7 @@ always @* begin
 
     case (state_reg)
         STATE_IDLE: begin
-            if (running && !halted_reg && batch != 0) begin
+            if (running && !halted_reg && batch != 0 && !start) begin
                 count_next = batch;
                 addr_next = ring_base + {{ADDR_WIDTH-16-ENTRY_SHIFT{1'b0}}, head_reg, {ENTRY_SHIFT{1'b0}}};
                 credit_next = credit_next - batch[CREDIT_WIDTH-1:0];
@@ -223,19 +227,25 @@ always @* begin
         end
     endcase
 
-    if (start) begin
-        head_next = 16'd0;
-        discard_next = state_reg != STATE_IDLE;
-    end
-
     // assemble descriptors from the FIFO, low word first
     if (fifo_take) begin
-        desc_next = {fifo_tdata, desc_reg[`FLUE_REQ_DESC_BITS-1:DATA_WIDTH]};
+        desc_shift = {fifo_tdata, desc_reg} >> DATA_WIDTH;
+        desc_next = desc_shift[`FLUE_REQ_DESC_BITS-1:0];
         word_next = word_reg + 1'b1;
         if (word_reg == LAST_WORD) begin
             word_next = {WORD_INDEX_WIDTH{1'b0}};
             desc_valid_next = 1'b1;
         end
+    end
+
+    // ring restart: everything fetched so far is stale; a read in flight keeps its credits
+    // until its status returns them
+    if (start) begin
+        head_next = 16'd0;
+        discard_next = state_next != STATE_IDLE;
+        credit_next = CREDITS_W - ((state_next != STATE_IDLE) ? count_reg[CREDIT_WIDTH-1:0] : {CREDIT_WIDTH{1'b0}});
+        word_next = {WORD_INDEX_WIDTH{1'b0}};
+        desc_valid_next = 1'b0;
     end
 end
 
@@ -274,7 +284,7 @@ axis_frame_fifo #(
 )
 fifo_inst (
     .clk(clk),
-    .rst(rst),
+    .rst(rst || start),
     .s_axis_tdata(s_axis_read_data_tdata),
     .s_axis_tkeep({DATA_WIDTH/8{1'b1}}),
     .s_axis_tvalid(s_axis_read_data_tvalid),
@@ -295,7 +305,8 @@ fifo_inst (
 
 // descriptors are whole words; frame boundaries and FIFO status are not needed here
 /* verilator lint_off UNUSED */
-wire unused_ok = &{1'b0, fifo_tlast, fifo_tkeep, fifo_in_frame, fifo_good, fifo_bad, fifo_overflow};
+wire unused_ok = &{1'b0, fifo_tlast, fifo_tkeep, fifo_in_frame, fifo_good, fifo_bad, fifo_overflow,
+    desc_shift[`FLUE_REQ_DESC_BITS+DATA_WIDTH-1:`FLUE_REQ_DESC_BITS]};
 /* verilator lint_on UNUSED */
 
 endmodule

@@ -1,5 +1,8 @@
 # Shared cocotb (Icarus) build rules for the RTL block benches.
 # A bench Makefile sets DUT (and optionally PARAM_* and EXTRA_SOURCES), then includes this file.
+# VARIANTS (optional): parameter sets run_all.sh runs the bench with, one word each, the
+# assignments of a word joined by commas (PARAM_A=1,PARAM_B=2); each builds in its own
+# sim_build/<word> and writes results_<word>.xml. `make variants` prints them.
 
 TOPLEVEL_LANG = verilog
 SIM ?= icarus
@@ -28,6 +31,10 @@ endif
 
 include $(shell cocotb-config --makefiles)/Makefile.sim
 
+.PHONY: variants
+variants:
+	@echo $(VARIANTS)
+
 iverilog_dump.v:
 	echo 'module iverilog_dump();' > $@
 	echo 'initial begin' >> $@
@@ -37,4 +44,4 @@ iverilog_dump.v:
 	echo 'endmodule' >> $@
 
 clean::
-	@rm -rf iverilog_dump.v dump.fst $(TOPLEVEL).fst results.xml sim_build __pycache__
+	@rm -rf iverilog_dump.v dump.fst $(TOPLEVEL).fst results*.xml sim_build __pycache__ run*.log

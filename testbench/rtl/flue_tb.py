@@ -65,33 +65,55 @@ class HostRam(Memory):
 
 
 class DmaWritePort:
-    """Model of a DMA write engine behind a requester's port: takes one descriptor at a time
-    (m_axis_dma_desc_*), its ceil(len/8) data words (m_axis_write_data_*), stores the bytes in
-    mem unless the range is marked bad, and answers on s_axis_dma_status_* after latency."""
+    """Model of a DMA write engine behind a requester's port: takes descriptors
+    (m_axis_dma_desc_*) and, for each, its ceil(len/word bytes) data words from byte 0
+    (m_axis_write_data_*, the word width is the port's), stores the bytes in mem unless the
+    range is marked bad, and answers each on s_axis_dma_status_*, in order, latency cycles after
+    its last word. Up to max_inflight transfers may wait for their status (1: one at a time)."""
 
-    def __init__(self, dut, clock, size=2**20, latency=5, pause=None):
+    def __init__(self, dut, clock, size=2**20, latency=5, pause=None, max_inflight=1):
+        import cocotb
         self.dut = dut
         self.clock = clock
         self.mem = bytearray(size)
         self.bad = []
         self.latency = latency
         self.pause = pause
+        self.max_inflight = max_inflight
+        self.word_bytes = len(dut.m_axis_write_data_tdata) // 8
         self.transfers = []
+        self.pending = []      # (cycle the status is due, error)
+        self.cycle = 0
         dut.m_axis_dma_desc_ready.setimmediatevalue(0)
         dut.m_axis_write_data_tready.setimmediatevalue(0)
         dut.s_axis_dma_status_valid.setimmediatevalue(0)
         dut.s_axis_dma_status_error.setimmediatevalue(0)
-        import cocotb
         cocotb.start_soon(self._run())
+        cocotb.start_soon(self._status())
 
     def mark_bad(self, start, length):
         self.bad.append((start, start + length))
 
+    async def _status(self):
+        from cocotb.triggers import RisingEdge
+        dut = self.dut
+        while True:
+            await RisingEdge(self.clock)
+            self.cycle += 1
+            dut.s_axis_dma_status_valid.value = 0
+            if self.pending and self.pending[0][0] <= self.cycle:
+                _, error = self.pending.pop(0)
+                dut.s_axis_dma_status_error.value = 1 if error else 0
+                dut.s_axis_dma_status_valid.value = 1
+
     async def _run(self):
-        from cocotb.triggers import ReadOnly, RisingEdge
+        from cocotb.triggers import RisingEdge
         dut = self.dut
         gen = self.pause() if self.pause else None
+        wb = self.word_bytes
         while True:
+            while len(self.pending) >= self.max_inflight:
+                await RisingEdge(self.clock)
             dut.m_axis_dma_desc_ready.value = 1
             while True:
                 await RisingEdge(self.clock)
@@ -100,7 +122,7 @@ class DmaWritePort:
             addr = dut.m_axis_dma_desc_addr.value.integer
             length = dut.m_axis_dma_desc_len.value.integer
             dut.m_axis_dma_desc_ready.value = 0
-            words = -(-length // 8)
+            words = -(-length // wb)
             data = bytearray()
             for n in range(words):
                 while True:
@@ -109,16 +131,177 @@ class DmaWritePort:
                     await RisingEdge(self.clock)
                     if ready and dut.m_axis_write_data_tvalid.value == 1:
                         break
-                data += dut.m_axis_write_data_tdata.value.integer.to_bytes(8, "little")
+                data += dut.m_axis_write_data_tdata.value.integer.to_bytes(wb, "little")
                 assert int(dut.m_axis_write_data_tlast.value) == (n == words - 1), "tlast on the last word"
             dut.m_axis_write_data_tready.value = 0
             error = any(addr < hi and addr + length > lo for lo, hi in self.bad)
             if not error:
                 self.mem[addr:addr + length] = data[:length]
             self.transfers.append((addr, length, error))
-            for _ in range(self.latency):
-                await RisingEdge(self.clock)
-            dut.s_axis_dma_status_error.value = 1 if error else 0
-            dut.s_axis_dma_status_valid.value = 1
+            self.pending.append((self.cycle + self.latency, error))
+
+
+class AxiBurstChecker:
+    """Watches the AR and AW channels of an AXI master (whichever exist) and records every
+    burst that is not INCR, not full width, longer than max_burst beats or crosses 4 KiB."""
+
+    def __init__(self, dut, prefix, clock, max_burst):
+        import cocotb
+        self.dut = dut
+        self.clock = clock
+        self.max_burst = max_burst
+        self.violations = []
+        self.bursts = 0
+        for ch in ("ar", "aw"):
+            if hasattr(dut, f"{prefix}_{ch}valid"):
+                cocotb.start_soon(self._watch(prefix, ch))
+
+    async def _watch(self, prefix, ch):
+        from cocotb.triggers import RisingEdge
+        dut = self.dut
+        valid = getattr(dut, f"{prefix}_{ch}valid")
+        ready = getattr(dut, f"{prefix}_{ch}ready")
+        addr_s = getattr(dut, f"{prefix}_{ch}addr")
+        len_s = getattr(dut, f"{prefix}_{ch}len")
+        size_s = getattr(dut, f"{prefix}_{ch}size")
+        burst_s = getattr(dut, f"{prefix}_{ch}burst")
+        width_bytes = len(getattr(dut, f"{prefix}_{'r' if ch == 'ar' else 'w'}data")) // 8
+        while True:
             await RisingEdge(self.clock)
-            dut.s_axis_dma_status_valid.value = 0
+            if not (valid.value.is_resolvable and int(valid.value) and int(ready.value)):
+                continue
+            self.bursts += 1
+            addr = int(addr_s.value)
+            beats = int(len_s.value) + 1
+            end = (addr & ~(width_bytes - 1)) + beats * width_bytes - 1
+            if int(burst_s.value) != 1:
+                self.violations.append(f"{ch} 0x{addr:x}: burst type {int(burst_s.value)}")
+            if (1 << int(size_s.value)) != width_bytes:
+                self.violations.append(f"{ch} 0x{addr:x}: size {int(size_s.value)}")
+            if beats > self.max_burst:
+                self.violations.append(f"{ch} 0x{addr:x}: {beats} beats > {self.max_burst}")
+            if (addr >> 12) != (end >> 12):
+                self.violations.append(f"{ch} 0x{addr:x}: {beats} beats cross 4 KiB")
+
+
+class MacTx:
+    """10G MAC on a 64-bit transmit AXI stream (m_axis_*): tready is high except for `gap` cycles
+    after each tlast (preamble, FCS, inter-frame gap) and while `pause` is set. Frames (bytes
+    selected by tkeep) queue for recv(); frames ended with tuser are counted in `aborted`.
+    Records the cycle of every beat and every cycle tready was high with tvalid low."""
+
+    def __init__(self, dut, prefix, clock, gap=3):
+        import cocotb
+        from cocotb.queue import Queue
+        self.dut = dut
+        self.clock = clock
+        self.gap = gap
+        self.pause = False
+        self.queue = Queue()
+        self.aborted = 0
+        self.cycle = 0
+        self.beat_cycles = []
+        self.idle_cycles = []
+        self.frame_spans = []  # (first beat cycle, last beat cycle)
+        self.tdata = getattr(dut, f"{prefix}_tdata")
+        self.tkeep = getattr(dut, f"{prefix}_tkeep")
+        self.tvalid = getattr(dut, f"{prefix}_tvalid")
+        self.tready = getattr(dut, f"{prefix}_tready")
+        self.tlast = getattr(dut, f"{prefix}_tlast")
+        self.tuser = getattr(dut, f"{prefix}_tuser")
+        self.tready.setimmediatevalue(0)
+        cocotb.start_soon(self._run())
+
+    def empty(self):
+        return self.queue.empty()
+
+    def clear(self):
+        while not self.queue.empty():
+            self.queue.get_nowait()
+
+    async def recv(self):
+        return await self.queue.get()
+
+    async def _run(self):
+        from cocotb.triggers import RisingEdge
+        hold = 0
+        cur = bytearray()
+        first = None
+        ready = 0
+        while True:
+            ready = 0 if (hold or self.pause) else 1
+            self.tready.value = ready
+            await RisingEdge(self.clock)
+            self.cycle += 1
+            if hold:
+                hold -= 1
+            valid = self.tvalid.value.is_resolvable and int(self.tvalid.value)
+            if ready and not valid:
+                self.idle_cycles.append(self.cycle)
+            if not (ready and valid):
+                continue
+            self.beat_cycles.append(self.cycle)
+            if first is None:
+                first = self.cycle
+            keep = int(self.tkeep.value)
+            data = int(self.tdata.value).to_bytes(8, "little")
+            cur += bytes(data[i] for i in range(8) if keep >> i & 1)
+            if int(self.tlast.value):
+                if int(self.tuser.value):
+                    self.aborted += 1
+                else:
+                    self.queue.put_nowait(bytes(cur))
+                self.frame_spans.append((first, self.cycle))
+                cur = bytearray()
+                first = None
+                hold = self.gap
+
+
+class MacRx:
+    """10G MAC on a 64-bit receive AXI stream (s_axis_*): drives queued frames one beat per cycle
+    with `gap` idle cycles between frames; it never waits (tready is not looked at)."""
+
+    def __init__(self, dut, prefix, clock, gap=3):
+        import cocotb
+        from cocotb.queue import Queue
+        self.clock = clock
+        self.gap = gap
+        self.queue = Queue()
+        self.busy = False
+        self.tdata = getattr(dut, f"{prefix}_tdata")
+        self.tkeep = getattr(dut, f"{prefix}_tkeep")
+        self.tvalid = getattr(dut, f"{prefix}_tvalid")
+        self.tlast = getattr(dut, f"{prefix}_tlast")
+        self.tuser = getattr(dut, f"{prefix}_tuser")
+        for s in (self.tdata, self.tkeep, self.tvalid, self.tlast, self.tuser):
+            s.setimmediatevalue(0)
+        cocotb.start_soon(self._run())
+
+    def send_nowait(self, frame):
+        self.queue.put_nowait(bytes(frame))
+
+    async def send(self, frame):
+        self.send_nowait(frame)
+
+    async def wait(self):
+        from cocotb.triggers import RisingEdge
+        while self.busy or not self.queue.empty():
+            await RisingEdge(self.clock)
+
+    async def _run(self):
+        from cocotb.triggers import RisingEdge
+        while True:
+            frame = await self.queue.get()
+            self.busy = True
+            for off in range(0, len(frame), 8):
+                chunk = frame[off:off + 8]
+                self.tdata.value = int.from_bytes(chunk, "little")
+                self.tkeep.value = (1 << len(chunk)) - 1
+                self.tlast.value = 1 if off + 8 >= len(frame) else 0
+                self.tvalid.value = 1
+                await RisingEdge(self.clock)
+            self.tvalid.value = 0
+            self.tlast.value = 0
+            for _ in range(self.gap):
+                await RisingEdge(self.clock)
+            self.busy = False

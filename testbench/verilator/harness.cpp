@@ -5,10 +5,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <type_traits>
+#include <utility>
 
 // node's common.gypi defines it on the command line; verilatedos.h defines it again.
 #undef __STDC_FORMAT_MACROS
 #include "Vnic_top.h"
+#include "Vnic_top_nic_top.h"  // the top's public parameters (DMA_DATA_WIDTH, DMA_MAX_BURST)
 #include "flue_contract.hpp"
 #include "verilated.h"
 #include "verilated_fst_c.h"
@@ -43,9 +46,31 @@ namespace flue {
 
 namespace {
 constexpr unsigned kWireGapCycles = NicHarness::kTxIdleCycles;  // same gap on both directions
-constexpr unsigned kMaxBurstBeats = 16;                        // nic_top DMA_MAX_BURST default
 constexpr unsigned kAxiBurstIncr = 1;
-constexpr unsigned kAxiSize8 = 3;
+
+// AXI4 bus geometry from the verilated top's public parameters.
+constexpr unsigned kBeatBytes = Vnic_top_nic_top::DMA_DATA_WIDTH / 8;
+constexpr unsigned kMaxBurstBeats = Vnic_top_nic_top::DMA_MAX_BURST;
+constexpr unsigned log2u(unsigned v) { return v <= 1 ? 0 : 1 + log2u(v / 2); }
+constexpr unsigned kAxiSize = log2u(kBeatBytes);  // AxSIZE of a full-width beat
+constexpr uint64_t kBeatMask = kBeatBytes - 1;
+constexpr uint32_t kStrbAll = kBeatBytes >= 32 ? 0xFFFFFFFFu : (1u << kBeatBytes) - 1;
+static_assert(kBeatBytes == 8 || kBeatBytes == 16 || kBeatBytes == 32,
+              "the harness supports nic_top DMA_DATA_WIDTH 64, 128 and 256");
+static_assert(kBeatBytes <= NicHarness::kMaxBeatBytes, "write staging too small for DMA_DATA_WIDTH");
+static_assert(kMaxBurstBeats >= 1 && kMaxBurstBeats <= 256, "DMA_MAX_BURST must be 1..256");
+
+// The AXI data ports as Verilator declares them: QData up to 64 bits, VlWide (32-bit words,
+// least significant first) above; either way the bytes of a beat in little-endian order.
+using RDataPort = std::remove_reference_t<decltype(std::declval<Vnic_top&>().m_axi_rdata)>;
+using WDataPort = std::remove_reference_t<decltype(std::declval<Vnic_top&>().m_axi_wdata)>;
+using WStrbPort = std::remove_reference_t<decltype(std::declval<Vnic_top&>().m_axi_wstrb)>;
+static_assert(sizeof(RDataPort) == kBeatBytes && sizeof(WDataPort) == kBeatBytes,
+              "m_axi_rdata/m_axi_wdata are not DMA_DATA_WIDTH bits wide in the verilated model");
+static_assert(sizeof(WStrbPort) * 8 >= kBeatBytes && kBeatBytes <= 32,
+              "m_axi_wstrb does not fit the harness's 32-bit strobe masks");
+static_assert(std::is_trivially_copyable<RDataPort>::value && std::is_trivially_copyable<WDataPort>::value,
+              "AXI data ports are copied bytewise");
 constexpr uint8_t kRespOkay = 0, kRespSlvErr = 2;
 constexpr size_t kMaxTxFrameBytes = 1u << 20;  // runaway guard: a frame without tlast
 constexpr uint32_t kIrqMask = (1u << c::IRQ_VECTORS) - 1;
@@ -75,6 +100,9 @@ NicHarness::NicHarness(uint8_t* memory, size_t length, uint64_t memoryBase, unsi
 
 NicHarness::~NicHarness() {
     // Destruction must never throw into Node (this also runs from a GC finalizer).
+    // final() runs against the thread's current context: make it this model's, not whichever
+    // model was created last (possibly destroyed since).
+    Verilated::threadContextp(ctx_.get());
     try {
         if (tfp_) tfp_->close();
     } catch (...) {
@@ -114,14 +142,14 @@ void NicHarness::driveInputs() {
     const uint64_t cyc = cycle_;
     t->rst = inReset_;
     if (inReset_) {
-        // Nothing is offered or accepted during reset, so no handshake can straddle it.
+        // Nothing is offered or accepted during reset, so no handshake can straddle it; only
+        // an RX frame already started goes on (the wire does not stop for the NIC's reset).
         t->s_axil_awvalid = 0; t->s_axil_wvalid = 0; t->s_axil_arvalid = 0;
         t->s_axil_bready = 0; t->s_axil_rready = 0;
         t->m_axi_arready = 0; t->m_axi_rvalid = 0; t->m_axi_rlast = 0;
         t->m_axi_awready = 0; t->m_axi_wready = 0; t->m_axi_bvalid = 0;
         t->m_axis_tx_tready = 0;
-        t->s_axis_rx_tvalid = 0; t->s_axis_rx_tlast = 0; t->s_axis_rx_tuser = 0;
-        rxDriving_ = false;
+        driveRx();
         return;
     }
 
@@ -135,16 +163,14 @@ void NicHarness::driveInputs() {
     t->m_axi_arready = !reads_.full();
     if (!reads_.empty() && reads_.front().readyAt <= cyc) {
         const ReadBurst& b = reads_.front();
-        uint64_t data = 0;
-        if (b.ok) {
-            // INCR with 8-byte beats: beat 0 starts at addr, later beats are 8-byte aligned.
-            const uint64_t beatAddr = (b.addr & ~7ull) + 8ull * b.beat;
-            const uint64_t first = b.beat == 0 ? b.addr : beatAddr;
-            const size_t lane = static_cast<size_t>(first - beatAddr);
-            std::memcpy(reinterpret_cast<uint8_t*>(&data) + lane, mem_ + (first - memBase_), 8 - lane);
-        }
+        // INCR: beat n covers the aligned beat n after the one holding addr; the whole beat is
+        // read (and was checked mapped), lanes below an unaligned start included.
+        if (b.ok)
+            std::memcpy(&t->m_axi_rdata, mem_ + ((b.addr & ~kBeatMask) + uint64_t{kBeatBytes} * b.beat - memBase_),
+                        kBeatBytes);
+        else
+            std::memset(&t->m_axi_rdata, 0, kBeatBytes);
         t->m_axi_rvalid = 1;
-        t->m_axi_rdata = data;
         t->m_axi_rresp = b.ok ? kRespOkay : kRespSlvErr;
         t->m_axi_rid = b.id;
         t->m_axi_rlast = b.beat + 1 == b.beats;
@@ -168,9 +194,17 @@ void NicHarness::driveInputs() {
     // MAC TX: ready except for the inter-frame gap.
     t->m_axis_tx_tready = txIdle_ == 0;
 
-    // MAC RX: one beat per cycle once the head frame's start cycle and the gap have passed.
+    driveRx();
+}
+
+// MAC RX: one beat per cycle once the head frame's start cycle and the gap have passed. The MAC
+// is not reset with the NIC: a frame it has started it drives to its end, reset or not; a new
+// one waits for the reset to end.
+void NicHarness::driveRx() {
+    Vnic_top* const t = top_.get();
+    const uint64_t cyc = cycle_;
     rxDriving_ = false;
-    if (!rxQueue_.empty()) {
+    if (!rxQueue_.empty() && (!inReset_ || rxOffset_ > 0)) {
         const RxFrame& f = rxQueue_.front();
         if (rxOffset_ > 0 || (cyc >= f.cycle && cyc >= rxNextAllowed_)) {
             const size_t n = std::min<size_t>(8, f.data.size() - rxOffset_);
@@ -211,15 +245,16 @@ bool NicHarness::burstLegal(uint64_t addr, unsigned beats, unsigned size, unsign
                       " (only INCR is allowed)");
         return false;
     }
-    if (size != kAxiSize8) {
+    if (size != kAxiSize) {
         protocolError(std::string("m_axi_") + ch + "size=" + std::to_string(size) + " at " + hex(addr) +
-                      " (only 3 = 8 bytes is supported)");
+                      " (only " + std::to_string(kAxiSize) + " = the " + std::to_string(kBeatBytes) +
+                      "-byte bus width is supported)");
         return false;
     }
     if (beats > kMaxBurstBeats)  // served anyway: the limit is a promise of the RTL, not of AXI
         protocolError(std::string("m_axi_") + ch + "len=" + std::to_string(beats - 1) + " at " + hex(addr) +
                       " exceeds DMA_MAX_BURST=" + std::to_string(kMaxBurstBeats));
-    const uint64_t end = (addr & ~7ull) + 8ull * beats;  // one past the last byte of the burst
+    const uint64_t end = (addr & ~kBeatMask) + uint64_t{kBeatBytes} * beats;  // one past the burst
     if (end < addr || (addr >> 12) != ((end - 1) >> 12)) {
         protocolError(std::string(isWrite ? "write" : "read") + " burst " + hex(addr) + " len " +
                       std::to_string(beats) + " crosses a 4 KiB boundary");
@@ -229,7 +264,10 @@ bool NicHarness::burstLegal(uint64_t addr, unsigned beats, unsigned size, unsign
 }
 
 void NicHarness::sampleAndAdvance() {
-    if (inReset_) return;
+    if (inReset_) {
+        advanceRx();
+        return;
+    }
     Vnic_top* const t = top_.get();
     const uint64_t cyc = cycle_;
 
@@ -253,9 +291,9 @@ void NicHarness::sampleAndAdvance() {
             b.beat = 0;
             b.id = t->m_axi_arid;
             b.readyAt = cyc + readLatency_;
-            // A read has no byte enables: it touches every byte of its beats (from addr on).
+            // A read has no byte enables: it touches every byte of its beats, whole beats.
             b.ok = burstLegal(b.addr, b.beats, t->m_axi_arsize, t->m_axi_arburst, false) &&
-                   rangeAccessible(b.addr, (b.addr & ~7ull) + 8ull * b.beats - b.addr);
+                   rangeAccessible(b.addr & ~kBeatMask, uint64_t{kBeatBytes} * b.beats);
             ++counters_.axiReads;
             if (!b.ok) ++counters_.axiErrors;
             reads_.push(b);
@@ -307,10 +345,10 @@ void NicHarness::sampleAndAdvance() {
             const bool last = w.beat + 1 == w.beats;
             const bool wlast = t->m_axi_wlast;
             if (w.ok) {
-                const uint64_t beatAddr = (w.addr & ~7ull) + 8ull * w.beat;
-                const unsigned firstLane = w.beat == 0 ? static_cast<unsigned>(w.addr & 7) : 0;
-                const uint8_t allowed = static_cast<uint8_t>(0xFFu << firstLane);
-                uint8_t strb = t->m_axi_wstrb;
+                const uint64_t beatAddr = (w.addr & ~kBeatMask) + uint64_t{kBeatBytes} * w.beat;
+                const unsigned firstLane = w.beat == 0 ? static_cast<unsigned>(w.addr & kBeatMask) : 0;
+                const uint32_t allowed = kStrbAll & (kStrbAll << firstLane);
+                uint32_t strb = static_cast<uint32_t>(t->m_axi_wstrb) & kStrbAll;
                 if (strb & ~allowed) {
                     protocolError("m_axi_wstrb " + hex(strb) + " enables lanes below the burst start " + hex(w.addr));
                     strb &= allowed;
@@ -320,7 +358,7 @@ void NicHarness::sampleAndAdvance() {
                     const unsigned hi = 32u - static_cast<unsigned>(__builtin_clz(strb));
                     if (!rangeAccessible(beatAddr + lo, hi - lo)) w.ok = false;
                 }
-                wStageData_[w.beat] = t->m_axi_wdata;
+                std::memcpy(wStageData_[w.beat], &t->m_axi_wdata, kBeatBytes);
                 wStageStrb_[w.beat] = strb;
             }
             if (wlast != last) {
@@ -429,9 +467,15 @@ void NicHarness::sampleAndAdvance() {
         txStalled_ = false;
     }
 
-    // ---- MAC RX ----
+    advanceRx();
+}
+
+void NicHarness::advanceRx() {
+    Vnic_top* const t = top_.get();
+    const uint64_t cyc = cycle_;
     if (rxDriving_) {
-        if (!t->s_axis_rx_tready) ++counters_.rxOverruns;  // the MAC cannot wait: the beat is lost
+        // The MAC cannot wait: a beat offered while tready is low is lost (reset or not).
+        if (!t->s_axis_rx_tready) ++counters_.rxOverruns;
         const RxFrame& f = rxQueue_.front();
         rxOffset_ += std::min<size_t>(8, f.data.size() - rxOffset_);
         if (rxOffset_ >= f.data.size()) {
@@ -444,17 +488,17 @@ void NicHarness::sampleAndAdvance() {
 
 void NicHarness::commitWrite(const WriteBurst& w) {
     for (unsigned i = 0; i < w.beat; ++i) {
-        const uint64_t beatAddr = (w.addr & ~7ull) + 8ull * i;
-        const uint8_t strb = wStageStrb_[i];
-        const uint64_t data = wStageData_[i];
+        const uint64_t beatAddr = (w.addr & ~kBeatMask) + uint64_t{kBeatBytes} * i;
+        const uint32_t strb = wStageStrb_[i];
+        const uint8_t* data = wStageData_[i];
         // Checked when the beat arrived; re-checked only because JS may have resized memory since.
         if (strb && !rangeInMemory(beatAddr + __builtin_ctz(strb), 32u - __builtin_clz(strb) - __builtin_ctz(strb)))
             continue;
-        if (strb == 0xFF) {
-            std::memcpy(mem_ + (beatAddr - memBase_), &data, 8);
+        if (strb == kStrbAll) {
+            std::memcpy(mem_ + (beatAddr - memBase_), data, kBeatBytes);
         } else {
-            for (unsigned lane = 0; lane < 8; ++lane)
-                if (strb & (1u << lane)) mem_[beatAddr + lane - memBase_] = static_cast<uint8_t>(data >> (8 * lane));
+            for (unsigned lane = 0; lane < kBeatBytes; ++lane)
+                if (strb & (1u << lane)) mem_[beatAddr + lane - memBase_] = data[lane];
         }
     }
 }
@@ -495,6 +539,9 @@ uint64_t NicHarness::runLoop(uint64_t maxCycles, bool stopOnIrq) {
 
 uint64_t NicHarness::runCycles(uint64_t n, bool stopOnIrq) {
     checkUsable();
+    // Verilator's runtime ($finish, $error, time) goes through the thread's current context;
+    // several models share the Node thread.
+    Verilated::threadContextp(ctx_.get());
     irqThisCycle_ = false;
     try {
         return tfp_ ? runLoop<true>(n, stopOnIrq) : runLoop<false>(n, stopOnIrq);
@@ -519,10 +566,8 @@ void NicHarness::flushInFlight() {
     txInFrame_ = false;
     txCur_.clear();
     txIdle_ = 0;
-    if (rxOffset_ > 0) {  // a frame cut by the reset is gone; frames not yet started stay queued
-        rxQueue_.pop_front();
-        rxOffset_ = 0;
-    }
+    // RX is not flushed: a frame already started is driven to its end through the reset (the NIC
+    // discards its tail), frames not yet started wait for the reset to end.
     rxDriving_ = false;
 }
 
@@ -670,6 +715,7 @@ void NicHarness::traceStart(const std::string& path) {
     if (!f) throw std::runtime_error("traceStart: cannot create '" + path + "': " + std::strerror(errno));
     std::fclose(f);
     auto tfp = std::make_unique<VerilatedFstC>();
+    Verilated::threadContextp(ctx_.get());
     top_->trace(tfp.get(), 99);
     tfp->open(path.c_str());
     tfp_ = std::move(tfp);

@@ -61,6 +61,7 @@ struct WireFrame {
 class NicHarness {
 public:
     static constexpr unsigned kDefaultReadLatency = 16;
+    static constexpr unsigned kMaxBeatBytes = 32;  // widest DMA beat the harness supports
     static constexpr unsigned kMmioTimeoutCycles = 1000;
     static constexpr unsigned kTxIdleCycles = 3;  // preamble+SFD+IFG+FCS ~ 24 bytes at 8 B/cycle
 
@@ -121,9 +122,10 @@ private:
         bool wlastError;   // recorded a wlast mismatch: the B is SLVERR
     };
     // W data of the burst at writes_.front(), held until its last beat: only then is it known
-    // whether every strobed byte may be written, and a failing burst must write nothing.
-    uint64_t wStageData_[256];
-    uint8_t wStageStrb_[256];
+    // whether every strobed byte may be written, and a failing burst must write nothing. Beats
+    // are DMA_DATA_WIDTH/8 bytes (nic_top's parameter, read from the verilated model).
+    uint8_t wStageData_[256][kMaxBeatBytes];
+    uint32_t wStageStrb_[256];
     struct BResp {
         uint64_t readyAt;
         uint32_t id;
@@ -157,7 +159,9 @@ private:
     template <typename Done> void mmioWait(Done done);
 
     void driveInputs();
+    void driveRx();
     void sampleAndAdvance();
+    void advanceRx();
     void flushInFlight();
     void protocolError(const std::string& msg);
     void checkUsable() const;

@@ -44,7 +44,8 @@ export class NicModel {
   constructor(options: NicModelOptions);
   /**
    * Holds rst high for `cycles` (>= 1) cycles. In-flight harness state (AXI bursts, a partly
-   * driven RX frame, a partly received TX frame, MMIO accesses) is dropped; RX frames not yet
+   * received TX frame, MMIO accesses) is dropped. The wire does not stop for the NIC's reset: an
+   * RX frame already started is driven to its end (the NIC discards it), RX frames not yet
    * started stay queued and start after the reset. IRQ pulses during reset are ignored.
    */
   reset(cycles: number): void;
@@ -65,7 +66,8 @@ export class NicModel {
   /** Pulses per vector (IRQ_VECTORS entries) since construction. */
   irqCounts(): number[];
   /** Makes [addr, addr+length) DMA-accessible; must lie inside `memory`. Regions may overlap.
-   *  A read burst touches whole 8-byte beats: map buffers the NIC reads rounded out to 8 bytes. */
+   *  A read burst touches whole bus beats (DMA_DATA_WIDTH/8 bytes, 16 in the reference build),
+   *  lanes below an unaligned start included: map buffers the NIC reads rounded out to beats. */
   mapDma(addr: number | bigint, length: number | bigint): void;
   /** Removes one region mapped with exactly this addr and length; throws RangeError otherwise. */
   unmapDma(addr: number | bigint, length: number | bigint): void;

@@ -11,7 +11,7 @@ from cocotb.triggers import RisingEdge, with_timeout
 from cocotbext.axi import AxiStreamBus, AxiStreamSink
 from cocotbext.axi.stream import define_stream
 
-from flue_tb import HostRam, cycle_pause, random_pause
+from flue_tb import AxiBurstChecker, HostRam, cycle_pause, random_pause
 
 DescBus, DescTransaction, DescSource, DescSink, DescMonitor = define_stream(
     "Desc", signals=["addr", "len", "tag", "valid", "ready"])
@@ -37,6 +37,8 @@ class TB:
         self.data = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis_read_data"), dut.clk, dut.rst)
         self.ram = HostRam(dut, "m_axi", dut.clk, dut.rst, size=2**16, write=False)
         self.ram.write(0, bytes(random.Random(5).randrange(256) for _ in range(2**16)))
+        self.width = len(dut.m_axi_rdata) // 8
+        self.checker = AxiBurstChecker(dut, "m_axi", dut.clk, int(dut.AXI_MAX_BURST_LEN.value))
 
     def set_pause(self, idle, backpressure):
         self.ram.set_pause(idle)
@@ -63,8 +65,9 @@ async def run_test_read(dut, idle=None, backpressure=None):
     tb.set_pause(idle, backpressure)
     await tb.reset()
     tag = 0
-    cases = [(0x1000 + off, n) for off in range(8) for n in list(range(1, 20)) + [63, 64, 65, 200]]
-    cases += [(0x1ff0 + 3, 100), (0x2ffd, 4096 + 9), (0x3000, 16 * 8 * 3)]
+    w = tb.width
+    cases = [(0x1000 + off, n) for off in range(w) for n in list(range(1, w + 3)) + [2 * w - 1, 2 * w, 2 * w + 1, 63, 64, 65, 200]]
+    cases += [(0x1ff0 + 3, 100), (0x2ffd, 4096 + 9), (0x3000, 16 * w * 3), (0x4000 - 16 * w + 1, 16 * w)]
     for addr, n in cases:
         frame, status = await tb.read(addr, n, tag)
         assert bytes(frame.tdata) == tb.ram.read(addr, n), (addr, n)
@@ -72,6 +75,8 @@ async def run_test_read(dut, idle=None, backpressure=None):
         assert not any_set(frame.tuser)
         tag = (tag + 1) & 0xff
     await with_timeout(wait_idle(tb), 10, "us")
+    assert not tb.checker.violations, tb.checker.violations[:4]
+    assert tb.checker.bursts > len(cases)
 
 
 async def wait_idle(tb):
@@ -98,6 +103,7 @@ async def run_test_error(dut, idle=None, backpressure=None):
     assert int(status.tag) == 9 and int(status.error) != 0
     assert tb.data.empty()
     await with_timeout(wait_idle(tb), 10, "us")
+    assert not tb.checker.violations, tb.checker.violations[:4]
 
 
 async def run_test_pipelined(dut, idle=None, backpressure=None):
@@ -113,6 +119,7 @@ async def run_test_pipelined(dut, idle=None, backpressure=None):
         status = await with_timeout(tb.status.recv(), 10, "us")
         assert first(frame.tid) == t and int(status.tag) == t
         assert bytes(frame.tdata) == tb.ram.read(addr, n)
+    assert not tb.checker.violations, tb.checker.violations[:4]
 
 
 if cocotb.SIM_NAME:

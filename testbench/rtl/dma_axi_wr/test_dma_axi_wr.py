@@ -10,7 +10,7 @@ from cocotb.triggers import RisingEdge, with_timeout
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSource
 from cocotbext.axi.stream import define_stream
 
-from flue_tb import HostRam, cycle_pause, random_pause
+from flue_tb import AxiBurstChecker, HostRam, cycle_pause, random_pause
 
 DescBus, DescTransaction, DescSource, DescSink, DescMonitor = define_stream(
     "Desc", signals=["addr", "len", "tag", "valid", "ready"])
@@ -31,6 +31,8 @@ class TB:
         self.ram = HostRam(dut, "m_axi", dut.clk, dut.rst, size=2**16, read=False)
         self.ram.write(0, bytes([BACKGROUND]) * 2**16)
         self.rng = random.Random(11)
+        self.width = len(dut.m_axi_wdata) // 8
+        self.checker = AxiBurstChecker(dut, "m_axi", dut.clk, int(dut.AXI_MAX_BURST_LEN.value))
 
     def set_pause(self, idle, backpressure):
         self.ram.set_pause(backpressure)
@@ -50,8 +52,8 @@ class TB:
 
     async def start_write(self, addr, data, tag):
         await self.desc.send(DescTransaction(addr=addr, len=len(data), tag=tag))
-        words = -(-len(data) // 8) * 8
-        await self.data.send(AxiStreamFrame(data + bytes(words - len(data))))
+        padded = -(-len(data) // self.width) * self.width
+        await self.data.send(AxiStreamFrame(data + bytes(padded - len(data))))
 
     async def write(self, addr, data, tag):
         await self.start_write(addr, data, tag)
@@ -69,8 +71,9 @@ async def run_test_write(dut, idle=None, backpressure=None):
     await tb.reset()
     tag = 0
     base = 0x1000
-    cases = [(off, n) for off in range(8) for n in list(range(1, 20)) + [63, 64, 65, 200]]
-    cases += [(0xff0 + 3 - base + 0x1000, 100), (0x1ffd, 4096 + 9)]
+    w = tb.width
+    cases = [(off, n) for off in range(w) for n in list(range(1, w + 3)) + [2 * w - 1, 2 * w, 2 * w + 1, 63, 64, 65, 200]]
+    cases += [(0xff0 + 3 - base + 0x1000, 100), (0x1ffd, 4096 + 9), (0x3000 - 16 * w + 1 - base, 16 * w)]
     for off, n in cases:
         addr = base + off
         data = tb.payload(n)
@@ -82,6 +85,8 @@ async def run_test_write(dut, idle=None, backpressure=None):
         tb.ram.write(addr, bytes([BACKGROUND]) * n)
         tag = (tag + 1) & 0xff
     await with_timeout(wait_idle(tb), 10, "us")
+    assert not tb.checker.violations, tb.checker.violations[:4]
+    assert tb.checker.bursts > len(cases)
 
 
 async def run_test_error(dut, idle=None, backpressure=None):
@@ -99,6 +104,7 @@ async def run_test_error(dut, idle=None, backpressure=None):
     status = await with_timeout(tb.status.recv(), 10, "us")
     assert int(status.tag) == 9 and int(status.error) != 0
     await with_timeout(wait_idle(tb), 10, "us")
+    assert not tb.checker.violations, tb.checker.violations[:4]
 
 
 async def run_test_pipelined(dut, idle=None, backpressure=None):
@@ -113,6 +119,7 @@ async def run_test_pipelined(dut, idle=None, backpressure=None):
         assert int(status.tag) == t and int(status.error) == 0
     for addr, data, t in ops:
         assert tb.ram.read(addr, len(data)) == data
+    assert not tb.checker.violations, tb.checker.violations[:4]
 
 
 if cocotb.SIM_NAME:

@@ -1,11 +1,12 @@
-"""l2_rx: delivery into posted buffers, drops (no buffer, runt, long, tuser, overflow), DMA error."""
+"""l2_rx: delivery into posted buffers, drops (no buffer, runt, long, tuser, overflow), DMA error,
+resets in the middle of a frame on the wire."""
 
 import logging
 
 import cocotb
 from cocotb.clock import Clock
 from cocotb.regression import TestFactory
-from cocotb.triggers import RisingEdge, Timer, with_timeout
+from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge, Timer, with_timeout
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSource
 from cocotbext.axi.stream import define_stream
 
@@ -25,7 +26,8 @@ class TB:
         self.dut = dut
         logging.getLogger(f"cocotb.{dut._name}").setLevel(logging.WARNING)
         cocotb.start_soon(Clock(dut.clk, 10, units="ns").start())
-        self.rx = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis_rx"), dut.clk, dut.rst)
+        # the MAC is not reset with the NIC: a frame it has started, it finishes
+        self.rx = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis_rx"), dut.clk)
         if idle:
             self.rx.set_pause_generator(idle())
         self.post = PostSource(PostBus.from_prefix(dut, "s_axis_post"), dut.clk, dut.rst)
@@ -56,6 +58,23 @@ class TB:
         # pulses left over from the previous test are not this test's
         self.stats = {s: 0 for s in STATS}
         self.rx_bytes = 0
+
+    async def pulse_reset(self, cycles=3):
+        self.dut.rst.value = 1
+        for _ in range(cycles):
+            await RisingEdge(self.dut.clk)
+        self.dut.rst.value = 0
+
+    async def wait_in_frame(self):
+        """Returns between two cycles once a beat that is not a frame's last has been taken."""
+        dut = self.dut
+        while True:
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            if dut.s_axis_rx_tvalid.value.is_resolvable and int(dut.s_axis_rx_tvalid.value) \
+                    and not int(dut.s_axis_rx_tlast.value):
+                break
+        await FallingEdge(dut.clk)
 
     async def post_buffer(self, addr, tag, length=fc.RX_BUFFER_MIN):
         await self.post.send(PostTransaction(addr=addr, len=length, tag=tag))
@@ -146,8 +165,48 @@ async def run_test_dma_error(dut, idle=None, backpressure=None):
     assert int(dut.fault_addr.value) == 0x3004
 
 
+async def run_test_reset_mid_frame(dut, idle=None, backpressure=None):
+    """A reset in the middle of a frame, or just after it started, discards that frame's
+    remaining beats up to its tlast; a reset between frames loses nothing."""
+    tb = TB(dut, idle, backpressure)
+    await tb.reset()
+    # cut after some beats; buffers posted at once so a tail taken as a frame would land in one
+    await tb.rx.send(AxiStreamFrame(frame(600, 1)))
+    await tb.wait_in_frame()
+    for _ in range(20):
+        await RisingEdge(dut.clk)
+    await tb.pulse_reset()
+    for i in range(3):
+        await tb.post_buffer(0x1000 * (i + 1), 0x10 + i)
+    await tb.rx.wait()
+    # a reset just after a frame's first beat
+    await tb.rx.send(AxiStreamFrame(frame(300, 2)))
+    await tb.wait_in_frame()
+    await tb.pulse_reset(2)
+    for i in range(3):
+        await tb.post_buffer(0x1000 * (i + 1), 0x20 + i)
+    await tb.rx.wait()
+    # a reset between frames
+    await Timer(100, "ns")
+    await tb.pulse_reset()
+    for i in range(3):
+        await tb.post_buffer(0x1000 * (i + 1), 0x30 + i)
+    await tb.rx.send(AxiStreamFrame(frame(100, 3)))
+    await tb.rx.send(AxiStreamFrame(frame(14, 4)))
+    for i, n in enumerate((100, 14)):
+        e = await tb.recv_cpl()
+        assert e["tag"] == 0x30 + i and e["length"] == n and e["status"] == fc.CplStatus.OK
+        assert bytes(tb.dma.mem[0x1000 * (i + 1):0x1000 * (i + 1) + n]) == frame(n, 3 + i)
+    await Timer(1, "us")
+    assert tb.cpl.empty()
+    assert tb.stats["stat_rx_frame"] == 2
+    assert tb.stats["stat_drop_no_buffer"] == 0 and tb.stats["stat_rx_error"] == 0
+    assert tb.stats["stat_drop_overflow"] == 0
+    assert dut.status_idle.value == 1
+
+
 if cocotb.SIM_NAME:
-    for test in (run_test_deliver, run_test_drops, run_test_overflow, run_test_dma_error):
+    for test in (run_test_deliver, run_test_drops, run_test_overflow, run_test_dma_error, run_test_reset_mid_frame):
         factory = TestFactory(test)
         factory.add_option("idle", [None, cycle_pause])
         factory.add_option("backpressure", [None, random_pause])
