@@ -73,8 +73,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const { a, b, scheduler } = bed;
     const startCycle = scheduler.now;
     const size = options.fixedSize;
-    const verifyAtB = new StreamVerifier(seed, 0, a.endpoint, b.endpoint);
-    const verifyAtA = new StreamVerifier(seed, 1, b.endpoint, a.endpoint);
+    const verifyAtB = new StreamVerifier(seed, 0, a.endpoint, b.endpoint, size);
+    const verifyAtA = new StreamVerifier(seed, 1, b.endpoint, a.endpoint, size);
     const rxSpan = { a: { first: -1, last: 0 }, b: { first: -1, last: 0 } };
     b.adapter.datapath.onReceive((f, cycle) => { verifyAtB.check(f); if (rxSpan.b.first < 0) rxSpan.b.first = cycle; rxSpan.b.last = cycle; });
     a.adapter.datapath.onReceive((f, cycle) => { verifyAtA.check(f); if (rxSpan.a.first < 0) rxSpan.a.first = cycle; rxSpan.a.last = cycle; });

@@ -25,6 +25,12 @@ describe('test traffic', () => {
     expect(buildFrame(1, 0, 5, A, B)).not.toEqual(buildFrame(2, 0, 5, A, B));
   });
 
+  it('the verifier checks fixed-size streams against the size the sender used', () => {
+    const v = new StreamVerifier(3, 0, A, B, 64);
+    expect(v.check(buildFrame(3, 0, 0, A, B, 64))).toBe(true);
+    expect(v.check(buildFrame(3, 0, 1, A, B))).toBe(false);
+  });
+
   it('the verifier catches a flipped byte, a lost frame and a foreign frame', () => {
     const v = new StreamVerifier(3, 0, A, B);
     expect(v.check(buildFrame(3, 0, 0, A, B))).toBe(true);

@@ -118,6 +118,8 @@ export class StreamVerifier {
     private readonly stream: number,
     private readonly src: Endpoint,
     private readonly dst: Endpoint,
+    /** every frame this size, as the sender built them (default: the seeded sizes) */
+    private readonly size?: number,
   ) {}
 
   check(frame: Uint8Array): boolean {
@@ -129,7 +131,7 @@ export class StreamVerifier {
       return false;
     }
     this.received++;
-    const expected = buildFrame(this.seed, this.stream, index, this.src, this.dst);
+    const expected = buildFrame(this.seed, this.stream, index, this.src, this.dst, this.size);
     if (expected.length !== frame.length) {
       this.fail(`stream ${this.stream} frame ${index}: ${frame.length} bytes, expected ${expected.length}`);
       return false;
