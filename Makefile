@@ -23,8 +23,11 @@ $(APT_STAMP): tools/setup-apt.sh
 	@bash tools/setup-apt.sh
 	@mkdir -p build && touch $@
 
+# 'npm install --no-save' installs exactly what package-lock.json pins. (npm ci would too, but
+# this machine's npm writes lock files without other platforms' optional packages and then
+# refuses them in ci.)
 $(NPM_STAMP): package.json package-lock.json
-	npm ci --no-fund --no-audit
+	npm install --no-save --no-fund --no-audit
 	@touch $@
 
 $(VENV_STAMP): testbench/requirements.txt
