@@ -66,6 +66,22 @@ function ensureModel(): void {
   if (r.status !== 0) throw new DeviceError(DeviceErrorCode.NOT_BUILT, `'make addon' failed (exit ${r.status ?? r.signal}); see its output above`);
 }
 
+/** Progress on one rewritten line on a terminal; a line every quarter in a log. */
+function progressPrinter(): (done: number, total: number) => void {
+  let lastQuarter = 0;
+  return (done, total) => {
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r  ${done}/${total} frames verified`);
+      return;
+    }
+    const quarter = Math.floor((4 * done) / total);
+    if (quarter > lastQuarter) {
+      lastQuarter = quarter;
+      process.stderr.write(`  ${done}/${total} frames verified\n`);
+    }
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { command, flags } = parse(argv);
   switch (command) {
@@ -88,9 +104,9 @@ export async function main(argv: string[]): Promise<number> {
         seed, frames, pcapPath,
         chartPath: pcapPath.replace(/\.pcap$/, '') + '-throughput.svg',
         ...(typeof fst === 'string' ? { fstPath: resolve(fst) } : {}),
-        ...(json ? {} : { onProgress: (d: number, t: number) => process.stderr.write(`\r  ${d}/${t} frames verified`) }),
+        ...(json ? {} : { onProgress: progressPrinter() }),
       });
-      if (!json) process.stderr.write('\r');
+      if (!json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       process.stdout.write((json ? JSON.stringify(summary) : formatSummary(summary)) + '\n');
       return summary.ok ? 0 : 1;
     }

@@ -37,7 +37,7 @@ export class ThroughputRecorder {
 
   /** An SVG line chart of both directions; labels name the two ends. */
   toSvg(title: string, labels: [string, string]): string {
-    const W = 800, H = 360, L = 60, R = 20, T = 40, B = 50;
+    const W = 800, H = 380, L = 60, R = 20, T = 60, B = 50;
     const series = [this.series(0), this.series(1)];
     const all = [...series[0]!, ...series[1]!];
     const maxG = Math.max(10, ...all.map((s) => s.gbps));
@@ -59,7 +59,7 @@ export class ThroughputRecorder {
       const c = x0 + ((x1 - x0) * k) / 4;
       ticks.push(`<text x="${px(c)}" y="${H - B + 18}" text-anchor="middle">${(c * usPerCycle).toFixed(1)}</text>`);
     }
-    const legend = labels.map((l, i) => `<rect x="${L + 10 + i * 200}" y="${T - 22}" width="14" height="4" fill="${colours[i]}"/><text x="${L + 30 + i * 200}" y="${T - 16}">${escapeXml(l)}</text>`);
+    const legend = labels.map((l, i) => `<rect x="${L + 10 + i * 200}" y="${T - 26}" width="14" height="4" fill="${colours[i]}"/><text x="${L + 30 + i * 200}" y="${T - 20}">${escapeXml(l)}</text>`);
     return [
       `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
       `<rect width="${W}" height="${H}" fill="white"/>`,
