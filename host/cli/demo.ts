@@ -81,9 +81,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const size = options.fixedSize;
     const verifyAtB = new StreamVerifier(seed, 0, a.endpoint, b.endpoint, size);
     const verifyAtA = new StreamVerifier(seed, 1, b.endpoint, a.endpoint, size);
-    const rxSpan = { a: { first: -1, last: 0 }, b: { first: -1, last: 0 } };
-    b.adapter.datapath.onReceive((f, cycle) => { verifyAtB.check(f); if (rxSpan.b.first < 0) rxSpan.b.first = cycle; rxSpan.b.last = cycle; });
-    a.adapter.datapath.onReceive((f, cycle) => { verifyAtA.check(f); if (rxSpan.a.first < 0) rxSpan.a.first = cycle; rxSpan.a.last = cycle; });
+    const rxSpan = { a: newSpan(), b: newSpan() };
+    b.adapter.datapath.onReceive((f, cycle) => { verifyAtB.check(f); rxSpan.b.add(cycle, f.length); });
+    a.adapter.datapath.onReceive((f, cycle) => { verifyAtA.check(f); rxSpan.a.add(cycle, f.length); });
 
     const total = { aToB: frames, bToA: options.oneWay ? 0 : frames };
     const senders = { a: newSender(), b: newSender() };
@@ -119,12 +119,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const stuck = result === 'limit'
       ? [`stopped after ${maxCycles} cycles: A sent ${senders.a.completed}/${total.aToB}, B received ${verifyAtB.received}; B sent ${senders.b.completed}/${total.bToA}, A received ${verifyAtA.received}`]
       : [];
-    const direction = (v: StreamVerifier, s: Sender, span: { first: number; last: number }): DirectionSummary => {
-      const spanCycles = Math.max(1, span.last - span.first);
+    const direction = (v: StreamVerifier, s: Sender, span: Span): DirectionSummary => {
       return {
         frames: v.received,
         bytes: v.bytes,
-        simulatedGbps: v.received > 1 ? (v.bytes * 8 * clockHz) / spanCycles / 1e9 : 0,
+        simulatedGbps: span.gbps(clockHz),
         errors: [...s.failed, ...v.errors],
       };
     };
@@ -161,6 +160,31 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   } finally {
     await bed.close();
   }
+}
+
+/**
+ * Receive-side rate: the bytes of every frame after the first, over the cycles from the first
+ * frame's completion to the last's (N frames span N-1 intervals).
+ */
+interface Span {
+  add(cycle: number, length: number): void;
+  gbps(clockHz: number): number;
+}
+
+function newSpan(): Span {
+  let first = -1;
+  let last = 0;
+  let bytesAfterFirst = 0;
+  return {
+    add(cycle, length) {
+      if (first < 0) first = cycle;
+      else bytesAfterFirst += length;
+      last = cycle;
+    },
+    gbps(clockHz) {
+      return last > first && first >= 0 ? (bytesAfterFirst * 8 * clockHz) / (last - first) / 1e9 : 0;
+    },
+  };
 }
 
 function newSender(): Sender {
