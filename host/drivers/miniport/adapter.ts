@@ -115,6 +115,8 @@ export class MiniportAdapter {
     interrupts: 0, interruptsByVector: [0, 0, 0, 0], dpcRuns: 0, completions: 0,
     unknownCompletions: 0, unhandledEvents: 0, doorbells: 0,
   };
+  /** where EVENT entries go (the chimney half); counted as unhandled without one */
+  private eventHandler: ((entry: CompletionFields) => void) | undefined;
   private readonly options: Required<Pick<MiniportOptions, 'reqRingLog2' | 'cplRingLog2' | 'moderation'>> & MiniportOptions;
 
   constructor(readonly link: DeviceLink, options: MiniportOptions = {}) {
@@ -143,6 +145,11 @@ export class MiniportAdapter {
   /** requests posted and not yet completed, plus those waiting for ring space */
   get outstanding(): number {
     return this.pending.outstanding;
+  }
+
+  /** Routes the device's EVENT entries (disconnect, abort, retrieve, ...) to a handler. */
+  onEvent(handler: (entry: CompletionFields) => void): void {
+    this.eventHandler = handler;
   }
 
   get running(): boolean {
@@ -402,7 +409,8 @@ export class MiniportAdapter {
       this.counters.completions++;
       this.reqRing!.head = entry.reqHead;
       if (entry.kind !== EntryKind.COMPLETION) {
-        this.counters.unhandledEvents++;
+        if (this.eventHandler) this.eventHandler(entry);
+        else this.counters.unhandledEvents++;
         continue;
       }
       const p = this.pending.take(entry.tag);

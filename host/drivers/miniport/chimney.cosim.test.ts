@@ -1,0 +1,140 @@
+/**
+ * The miniport as offload target against the real RTL. This build of the card has no TOE
+ * (CAPS.TOE = 0): it answers every offload descriptor UNSUPPORTED, and the NDIS-level rules are
+ * checked on that path; the TOE issue runs the same handlers against a card that carries
+ * connections.
+ */
+import { describe, expect, it } from 'vitest';
+import { Reg } from '../../../protocol/generated/contract.js';
+import { LockstepScheduler } from '../../device/scheduler.js';
+import { VerilatorLink } from '../../device/verilator/backend.js';
+import type { ClientChimneyGeneric, ClientChimneyTcp } from '../../ndis/characteristics.js';
+import { ChimneyOffloadType, OffloadBlockList, OffloadStateType, emptyTcpDelegated, newOffloadHandle } from '../../ndis/offload.js';
+import { Ndis } from '../../ndis/runtime.js';
+import { NdisStatus, ndisStatusName } from '../../ndis/status.js';
+import { MiniportAdapter } from './adapter.js';
+import { ChimneyTarget, NDIS_ENCAPSULATION_IEEE_802_3 } from './chimney.js';
+
+async function setUp() {
+  const link = new VerilatorLink({ memorySize: 4 << 20 });
+  const adapter = new MiniportAdapter(link, { rxBuffers: 1 });
+  await adapter.initialize();
+  const ndis = new Ndis();
+  const target = new ChimneyTarget(adapter, ndis, 'nic');
+  const completed: { op: string; list: OffloadBlockList }[] = [];
+  const proto = ndis.registerProtocol('tcpip');
+  const generic: ClientChimneyGeneric = {
+    kind: 'client-generic',
+    initiateOffloadComplete: (_c, list) => completed.push({ op: 'initiate', list }),
+    terminateOffloadComplete: (_c, list) => completed.push({ op: 'terminate', list }),
+    updateOffloadComplete: (_c, list) => completed.push({ op: 'update', list }),
+    invalidateOffloadComplete: (_c, list) => completed.push({ op: 'invalidate', list }),
+    queryOffloadComplete: (_c, list) => completed.push({ op: 'query', list }),
+    indicateOffloadEvent: () => {},
+  };
+  const tcp: ClientChimneyTcp = {
+    kind: 'client-tcp', offloadType: ChimneyOffloadType.TCP,
+    tcpOffloadSendComplete: () => {}, tcpOffloadReceiveComplete: () => {}, tcpOffloadDisconnectComplete: () => {},
+    tcpOffloadForwardComplete: () => {}, tcpOffloadEvent: () => {}, tcpOffloadReceiveIndicate: () => NdisStatus.OFFLOAD_DATA_NOT_ACCEPTED,
+  };
+  ndis.setOptionalHandlers(proto, generic);
+  ndis.setOptionalHandlers(proto, tcp);
+  const binding = ndis.openAdapter(proto, target.handle, null);
+  const scheduler = new LockstepScheduler(128);
+  scheduler.attach(link, (v) => adapter.handleInterrupt(v));
+  const run = async (until: () => boolean): Promise<void> => {
+    expect(await scheduler.run({ until, maxCycles: 1_000_000 })).toBe('done');
+  };
+  return { link, adapter, ndis, target, binding, completed, run };
+}
+
+function connectionTree() {
+  const handles = { neighbor: newOffloadHandle(), path: newOffloadHandle(), tcp1: newOffloadHandle(), tcp2: newOffloadHandle() };
+  const neighbor = new OffloadBlockList(OffloadStateType.NEIGHBOR, handles.neighbor, {
+    const: { dlSourceAddress: new Uint8Array(32), vlanId: 0 },
+    cached: { dlDestinationAddress: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), hostReachabilityDelta: 0 },
+    delegated: { nicReachabilityDelta: 0 },
+  });
+  const path = new OffloadBlockList(OffloadStateType.IP4, handles.path, {
+    const: { sourceAddress: Uint8Array.of(192, 0, 2, 1), destinationAddress: Uint8Array.of(192, 0, 2, 2) }, cached: { pathMtu: 1500 }, delegated: {},
+  });
+  const tcp = (h: typeof handles.tcp1, port: number) => new OffloadBlockList(OffloadStateType.TCP, h, {
+    const: { flags: 0, remotePort: 80, localPort: port, sndWindScale: 0, rcvWindScale: 0, remoteMss: 1460, hashValue: 0 },
+    cached: { flags: 0, initialRcvWnd: 65535, rcvIndicationSize: 0, kaProbeCount: 0, kaTimeout: 0, kaInterval: 0, maxRt: 0, flowLabel: 0, ttlOrHopLimit: 64, tosOrTrafficClass: 0, userPriority: 0 },
+    delegated: { ...emptyTcpDelegated(), state: 4, rcvWnd: 65535, sndWnd: 65535, cWnd: 14600, ssThresh: 65535 },
+  });
+  const t1 = tcp(handles.tcp1, 40000);
+  const t2 = tcp(handles.tcp2, 40001);
+  neighbor.dependentBlockList = path;
+  path.dependentBlockList = t1;
+  t1.nextBlock = t2;
+  const placeholder = new OffloadBlockList(OffloadStateType.NEIGHBOR, null);
+  return { neighbor, path, t1, t2, handles, placeholder };
+}
+
+describe('miniport as offload target, against the RTL', () => {
+  it('R1 R2 registers both chimney handler sets during initialization, so chimney passes the binding', async () => {
+    const s = await setUp();
+    try {
+      expect(s.ndis.chimneyEnabled(s.binding)).toBe(true);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
+  it('R4 reports IPv4 over 802.3 and the connection capacity the card has (none without a TOE)', async () => {
+    const s = await setUp();
+    try {
+      const caps = s.target.capabilities();
+      expect(caps.encapsulation & NDIS_ENCAPSULATION_IEEE_802_3).toBeTruthy();
+      expect(caps.supportIPv4).toBe(1);
+      expect(caps.tcpConnectionOffloadCapacity).toBe(await s.link.mmioRead(Reg.MAX_CONNS));
+    } finally { await s.link.close(); }
+  });
+
+  it('R5 takes the offload parameters into the card, its tick derived from TicksPerSecond, and refuses bad ones', async () => {
+    const s = await setUp();
+    try {
+      const p = { ticksPerSecond: 100, tcpAckFrequency: 2, tcpDelayedAckTicks: 20, tcpMaximumRetransmissions: 7, tcpDoubtReachabilityRetransmissions: 3,
+        tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000 };
+      expect(await s.target.setOffloadParameters(p)).toBe(NdisStatus.SUCCESS);
+      expect(await s.link.mmioRead(Reg.TICK_DIV)).toBe(1_562_500);
+      expect(await s.link.mmioRead(Reg.TCP_MAX_RETRANSMISSIONS)).toBe(7);
+      expect(await s.link.mmioRead(Reg.TCP_PUSH_TICKS)).toBe(50);
+      expect(await s.link.mmioRead(Reg.NCE_STALE_TICKS)).toBe(3000);
+      expect(await s.target.setOffloadParameters({ ...p, ticksPerSecond: 64 })).toBe(NdisStatus.INVALID_PARAMETER);
+      expect(await s.target.setOffloadParameters({ ...p, tcpAckFrequency: 300 })).toBe(NdisStatus.INVALID_PARAMETER);
+      expect(await s.link.mmioRead(Reg.TICK_DIV)).toBe(1_562_500);
+    } finally { await s.link.close(); }
+  });
+
+  it('R7 R8 R10 R11 R12 R13 an initiate posts each connection to the card, which refuses it; every block gets its status and the same list comes back', async () => {
+    const s = await setUp();
+    try {
+      const t = connectionTree();
+      t.placeholder.nextBlock = t.neighbor; // a placeholder root beside the new neighbor
+      const before = await s.link.mmioRead(Reg.STAT_BAD_DESC);
+      s.ndis.initiateOffload(s.binding, t.placeholder);
+      expect(s.completed).toEqual([]);
+      await s.run(() => s.completed.length === 1);
+      expect(s.completed[0]!.list).toBe(t.placeholder);
+      const names = [t.placeholder, t.neighbor, t.path, t.t1, t.t2].map((n) => ndisStatusName(n.status));
+      // TCP refused by the card; the path was offloaded but none of its dependants: partial;
+      // the neighbor's only dependant (the path) was offloaded: success; placeholder success
+      expect(names).toEqual(['NDIS_STATUS_SUCCESS', 'NDIS_STATUS_SUCCESS', 'NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS', 'NDIS_STATUS_FAILURE', 'NDIS_STATUS_FAILURE']);
+      expect(s.target.stateRequests).toBe(2);
+      expect(await s.link.mmioRead(Reg.STAT_BAD_DESC)).toBe(before + 2); // two OFFLOAD_INITIATE, UNSUPPORTED
+      expect(t.handles.tcp1.miniportOffloadContext).toBeNull(); // R14: nothing written for a failure
+      expect(t.handles.neighbor.miniportOffloadContext).not.toBeNull();
+      expect(s.ndis.violations).toEqual([]);
+
+      // the neighbor and path it did offload are terminated again (in the miniport)
+      const term = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
+      term.dependentBlockList = new OffloadBlockList(OffloadStateType.IP4, t.handles.path);
+      s.ndis.terminateOffload(s.binding, term);
+      await s.run(() => s.completed.length === 2);
+      expect(s.completed[1]!.list).toBe(term);
+      expect([term.status, term.dependentBlockList.status]).toEqual([NdisStatus.SUCCESS, NdisStatus.SUCCESS]);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+});
