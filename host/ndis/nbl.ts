@@ -129,9 +129,19 @@ export class NblContextError extends Error {
   readonly code = 'FLUE_NBL_CONTEXT';
 }
 
-/** Iterates an NBL chain (NBL->Next). */
+/** Iterates an NBL chain (NBL->Next); a chain that loops back on itself is a coded error. */
 export function* nblChain(first: NetBufferList | null): Generator<NetBufferList> {
-  for (let n = first; n; n = n.next) yield n;
+  const seen = new Set<NetBufferList>();
+  for (let n = first; n; n = n.next) {
+    if (seen.has(n)) throw new NblChainError('the NET_BUFFER_LIST chain loops back on itself');
+    seen.add(n);
+    yield n;
+  }
+}
+
+export class NblChainError extends Error {
+  override readonly name = 'NblChainError';
+  readonly code = 'FLUE_NBL_CHAIN';
 }
 
 /** Links NBLs into a chain and returns the head. */
@@ -209,9 +219,15 @@ export function allocateNbl(memory: HostMemory, dataLength: number, options: { m
 export function validateNblChain(first: NetBufferList | null, memory: HostMemory, options: { allowEmpty?: boolean; singleNbl?: boolean } = {}): string | undefined {
   if (!first) return 'the NET_BUFFER_LIST chain is empty';
   if (options.singleNbl && first.next) return 'only one NET_BUFFER_LIST is allowed here';
+  let nbls: NetBufferList[];
+  try {
+    nbls = [...nblChain(first)];
+  } catch (e) {
+    return (e as Error).message;
+  }
   let n = 0;
-  for (const nbl of nblChain(first)) {
-    if (++n > 1_000_000) return 'the NET_BUFFER_LIST chain does not end (a cycle?)';
+  for (const nbl of nbls) {
+    n++;
     if (!nbl.firstNetBuffer) return `NET_BUFFER_LIST ${n} has no NET_BUFFER`;
     for (const nb of nbl.netBuffers()) {
       if (!Number.isInteger(nb.dataLength) || nb.dataLength < 0 || !Number.isInteger(nb.dataOffset) || nb.dataOffset < 0)

@@ -83,6 +83,8 @@ interface PendingState {
   readonly op: StateOperation;
   readonly binding: Binding;
   inline: boolean;
+  /** initiate: send data handed to the target in a new TCP block's NetBufferListChain */
+  readonly handedOver: { readonly node: OffloadBlockList; readonly nbls: readonly NetBufferList[] }[];
 }
 
 interface PendingIo {
@@ -103,8 +105,13 @@ export interface NdisCounters {
 export class Ndis {
   readonly violations: Violation[] = [];
   readonly counters: NdisCounters = { stateOperations: 0, ioRequests: 0, ioCompletions: 0, ioRefused: 0, stateRefused: 0, indications: 0 };
-  private readonly pendingState = new Map<OffloadBlockList, PendingState>();
-  private readonly pendingIo = new Map<NetBufferList, PendingIo>();
+  /**
+   * Outstanding requests per object, innermost last. An intermediate driver passes the same
+   * block list and the same NBL pointer down (R86, R87), so one object can be outstanding at
+   * several levels at once; each level completes its own entry.
+   */
+  private readonly pendingState = new Map<OffloadBlockList, PendingState[]>();
+  private readonly pendingIo = new Map<NetBufferList, PendingIo[]>();
   /** deferral of completions NDIS makes itself: never inline (R37) */
   private readonly defer: (fn: () => void) => void;
 
@@ -206,7 +213,8 @@ export class Ndis {
 
   private stateDown(op: StateOperation, binding: NdisHandle, list: OffloadBlockList): void {
     const b = this.asOpenBinding(binding);
-    if (this.pendingState.has(list)) throw new NdisUsageError(NdisErrorCode.BAD_STATE, `this block list is already in a ${this.pendingState.get(list)!.op} operation`);
+    const already = this.pendingState.get(list)?.find((p) => p.binding === b);
+    if (already) throw new NdisUsageError(NdisErrorCode.BAD_STATE, `this block list is already in a ${already.op} operation on ${b.name}`);
     this.counters.stateOperations++;
     const problem = b.chimney ? this.checkStateRequest(op, b, list) : `chimney is not enabled on ${b.name} (R3)`;
     if (problem) {
@@ -216,11 +224,19 @@ export class Ndis {
       this.defer(() => this.clientStateComplete(op, b, list));
       return;
     }
+    const handedOver: PendingState['handedOver'] = [];
     for (const n of traverse(list)) {
       const h = n.offloadHandle;
       if (op === 'initiate' && h && roleOf(n) === 'new') {
         const rec: ObjectRecord = { tag: 'flue-ndis-object', binding: b, state: 'offloading', busy: 0 };
         h.ndisReserved = rec;
+        // outstanding send data handed over with the connection: the target owns it now and
+        // completes it with NdisTcpOffloadSendComplete like any send (DIGEST §5.1)
+        if (n.layer === 'tcp' && n.netBufferListChain) {
+          const nbls = nblArray(n.netBufferListChain);
+          for (const x of nbls) this.trackIo(x, { op: 'send', binding: b });
+          handedOver.push({ node: n, nbls });
+        }
       } else if (h && op !== 'initiate') {
         const rec = record(h)!;
         rec.busy++;
@@ -232,8 +248,10 @@ export class Ndis {
       n.miniportOffloadContext = h ? new OffloadContextRef(h) : null;
       n.status = NdisStatus.PENDING; // a sentinel: a target that writes no status is caught (R8)
     }
-    const pending: PendingState = { op, binding: b, inline: true };
-    this.pendingState.set(list, pending);
+    const pending: PendingState = { op, binding: b, inline: true, handedOver };
+    const stack = this.pendingState.get(list);
+    if (stack) stack.push(pending);
+    else this.pendingState.set(list, [pending]);
     const provider = b.miniport.providerGeneric!;
     const ctx = b.miniport.adapterContext;
     switch (op) {
@@ -279,8 +297,10 @@ export class Ndis {
 
   private stateUp(op: StateOperation, miniport: NdisHandle, list: OffloadBlockList): void {
     const m = this.asMiniport(miniport);
-    const pending = this.pendingState.get(list);
-    if (!pending || pending.binding.miniport !== m) {
+    const stack = this.pendingState.get(list) ?? [];
+    const at = lastIndex(stack, (p) => p.binding.miniport === m);
+    const pending = stack[at];
+    if (!pending) {
       this.violate('R7', m.name, `completed a ${op} with a block list NDIS did not pass it (or completed it twice)`);
       return;
     }
@@ -289,7 +309,8 @@ export class Ndis {
       return;
     }
     if (pending.inline) this.violate('R7', m.name, `completed a ${op} inline, inside its handler`);
-    this.pendingState.delete(list);
+    stack.splice(at, 1);
+    if (stack.length === 0) this.pendingState.delete(list);
     for (const n of traverse(list)) {
       const role = n.miniportOffloadContext ? (op === 'initiate' ? roleAtCompletion(n) : 'linker') : 'placeholder';
       if (n.status === NdisStatus.PENDING) {
@@ -323,10 +344,18 @@ export class Ndis {
           h!.miniportOffloadContext = null;
         }
       }
+      // send data handed back at terminate (R31) is the caller's again: no completion follows
+      if (op === 'terminate' && n.netBufferListChain)
+        for (const x of nblArray(n.netBufferListChain)) this.untrackIo(x, (p) => p.binding === pending.binding && p.op === 'send');
       // back to the protocol view (R91)
       n.view = 'protocol';
       n.miniportOffloadContext = null;
       n.ndisOffloadHandle = null;
+    }
+    // a connection that failed to offload leaves its send data with the caller (R16)
+    for (const { node, nbls } of pending.handedOver) {
+      if (node.status === NdisStatus.SUCCESS || node.status === NdisStatus.OFFLOAD_PARTIAL_SUCCESS) continue;
+      for (const x of nbls) this.untrackIo(x, (p) => p.binding === pending.binding && p.op === 'send');
     }
     this.clientStateComplete(op, pending.binding, list);
   }
@@ -365,7 +394,7 @@ export class Ndis {
     if (!b.open || !b.chimney) refuse = NdisStatus.INVALID_STATE;
     else if (rec.state === 'offloading') refuse = NdisStatus.INVALID_STATE; // R20: never I/O during an offload
     else if (rec.state === 'terminating' || rec.state === 'terminated') refuse = NdisStatus.INVALID_STATE; // I/O after terminate
-    else if (nbls.some((n) => this.pendingIo.has(n))) refuse = NdisStatus.INVALID_PARAMETER;
+    else if (nbls.some((n) => this.pendingIo.get(n)?.some((p) => p.binding === b))) refuse = NdisStatus.INVALID_PARAMETER;
     else {
       const problem = validateNblChain(first, b.miniport.memory, {
         allowEmpty: op === 'receive' || op === 'disconnect',
@@ -383,10 +412,7 @@ export class Ndis {
       });
       return NdisStatus.PENDING;
     }
-    for (const n of nbls) {
-      n.ndisSource = b;
-      this.pendingIo.set(n, { op, binding: b });
-    }
+    for (const n of nbls) this.trackIo(n, { op, binding: b });
     const p = b.miniport.providerTcp!;
     const ctx = b.miniport.adapterContext;
     const moc = handle.miniportOffloadContext; // R92: NDIS extracts the PVOID from the caller's handle
@@ -417,8 +443,9 @@ export class Ndis {
     const m = this.asMiniport(miniport);
     const byBinding = new Map<Binding, NetBufferList[]>();
     for (const n of nblArray(first)) {
-      const p = this.pendingIo.get(n);
-      if (!p || p.binding.miniport !== m) {
+      const stack = this.pendingIo.get(n) ?? [];
+      const p = stack[lastIndex(stack, (x) => x.binding.miniport === m)];
+      if (!p) {
         this.violate('R7', m.name, `completed a ${op} NBL that is not outstanding on it (a second completion?)`);
         continue;
       }
@@ -426,8 +453,7 @@ export class Ndis {
         this.violate('R7', m.name, `completed a ${p.op} NBL through the ${op} completion`);
         continue;
       }
-      this.pendingIo.delete(n);
-      n.ndisSource = null;
+      this.untrackIo(n, (x) => x === p);
       const list = byBinding.get(p.binding) ?? [];
       list.push(n);
       byBinding.set(p.binding, list);
@@ -448,6 +474,24 @@ export class Ndis {
       case 'disconnect': c.tcpOffloadDisconnectComplete(ctx, first); break;
       case 'forward': c.tcpOffloadForwardComplete(ctx, first); break;
     }
+  }
+
+  private trackIo(n: NetBufferList, p: PendingIo): void {
+    const stack = this.pendingIo.get(n);
+    if (stack) stack.push(p);
+    else this.pendingIo.set(n, [p]);
+    n.ndisSource = p.binding;
+  }
+
+  /** Forgets the innermost outstanding entry of `n` that `match` accepts. */
+  private untrackIo(n: NetBufferList, match: (p: PendingIo) => boolean): void {
+    const stack = this.pendingIo.get(n);
+    if (!stack) return;
+    const at = lastIndex(stack, match);
+    if (at < 0) return;
+    stack.splice(at, 1);
+    if (stack.length === 0) this.pendingIo.delete(n);
+    n.ndisSource = stack[stack.length - 1]?.binding ?? null;
   }
 
   /** Outstanding I/O NBLs NDIS is tracking (for tests and halt checks). */
@@ -536,6 +580,11 @@ function record(h: NdisOffloadHandle | null | undefined): ObjectRecord | undefin
 function roleAtCompletion(n: OffloadBlockList): 'new' | 'linker' {
   const rec = n.ndisOffloadHandle ? record(n.ndisOffloadHandle) : undefined;
   return rec?.state === 'offloading' ? 'new' : 'linker';
+}
+
+function lastIndex<T>(items: readonly T[], match: (x: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (match(items[i]!)) return i;
+  return -1;
 }
 
 function cap(s: string): string {

@@ -130,7 +130,9 @@ export class ScriptedTarget {
     for (const n of traverse(list)) {
       if (!tried.has(n)) n.status = NdisStatus.FAILURE;
     }
-    for (const n of traverse(list)) {
+    // dependants before the node (reverse traversal order), so a linker above a linker sees
+    // its dependants' final statuses
+    for (const n of [...traverse(list)].reverse()) {
       const role = roles.get(n);
       const deps = [...siblings(n.dependentBlockList)];
       const okDeps = deps.filter((d) => d.status === NdisStatus.SUCCESS || d.status === NdisStatus.OFFLOAD_PARTIAL_SUCCESS).length;
