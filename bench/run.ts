@@ -13,6 +13,8 @@ import { repoRoot } from '../host/device/verilator/native.js';
 import { VerilatorLink } from '../host/device/verilator/backend.js';
 import { MiniportAdapter } from '../host/drivers/miniport/adapter.js';
 import { runDemo } from '../host/cli/demo.js';
+import { initiateTree, scripted, sendNbl, targetObjectOf, world } from '../host/drivers/intermediate/fixtures.js';
+import { NdisStatus } from '../host/ndis/status.js';
 
 export interface Metric {
   name: string;
@@ -137,6 +139,54 @@ async function completionCost(): Promise<Metric> {
   };
 }
 
+/**
+ * Host time per chimney I/O request through the stack: NdisOffloadTcpSend at the protocol edge,
+ * down through `depth` IMs to the offload target, and its completion back up. The target is the
+ * scripted one (no simulator), so only host code is timed.
+ */
+function chimneyIoCost(depth: number): Metric {
+  const BATCH = 256;
+  const ROUNDS = 40;
+  const samples: number[] = [];
+  // one more run than measured: the first warms the JIT up and is dropped
+  for (let r = 0; r <= RUNS; r++) {
+    const w = world(depth, scripted());
+    const t = initiateTree(1);
+    w.ndis.initiateOffload(w.binding, t.root);
+    w.q.drain();
+    const h = t.handles.tcps[0]!;
+    const obj = targetObjectOf(h);
+    const data = new Uint8Array(64);
+    const nbls = Array.from({ length: BATCH }, () => sendNbl(w.memory, data));
+    let completed = 0;
+    const start = performance.now();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const n of nbls) {
+        n.next = null;
+        const nb = n.firstNetBuffer!;
+        nb.dataOffset = 0;
+        nb.dataLength = 64;
+        nb.currentMdl = nb.mdlChain;
+        nb.currentMdlOffset = 0;
+        if (w.ndis.offloadTcpSend(h, n) !== NdisStatus.PENDING) throw new Error('send did not pend');
+      }
+      w.q.drain();
+      w.target.acknowledge(obj, 64 * BATCH);
+      w.q.drain();
+      completed += BATCH;
+    }
+    if (r > 0) samples.push(((performance.now() - start) * 1e6) / completed);
+    const got = w.host.completions.filter((c) => c.op === 'send').reduce((a, c) => a + (c.nbls?.length ?? 0), 0);
+    if (got !== completed || w.ndis.violations.length) throw new Error(`chimney bench: ${got}/${completed} completions, ${w.ndis.violations.length} violations`);
+  }
+  return {
+    name: `host ns per chimney I/O request, ${depth} intermediate driver${depth === 1 ? '' : 's'}`,
+    value: Math.round(median(samples)),
+    unit: 'ns',
+    how: `median of ${RUNS} runs (after one warm-up) of ${ROUNDS}×${BATCH} NdisOffloadTcpSend calls, protocol edge → NDIS → ${depth} IM(s) → scripted target and the completion back up (no simulator); goal < 2000 ns with 3 IMs`,
+  };
+}
+
 function machine(): string {
   const c = cpus();
   return `${c[0]?.model ?? 'unknown CPU'}, ${c.length} cores, Node ${process.version}`;
@@ -152,6 +202,9 @@ async function main(): Promise<void> {
   metrics.push(...(await mmioCost()));
   log('bench: completion cost');
   metrics.push(await completionCost());
+  log('bench: chimney I/O through intermediate drivers');
+  chimneyIoCost(3); // warm every path of the JIT before any depth is measured
+  for (const depth of [0, 1, 3]) metrics.push(chimneyIoCost(depth));
 
   const root = repoRoot();
   const when = new Date().toISOString();

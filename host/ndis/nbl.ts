@@ -86,6 +86,8 @@ export class NetBufferList {
   private readonly contexts: NblContextEntry[] = [];
   /** NDIS-private: the binding that issued the request (set by the runtime on the way down) */
   ndisSource: unknown = null;
+  /** NDIS-private: the runtime's outstanding entries for this NBL, one per level (NdisReserved) */
+  ndisPending: unknown[] | null = null;
   /** owner-private areas, as MiniportReserved / ProtocolReserved */
   miniportReserved: unknown = null;
   protocolReserved: unknown = null;
@@ -118,9 +120,18 @@ export class NetBufferList {
     return this.contexts.length;
   }
 
-  /** NET_BUFFERs of this NBL in order. */
-  *netBuffers(): Generator<NetBuffer> {
-    for (let nb = this.firstNetBuffer; nb; nb = nb.next) yield nb;
+  /** NET_BUFFERs of this NBL in order (an array: cheaper than a generator on the I/O path). */
+  netBuffers(): NetBuffer[] {
+    const out: NetBuffer[] = [];
+    for (let nb = this.firstNetBuffer; nb; nb = nb.next) out.push(nb);
+    return out;
+  }
+
+  /** Bytes of data in all NET_BUFFERs. */
+  get dataLength(): number {
+    let n = 0;
+    for (let nb = this.firstNetBuffer; nb; nb = nb.next) n += nb.dataLength;
+    return n;
   }
 }
 
@@ -131,12 +142,7 @@ export class NblContextError extends Error {
 
 /** Iterates an NBL chain (NBL->Next); a chain that loops back on itself is a coded error. */
 export function* nblChain(first: NetBufferList | null): Generator<NetBufferList> {
-  const seen = new Set<NetBufferList>();
-  for (let n = first; n; n = n.next) {
-    if (seen.has(n)) throw new NblChainError('the NET_BUFFER_LIST chain loops back on itself');
-    seen.add(n);
-    yield n;
-  }
+  yield* nblArray(first);
 }
 
 export class NblChainError extends Error {
@@ -150,9 +156,21 @@ export function chainNbls(nbls: readonly NetBufferList[]): NetBufferList | null 
   return nbls[0] ?? null;
 }
 
-/** Breaks a chain into an array (and unlinks nothing). */
+/**
+ * The NBLs of a chain in order (nothing is unlinked). A chain that loops back on itself is a
+ * coded error; Floyd's two pointers find the loop without allocating on this hot path.
+ */
 export function nblArray(first: NetBufferList | null): NetBufferList[] {
-  return [...nblChain(first)];
+  const out: NetBufferList[] = [];
+  let slow = first;
+  let fast = first;
+  for (let n = first; n; n = n.next) {
+    out.push(n);
+    fast = fast?.next?.next ?? null;
+    slow = slow!.next;
+    if (fast && fast === slow) throw new NblChainError('the NET_BUFFER_LIST chain loops back on itself');
+  }
+  return out;
 }
 
 function locate(chain: Mdl | null, offset: number): { mdl: Mdl; offset: number } | undefined {
@@ -221,7 +239,7 @@ export function validateNblChain(first: NetBufferList | null, memory: HostMemory
   if (options.singleNbl && first.next) return 'only one NET_BUFFER_LIST is allowed here';
   let nbls: NetBufferList[];
   try {
-    nbls = [...nblChain(first)];
+    nbls = nblArray(first);
   } catch (e) {
     return (e as Error).message;
   }
@@ -229,7 +247,7 @@ export function validateNblChain(first: NetBufferList | null, memory: HostMemory
   for (const nbl of nbls) {
     n++;
     if (!nbl.firstNetBuffer) return `NET_BUFFER_LIST ${n} has no NET_BUFFER`;
-    for (const nb of nbl.netBuffers()) {
+    for (let nb: NetBuffer | null = nbl.firstNetBuffer; nb; nb = nb.next) {
       if (!Number.isInteger(nb.dataLength) || nb.dataLength < 0 || !Number.isInteger(nb.dataOffset) || nb.dataOffset < 0)
         return `NET_BUFFER of NET_BUFFER_LIST ${n}: bad DataOffset/DataLength`;
       if (nb.dataLength === 0 && !options.allowEmpty) return `NET_BUFFER of NET_BUFFER_LIST ${n} has no data`;

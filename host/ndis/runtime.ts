@@ -111,7 +111,8 @@ export class Ndis {
    * several levels at once; each level completes its own entry.
    */
   private readonly pendingState = new Map<OffloadBlockList, PendingState[]>();
-  private readonly pendingIo = new Map<NetBufferList, PendingIo[]>();
+  /** NBLs with an outstanding entry; the entries themselves live in each NBL's ndisPending */
+  private pendingIoCount = 0;
   /** deferral of completions NDIS makes itself: never inline (R37) */
   private readonly defer: (fn: () => void) => void;
 
@@ -394,7 +395,7 @@ export class Ndis {
     if (!b.open || !b.chimney) refuse = NdisStatus.INVALID_STATE;
     else if (rec.state === 'offloading') refuse = NdisStatus.INVALID_STATE; // R20: never I/O during an offload
     else if (rec.state === 'terminating' || rec.state === 'terminated') refuse = NdisStatus.INVALID_STATE; // I/O after terminate
-    else if (nbls.some((n) => this.pendingIo.get(n)?.some((p) => p.binding === b))) refuse = NdisStatus.INVALID_PARAMETER;
+    else if (nbls.some((n) => pendingOf(n)?.some((p) => p.binding === b))) refuse = NdisStatus.INVALID_PARAMETER;
     else {
       const problem = validateNblChain(first, b.miniport.memory, {
         allowEmpty: op === 'receive' || op === 'disconnect',
@@ -443,7 +444,7 @@ export class Ndis {
     const m = this.asMiniport(miniport);
     const byBinding = new Map<Binding, NetBufferList[]>();
     for (const n of nblArray(first)) {
-      const stack = this.pendingIo.get(n) ?? [];
+      const stack = pendingOf(n) ?? [];
       const p = stack[lastIndex(stack, (x) => x.binding.miniport === m)];
       if (!p) {
         this.violate('R7', m.name, `completed a ${op} NBL that is not outstanding on it (a second completion?)`);
@@ -454,9 +455,9 @@ export class Ndis {
         continue;
       }
       this.untrackIo(n, (x) => x === p);
-      const list = byBinding.get(p.binding) ?? [];
+      let list = byBinding.get(p.binding);
+      if (!list) byBinding.set(p.binding, (list = []));
       list.push(n);
-      byBinding.set(p.binding, list);
     }
     for (const [b, nbls] of byBinding) {
       this.counters.ioCompletions += nbls.length;
@@ -477,26 +478,33 @@ export class Ndis {
   }
 
   private trackIo(n: NetBufferList, p: PendingIo): void {
-    const stack = this.pendingIo.get(n);
+    const stack = pendingOf(n);
     if (stack) stack.push(p);
-    else this.pendingIo.set(n, [p]);
+    else {
+      n.ndisPending = [p];
+      this.pendingIoCount++;
+    }
     n.ndisSource = p.binding;
   }
 
   /** Forgets the innermost outstanding entry of `n` that `match` accepts. */
   private untrackIo(n: NetBufferList, match: (p: PendingIo) => boolean): void {
-    const stack = this.pendingIo.get(n);
+    const stack = pendingOf(n);
     if (!stack) return;
     const at = lastIndex(stack, match);
     if (at < 0) return;
-    stack.splice(at, 1);
-    if (stack.length === 0) this.pendingIo.delete(n);
+    if (at === stack.length - 1) stack.pop();
+    else stack.splice(at, 1);
+    if (stack.length === 0) {
+      n.ndisPending = null;
+      this.pendingIoCount--;
+    }
     n.ndisSource = stack[stack.length - 1]?.binding ?? null;
   }
 
   /** Outstanding I/O NBLs NDIS is tracking (for tests and halt checks). */
   get outstandingIo(): number {
-    return this.pendingIo.size;
+    return this.pendingIoCount;
   }
 
   get outstandingStateOperations(): number {
@@ -524,7 +532,7 @@ export class Ndis {
     const c = rec.binding.protocol.clientTcp;
     if (!c) return NdisStatus.OFFLOAD_DATA_NOT_ACCEPTED;
     const r = c.tcpOffloadReceiveIndicate(handle, nbl, status, bytesConsumed);
-    const total = [...nbl.netBuffers()].reduce((a, nb) => a + nb.dataLength, 0);
+    const total = nbl.dataLength;
     const okReturn =
       (r === NdisStatus.SUCCESS && bytesConsumed.value === total) ||
       (r === NdisStatus.OFFLOAD_DATA_NOT_ACCEPTED && bytesConsumed.value === 0) ||
@@ -569,6 +577,10 @@ export class Ndis {
     if (!b.open) throw new NdisUsageError(NdisErrorCode.BAD_HANDLE, `binding ${b.name} is closed`);
     return b;
   }
+}
+
+function pendingOf(n: NetBufferList): PendingIo[] | null {
+  return n.ndisPending as PendingIo[] | null;
 }
 
 function record(h: NdisOffloadHandle | null | undefined): ObjectRecord | undefined {

@@ -231,11 +231,11 @@ export class ScriptedTarget {
   private completeSends(o: TargetObject, ackBytes: number, status: number): number {
     const done: NetBufferList[] = [];
     let left = ackBytes;
-    while (o.sends.length > 0) {
-      const nbl = o.sends[0]!;
+    let taken = 0; // sends leave the queue in one splice, not one shift each
+    for (; taken < o.sends.length; taken++) {
+      const nbl = o.sends[taken]!;
       const len = nblLength(nbl);
       if (status === NdisStatus.SUCCESS && len > left) break;
-      o.sends.shift();
       const acked = status === NdisStatus.SUCCESS ? len : 0;
       left -= acked;
       nbl.status = status;
@@ -243,6 +243,7 @@ export class ScriptedTarget {
       for (const nb of nbl.netBuffers()) advanceNetBufferDataStart(nb, status === NdisStatus.SUCCESS ? nb.dataLength : 0);
       done.push(nbl);
     }
+    o.sends.splice(0, taken);
     if (done.length) this.defer(() => this.handlers.tcpOffloadSendComplete(this.handle, chainNbls(done)!));
     return ackBytes - left;
   }
@@ -345,9 +346,7 @@ function* siblings(first: OffloadBlockList | null): Generator<OffloadBlockList> 
 }
 
 function nblLength(nbl: NetBufferList): number {
-  let n = 0;
-  for (const nb of nbl.netBuffers()) n += nb.dataLength;
-  return n;
+  return nbl.dataLength;
 }
 
 function writeInto(nbl: NetBufferList, offset: number, data: Uint8Array): void {
