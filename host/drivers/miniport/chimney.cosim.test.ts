@@ -107,7 +107,7 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
-  it('R7 R8 R10 R11 R12 R13 an initiate posts each connection to the card, which refuses it; every block gets its status and the same list comes back', async () => {
+  it('R7 R8 R10 R11 R12 R14 an initiate posts each connection to the card, which refuses it; every block gets its status and the same list comes back', async () => {
     const s = await setUp();
     try {
       const t = connectionTree();
