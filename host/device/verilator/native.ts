@@ -7,36 +7,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeviceError, DeviceErrorCode } from '../errors.js';
+// the addon's shape is declared once, beside its C++
+import type { HarnessCounters, NicModel, NicModelOptions, WireFrame } from '../../../testbench/verilator/nic-model.js';
 
-export interface NativeWireFrame { data: Uint8Array; cycle: number }
-export interface NativeCounters {
-  axiReads: number;
-  axiWrites: number;
-  axiErrors: number;
-  rxOverruns: number;
-  txAborted: number;
-  protocolErrors: number;
-  firstProtocolError: string;
-}
-export interface NativeNicModel {
-  reset(cycles: number): void;
-  readonly cycle: number;
-  mmioRead(addr: number): number;
-  mmioWrite(addr: number, value: number): void;
-  run(maxCycles: number, stopOnIrq: boolean): number;
-  takeIrqs(): number;
-  irqCounts(): number[];
-  mapDma(addr: number, length: number): void;
-  unmapDma(addr: number, length: number): void;
-  takeTxFrames(): NativeWireFrame[];
-  pushRxFrame(data: Uint8Array, cycle: number): void;
-  readonly rxQueued: number;
-  counters(): NativeCounters;
-  traceStart(path: string): void;
-  traceStop(): void;
-  close(): void;
-}
-export interface NativeNicModelOptions { memory: ArrayBuffer; memoryBase: number; readLatency?: number }
+
+export type NativeWireFrame = WireFrame;
+export type NativeCounters = HarnessCounters;
+export type NativeNicModel = NicModel;
+export type NativeNicModelOptions = NicModelOptions;
 export type NativeNicModelClass = new (options: NativeNicModelOptions) => NativeNicModel;
 
 /** The repository root: the nearest folder above this module holding flue's package.json. */
