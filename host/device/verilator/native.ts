@@ -1,6 +1,6 @@
 /**
- * Loads the N-API addon built from testbench/verilator (build/addon/flue_nic.node) and
- * declares its shape. The declaration mirrors testbench/verilator/nic-model.d.ts.
+ * Loads the N-API addon built from testbench/verilator (build/addon/flue_nic.node); its
+ * shape is declared beside its C++ in testbench/verilator/nic-model.d.ts.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { DeviceError, DeviceErrorCode } from '../errors.js';
 // the addon's shape is declared once, beside its C++
 import type { HarnessCounters, NicModel, NicModelOptions, WireFrame } from '../../../testbench/verilator/nic-model.js';
-
 
 export type NativeWireFrame = WireFrame;
 export type NativeCounters = HarnessCounters;
