@@ -195,6 +195,7 @@ reg [31:0] nce_stale_ticks_reg = `FLUE_REG_NCE_STALE_TICKS_RESET, nce_stale_tick
 
 reg soft_reset_int;
 reg [31:0] fault_set;
+reg [31:0] fault_kept;
 reg [31:0] rd_data;
 reg [31:0] wr_value;
 reg ring_config_ok;
@@ -438,16 +439,20 @@ always @* begin
         fatal_next = 1'b1;
     end
 
+    // a fault is new against the cause bits the host's W1C (if any) leaves: one that comes in
+    // the clearing cycle raises its event and records its address
     if (reg_wr_en && wr_sel == `FLUE_REG_FAULT_CAUSE) begin
-        fault_cause_next = (fault_cause_reg & ~strb_mask(reg_wr_data, reg_wr_strb)) | fault_set;
+        fault_kept = fault_cause_reg & ~strb_mask(reg_wr_data, reg_wr_strb);
     end else begin
-        fault_cause_next = fault_cause_reg | fault_set;
+        fault_kept = fault_cause_reg;
     end
-    fault_event_next = popcount5({fault_set[4:0] & ~fault_cause_reg[4:0]});
+    fault_cause_next = fault_kept | fault_set;
+    fault_event_next = popcount5({fault_set[4:0] & ~fault_kept[4:0]});
 
-    if (fault_cause_next == 0) begin
+    if (fault_kept == 0) begin
         fault_addr_valid_next = 1'b0;
-    end else if (!fault_addr_valid_reg && (fault_dma_rd || fault_dma_wr)) begin
+    end
+    if ((!fault_addr_valid_reg || fault_kept == 0) && (fault_dma_rd || fault_dma_wr)) begin
         fault_addr_valid_next = 1'b1;
         fault_addr_next = fault_dma_rd ? fault_dma_rd_addr : fault_dma_wr_addr;
     end
