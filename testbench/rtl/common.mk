@@ -29,7 +29,14 @@ ifeq ($(SIM), icarus)
 	endif
 endif
 
+# `make variants` needs nothing of cocotb (loading its makefiles costs seconds of cocotb-config runs)
+ifneq ($(MAKECMDGOALS),variants)
+# cocotb's makefiles expand PYTHON_BIN (a recursive ?=) a dozen times per make, each a
+# cocotb-config run: evaluate it once and hand it to the recursive make
+export PYTHON_BIN := $(shell cocotb-config --python-bin)
+
 include $(shell cocotb-config --makefiles)/Makefile.sim
+endif
 
 .PHONY: variants
 variants:

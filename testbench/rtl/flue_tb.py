@@ -305,3 +305,138 @@ class MacRx:
             for _ in range(self.gap):
                 await RisingEdge(self.clock)
             self.busy = False
+
+
+class DmaReadPort:
+    """Model of a DMA read engine behind a requester's port: takes descriptors
+    (m_axis_dma_desc_*, up to max_inflight ahead of their data) and answers each, in order,
+    latency cycles later with its bytes from mem realigned to byte 0 (s_axis_read_data_*:
+    ceil(len/word bytes) words, tkeep if the port has it, tlast on the last word, tuser on it
+    when the range touches a bad one), then a one-cycle status (s_axis_dma_status_*, error 1 for
+    a bad range) after the last word, as dma_axi_rd does. idle pauses the data words. Records
+    every descriptor as (addr, length, tag) in `requests`."""
+
+    def __init__(self, dut, clock, size=2**20, latency=8, idle=None, max_inflight=4):
+        import cocotb
+        from cocotb.queue import Queue
+        self.dut = dut
+        self.clock = clock
+        self.mem = bytearray(size)
+        self.bad = []
+        self.latency = latency
+        self.idle = idle
+        self.max_inflight = max_inflight
+        self.word_bytes = len(dut.s_axis_read_data_tdata) // 8
+        self.has_keep = hasattr(dut, "s_axis_read_data_tkeep")
+        self.has_tag = hasattr(dut, "m_axis_dma_desc_tag")
+        self.requests = []
+        self.queue = Queue()
+        self.owed = 0
+        self.cycle = 0
+        dut.m_axis_dma_desc_ready.setimmediatevalue(0)
+        dut.s_axis_dma_status_valid.setimmediatevalue(0)
+        dut.s_axis_dma_status_error.setimmediatevalue(0)
+        for s in ("tdata", "tkeep", "tvalid", "tlast", "tuser"):
+            if hasattr(dut, f"s_axis_read_data_{s}"):
+                getattr(dut, f"s_axis_read_data_{s}").setimmediatevalue(0)
+        cocotb.start_soon(self._desc())
+        cocotb.start_soon(self._data())
+
+    def mark_bad(self, start, length):
+        self.bad.append((start, start + length))
+
+    def is_bad(self, addr, length):
+        return any(addr < hi and addr + length > lo for lo, hi in self.bad)
+
+    def idle_now(self):
+        return self.owed == 0
+
+    async def _desc(self):
+        from cocotb.triggers import RisingEdge
+        dut = self.dut
+        while True:
+            dut.m_axis_dma_desc_ready.value = 1 if self.owed < self.max_inflight else 0
+            await RisingEdge(self.clock)
+            self.cycle += 1
+            if int(dut.m_axis_dma_desc_ready.value) and dut.m_axis_dma_desc_valid.value.is_resolvable \
+                    and int(dut.m_axis_dma_desc_valid.value):
+                addr = int(dut.m_axis_dma_desc_addr.value)
+                length = int(dut.m_axis_dma_desc_len.value)
+                tag = int(dut.m_axis_dma_desc_tag.value) if self.has_tag else 0
+                self.requests.append((addr, length, tag))
+                self.owed += 1
+                self.queue.put_nowait((self.cycle + self.latency, addr, length, tag))
+
+    async def _data(self):
+        from cocotb.triggers import RisingEdge
+        dut = self.dut
+        wb = self.word_bytes
+        gen = self.idle() if self.idle else None
+        while True:
+            due, addr, length, tag = await self.queue.get()
+            while self.cycle < due:
+                await RisingEdge(self.clock)
+            error = self.is_bad(addr, length)
+            data = bytes(length) if error else bytes(self.mem[addr:addr + length])
+            words = max(1, -(-length // wb))
+            for n in range(words):
+                chunk = data[n * wb:(n + 1) * wb]
+                while gen and next(gen):
+                    dut.s_axis_read_data_tvalid.value = 0
+                    await RisingEdge(self.clock)
+                dut.s_axis_read_data_tdata.value = int.from_bytes(chunk.ljust(wb, b"\0"), "little")
+                if self.has_keep:
+                    dut.s_axis_read_data_tkeep.value = (1 << len(chunk)) - 1
+                dut.s_axis_read_data_tlast.value = 1 if n == words - 1 else 0
+                dut.s_axis_read_data_tuser.value = 1 if (error and n == words - 1) else 0
+                dut.s_axis_read_data_tvalid.value = 1
+                while True:
+                    await RisingEdge(self.clock)
+                    if int(dut.s_axis_read_data_tready.value):
+                        break
+            dut.s_axis_read_data_tvalid.value = 0
+            dut.s_axis_read_data_tlast.value = 0
+            dut.s_axis_read_data_tuser.value = 0
+            dut.s_axis_dma_status_error.value = 1 if error else 0
+            dut.s_axis_dma_status_valid.value = 1
+            await RisingEdge(self.clock)
+            dut.s_axis_dma_status_valid.value = 0
+            self.owed -= 1
+
+
+def contract_vh():
+    """The generated Verilog header as name -> (value, comment): what flue_contract.py does not
+    carry (register access kinds, register field positions)."""
+    import os
+    import re
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "protocol", "generated",
+                        "flue_contract.vh")
+    out = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"`define\s+FLUE_(\w+)\s+(\S+)\s*(?://\s*(.*))?$", line.strip())
+            if not m:
+                continue
+            name, raw, comment = m.group(1), m.group(2), m.group(3) or ""
+            v = re.match(r"(?:\d+)?'([hdb])([0-9a-fA-F_]+)$", raw)
+            if v:
+                value = int(v.group(2).replace("_", ""), {"h": 16, "d": 10, "b": 2}[v.group(1)])
+            elif re.match(r"^\d+$", raw):
+                value = int(raw)
+            else:
+                continue
+            out[name] = (value, comment)
+    return out
+
+
+def reg_access():
+    """Reg -> access kind ('ro', 'rw', 'w1c', 'wo') from the contract."""
+    import flue_contract as fc
+    vh = contract_vh()
+    return {r: vh[f"REG_{r.name}"][1].split(":")[0] for r in fc.Reg}
+
+
+def reg_field(reg, field):
+    """(lsb, width) of a register field from the contract, e.g. reg_field('CTRL', 'ENABLE')."""
+    vh = contract_vh()
+    return vh[f"REG_{reg}_{field}_LSB"][0], vh[f"REG_{reg}_{field}_WIDTH"][0]

@@ -25,10 +25,11 @@ run_one() {
     local log="$dir/run${tag:+_$tag}.log"
     local results="$dir/results${tag:+_$tag}.xml"
     rm -f "$results"
+    # the results file is the goal cocotb's default goal makes through a second make
     if [ -n "$tag" ]; then
-        COCOTB_RESULTS_FILE="$results" make -C "$dir" SIM_BUILD="sim_build/$tag" "$@" > "$log" 2>&1
+        COCOTB_RESULTS_FILE="$results" make -C "$dir" SIM_BUILD="sim_build/$tag" "$@" "$results" > "$log" 2>&1
     else
-        COCOTB_RESULTS_FILE="$results" make -C "$dir" > "$log" 2>&1
+        COCOTB_RESULTS_FILE="$results" make -C "$dir" "$results" > "$log" 2>&1
     fi
     local rc=$?
     local n_tests n_fail
