@@ -11,7 +11,7 @@ APT_STAMP := build/.apt-checked
 RTL_FILES = $(shell cat hdl/files.f 2>/dev/null)
 TS_SOURCES := $(shell find host protocol bench -name '*.ts' 2>/dev/null)
 
-.PHONY: help deps demo test bench lint lint-ts lint-rtl gen gen-check build addon test-host test-rtl clean
+.PHONY: help deps demo test bench lint lint-ts lint-rtl synth gen gen-check build addon test-host test-rtl clean
 
 help:
 	@echo "make demo   - two emulated NICs exchange frames; prints a summary (installs what is missing)"
@@ -53,7 +53,7 @@ dist/.stamp: $(NPM_STAMP) $(TS_SOURCES) tsconfig.json tsconfig.build.json
 	@touch $@
 
 # ------------------------------------------------------------------ lint
-lint: lint-ts lint-rtl gen-check
+lint: lint-ts lint-rtl gen-check synth
 
 lint-ts: $(NPM_STAMP)
 	npx tsc --noEmit -p tsconfig.json
@@ -65,6 +65,9 @@ lint-rtl: $(APT_STAMP)
 	  verilator --lint-only -Wall -Iprotocol/generated --top-module $$m $(RTL_FILES) || { echo "lint of $$m alone failed"; exit 1; }; \
 	done; echo "each of $(words $(RTL_FILES)) modules lints clean as top"
 	iverilog -g2012 -Iprotocol/generated -s nic_top -o build/nic_top.iverilog $(RTL_FILES)
+
+synth: $(APT_STAMP)
+	bash tools/synth.sh
 
 # ------------------------------------------------------------------ main job, tests, benchmarks
 demo: deps addon build
