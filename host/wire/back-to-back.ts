@@ -28,14 +28,18 @@ export class BackToBackWire implements Wire {
     private readonly options: BackToBackOptions,
   ) {}
 
-  pump(): void {
-    const fromA = this.a.takeTxFrames();
-    const fromB = this.b.takeTxFrames();
-    const all: { f: WireFrame; dir: 0 | 1 }[] = [];
-    for (const f of fromA) all.push({ f, dir: 0 });
-    for (const f of fromB) all.push({ f, dir: 1 });
-    // time order, A before B on a tie, so the capture is deterministic
+  /** frames that left a device after `now` (it ran past the quantum servicing an interrupt) */
+  private held: { f: WireFrame; dir: 0 | 1 }[] = [];
+
+  pump(now: number): void {
+    const all = this.held;
+    for (const f of this.a.takeTxFrames()) all.push({ f, dir: 0 });
+    for (const f of this.b.takeTxFrames()) all.push({ f, dir: 1 });
+    // time order, A before B on a tie, so the capture is deterministic; a frame from beyond
+    // `now` waits for the next pump, so the capture's timestamps never go backwards
     all.sort((x, y) => x.f.cycle - y.f.cycle || x.dir - y.dir);
+    const cut = all.findIndex((x) => x.f.cycle >= now);
+    this.held = cut < 0 ? [] : all.splice(cut);
     const nsPerCycle = 1e9 / this.a.clockHz;
     for (const { f, dir } of all) {
       const to = dir === 0 ? this.b : this.a;

@@ -130,6 +130,11 @@ export class MiniportAdapter {
       if (!Number.isInteger(v) || v < RING_MIN_LOG2 || v > RING_MAX_LOG2)
         throw new RangeError(`${name} ${v} must be an integer from ${RING_MIN_LOG2} to ${RING_MAX_LOG2}`);
     }
+    // posted receive buffers sit in the request ring until fetched and complete only when frames
+    // arrive: they may take at most half of it, so sends always find room
+    const rx = options.rxBuffers ?? 64;
+    if (rx > (1 << this.options.reqRingLog2) / 2)
+      throw new RangeError(`rxBuffers ${rx} exceeds half the request ring (2^${this.options.reqRingLog2} entries); raise reqRingLog2`);
     this.datapath = new PlainDatapath(this, options);
   }
 
@@ -363,10 +368,29 @@ export class MiniportAdapter {
 
   /** Rings the request doorbell once for everything posted since the last call. */
   async flushDoorbells(): Promise<void> {
+    await this.ringRequestDoorbell();
+    if (this.backlog.length > 0 && this.stateValue === AdapterState.RUNNING) {
+      // the ring looked full: the head the completions reported may be stale (requests that
+      // complete late, like receive posts, report nothing when fetched), so ask the device
+      this.reqRing!.head = await this.link.mmioRead(Reg.REQ_HEAD);
+      this.drainBacklog();
+      await this.ringRequestDoorbell();
+    }
+  }
+
+  private async ringRequestDoorbell(): Promise<void> {
     const tail = this.reqRing?.takeDoorbell();
     if (tail !== undefined) {
       this.counters.doorbells++;
       await this.link.mmioWrite(Reg.REQ_TAIL, tail);
+    }
+  }
+
+  private drainBacklog(): void {
+    while (this.backlog.length > 0 && this.stateValue === AdapterState.RUNNING) {
+      const b = this.backlog[0]!;
+      if (!this.tryPost(b.fields, b.entry)) break;
+      this.backlog.shift();
     }
   }
 
@@ -420,11 +444,7 @@ export class MiniportAdapter {
       }
       this.completePending(p, entry);
     }
-    while (this.backlog.length > 0 && this.stateValue === AdapterState.RUNNING) {
-      const b = this.backlog[0]!;
-      if (!this.tryPost(b.fields, b.entry)) break;
-      this.backlog.shift();
-    }
+    this.drainBacklog();
     this.datapath.refill();
     const head = cpl.takeDoorbell();
     if (head !== undefined) await this.link.mmioWrite(Reg.CPL_HEAD, head);
