@@ -130,8 +130,9 @@ export class MiniportAdapter {
       if (!Number.isInteger(v) || v < RING_MIN_LOG2 || v > RING_MAX_LOG2)
         throw new RangeError(`${name} ${v} must be an integer from ${RING_MIN_LOG2} to ${RING_MAX_LOG2}`);
     }
-    // posted receive buffers sit in the request ring until fetched and complete only when frames
-    // arrive: they may take at most half of it, so sends always find room
+    // posted receive buffers complete only when frames arrive, so a fetched post reports no new
+    // head for a long time; capped at half the ring, they can never fill it, and the requests in
+    // the other half complete and report the head, so a backlog always drains
     const rx = options.rxBuffers ?? 64;
     if (rx > (1 << this.options.reqRingLog2) / 2)
       throw new RangeError(`rxBuffers ${rx} exceeds half the request ring (2^${this.options.reqRingLog2} entries); raise reqRingLog2`);
@@ -368,17 +369,6 @@ export class MiniportAdapter {
 
   /** Rings the request doorbell once for everything posted since the last call. */
   async flushDoorbells(): Promise<void> {
-    await this.ringRequestDoorbell();
-    if (this.backlog.length > 0 && this.stateValue === AdapterState.RUNNING) {
-      // the ring looked full: the head the completions reported may be stale (requests that
-      // complete late, like receive posts, report nothing when fetched), so ask the device
-      this.reqRing!.head = await this.link.mmioRead(Reg.REQ_HEAD);
-      this.drainBacklog();
-      await this.ringRequestDoorbell();
-    }
-  }
-
-  private async ringRequestDoorbell(): Promise<void> {
     const tail = this.reqRing?.takeDoorbell();
     if (tail !== undefined) {
       this.counters.doorbells++;
@@ -431,6 +421,8 @@ export class MiniportAdapter {
       if (!entry) break;
       cpl.advance();
       this.counters.completions++;
+      // completion entries arrive in order, so their reqHead only moves forward; the register
+      // is never read here: a read mixed with older entries could move the head backwards
       this.reqRing!.head = entry.reqHead;
       if (entry.kind !== EntryKind.COMPLETION) {
         if (this.eventHandler) this.eventHandler(entry);
