@@ -73,7 +73,7 @@ synth: $(APT_STAMP)
 demo: deps addon build
 	node bin/flue.js demo
 
-test: deps lint addon test-host test-rtl
+test: deps lint addon addon-selftest test-host test-rtl
 
 test-host: deps addon
 	npx vitest run
