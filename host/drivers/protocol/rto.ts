@@ -31,6 +31,20 @@ export class RtoEstimator {
     this.rtoMs = config.initialRto;
   }
 
+  /**
+   * Takes over an estimate from elsewhere (an upload): SRTT and RTTVAR in ms, the back-offs
+   * already applied; the RTO follows RFC 6298 (2.3) from them, then is doubled per back-off.
+   */
+  restore(srttMs: number | undefined, rttvarMs: number, backoffs: number): void {
+    const c = this.config;
+    let rto = srttMs === undefined ? c.initialRto : Math.min(Math.max(srttMs + Math.max(c.granularity, 4 * rttvarMs), c.minRto), c.maxRto);
+    for (let i = 0; i < backoffs; i++) rto = Math.min(rto * 2, c.maxRto);
+    this.srttMs = srttMs;
+    this.rttvarMs = srttMs === undefined ? 0 : rttvarMs;
+    this.rtoMs = rto;
+    this.backoffs = backoffs;
+  }
+
   get rto(): number {
     return this.rtoMs;
   }

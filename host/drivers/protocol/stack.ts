@@ -122,6 +122,23 @@ export class Stack {
     this.arp.set(toIp(ip), mac);
   }
 
+  // ---- offload hooks (host/drivers/protocol/offload/) ------------------------------------
+
+  /** The connection localPort <-> remoteIp:remotePort, if the table has it. */
+  connectionFor(localPort: number, remoteIp: string | number, remotePort: number): TcpConnection | undefined {
+    return this.connections.get(this.key({ localIp: this.ip, localPort, remoteIp: toIp(remoteIp), remotePort }));
+  }
+
+  /** The ARP cache's MAC for `ip` (the next hop on this flat link), if resolved. */
+  neighborMac(ip: string | number): Uint8Array | undefined {
+    return this.arp.lookup(toIp(ip));
+  }
+
+  /** Runs fn as one stack operation: notifications it queues are delivered when it ends. */
+  operate<T>(fn: () => T): T {
+    return this.run(fn);
+  }
+
   // ---- user API ---------------------------------------------------------------------------
 
   /** Active open to ip:port. 'connect' or 'close' (with REFUSED/TIMEOUT) follows. */

@@ -56,6 +56,8 @@ export class TcpConnection {
   readonly out: TcpOutput;
   readonly passive: boolean;
   events: ConnectionEvents | undefined;
+  /** the MSS the peer announced on its SYN (offload: TCP_OFFLOAD_STATE_CONST.RemoteMss) */
+  peerMss = DEFAULT_PEER_MSS;
   /** the error that closed the connection, if any */
   error: StackError | undefined;
   /** our window shift if the peer agrees */
@@ -171,6 +173,7 @@ export class TcpConnection {
 
   private takeSynOptions(seg: TcpSegment): void {
     const mss = seg.options.mss ?? DEFAULT_PEER_MSS;
+    this.peerMss = mss;
     this.snd.setMss(Math.max(64, Math.min(mss, this.config.mss)));
     if (seg.options.windowScale !== undefined && this.offeredShift !== undefined) {
       this.snd.scale = seg.options.windowScale;

@@ -48,6 +48,21 @@ export class ReceiveSide {
     this.adv = seqAdd(this.nxt, Math.min(this.capacity, 0xffff));
   }
 
+  /**
+   * Upload hook: RCV.NXT and RCV.WND handed back by an offload target, the FIN if it came, and
+   * the received-acknowledged-undelivered bytes (the newest, just below RCV.NXT). Out-of-order
+   * segments are forgotten (never acknowledged, the peer sends them again).
+   */
+  restore(nxt: number, wnd: number, finReceived: boolean, readable: readonly Uint8Array[]): void {
+    this.nxt = nxt;
+    this.adv = seqAdd(nxt, wnd);
+    this.finReceived = finReceived;
+    this.pending = [];
+    this.unackedSegments = 0;
+    this.readable.drop(this.readable.length);
+    for (const d of readable) this.readable.append(d.slice());
+  }
+
   /** RCV.WND: what we last offered */
   get window(): number {
     return Math.max(0, seqDiff(this.adv, this.nxt));

@@ -66,6 +66,38 @@ export class SendSide {
     this.cc = new NewReno(mss, this.iss);
   }
 
+  /** offload hook: sequence number of the send buffer's first byte */
+  get bufferSeq(): number {
+    return this.bufSeq;
+  }
+
+  /**
+   * Upload hook: installs the send sequence space handed back by an offload target. The buffer
+   * becomes `data` (its first byte at `bufferSeq`); no segment is being timed (Karn).
+   */
+  restore(v: { una: number; nxt: number; max: number; bufferSeq: number; data: readonly Uint8Array[]; wnd: number; maxWnd: number; wl1: number; wl2: number; retries: number }): void {
+    this.buffer.drop(this.buffer.length);
+    for (const d of v.data) this.buffer.append(d.slice());
+    this.bufSeq = v.bufferSeq;
+    this.una = v.una;
+    this.nxt = v.nxt;
+    this.max = v.max;
+    this.wnd = v.wnd;
+    this.maxWnd = Math.max(v.maxWnd, v.wnd);
+    this.wl1 = v.wl1;
+    this.wl2 = v.wl2;
+    this.retries = v.retries;
+    this.timedEnd = undefined;
+  }
+
+  /**
+   * Upload hook: the RTO estimator's SRTT/RTTVAR (ms; srtt undefined = no sample yet) and the
+   * RTO they give, backed off `backoffs` times (RFC 6298 (2.3), (5.5)).
+   */
+  restoreRto(srtt: number | undefined, rttvar: number, backoffs: number): void {
+    this.rto.restore(srtt, rttvar, backoffs);
+  }
+
   /** sequence number just after the last byte of data queued */
   get dataEnd(): number {
     return seqAdd(this.bufSeq, this.buffer.length);
