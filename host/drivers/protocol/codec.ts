@@ -32,14 +32,7 @@ export function fail<T>(reason: DropReason): ParseResult<T> {
 }
 
 /** One's-complement sum (RFC 1071) of bytes[start, end), folded to 16 bits, not complemented. */
-export function checksumAdd(bytes: Uint8Array, start: number, end: number, initial = 0): number {
-  let sum = initial;
-  let i = start;
-  for (; i + 1 < end; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
-  if (i < end) sum += bytes[i]! << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return sum;
-}
+export { onesComplementSum as checksumAdd } from '../../wire/traffic.js';
 
 /** The final checksum field value: the complement of the folded sum. */
 export function checksumFinish(sum: number): number {
