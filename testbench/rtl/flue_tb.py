@@ -3,9 +3,28 @@
 import itertools
 import random
 
+from cocotb.triggers import RisingEdge
+
 from cocotbext.axi import AxiReadBus, AxiWriteBus
 from cocotbext.axi.axi_ram import AxiRamRead, AxiRamWrite
 from cocotbext.axi.memory import Memory
+
+
+async def pulse_reset(dut, cycles=3, idle_first=False):
+    """Holds dut.rst high for `cycles` clock edges, then one edge with it low.
+
+    idle_first: start from rst low for one edge, so the bench sees a rising edge of rst.
+    """
+    if idle_first:
+        dut.rst.setimmediatevalue(0)
+        await RisingEdge(dut.clk)
+        dut.rst.value = 1
+    else:
+        dut.rst.setimmediatevalue(1)
+    for _ in range(cycles):
+        await RisingEdge(dut.clk)
+    dut.rst.value = 0
+    await RisingEdge(dut.clk)
 
 
 def cycle_pause():

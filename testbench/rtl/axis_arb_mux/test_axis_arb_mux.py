@@ -9,7 +9,7 @@ from cocotb.clock import Clock
 from cocotb.regression import TestFactory
 from cocotb.triggers import RisingEdge, Timer, with_timeout
 
-from flue_tb import cycle_pause, random_pause
+from flue_tb import cycle_pause, pulse_reset, random_pause
 
 
 class TB:
@@ -69,11 +69,7 @@ class TB:
                 self.out.append((int(dut.m_axis_tid.value), int(dut.m_axis_tdata.value)))
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(1)
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut)
         self.last = 0
 
     async def drain(self, n):

@@ -10,7 +10,7 @@ from cocotb.regression import TestFactory
 from cocotb.triggers import RisingEdge, Timer, with_timeout
 from cocotbext.axi.stream import define_stream
 
-from flue_tb import cycle_pause, random_pause
+from flue_tb import cycle_pause, pulse_reset, random_pause
 
 WordBus, WordTransaction, WordSource, WordSink, WordMonitor = define_stream(
     "Word", signals=["tdata", "tvalid", "tready"])
@@ -39,13 +39,7 @@ class TB:
         self.sink.set_pause_generator(backpressure() if backpressure else None)
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(0)
-        await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 1
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut, idle_first=True)
 
     async def wait_empty(self):
         while not int(self.dut.status_empty.value):

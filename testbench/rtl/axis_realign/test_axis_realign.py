@@ -11,7 +11,7 @@ from cocotb.regression import TestFactory
 from cocotb.triggers import RisingEdge, Timer, with_timeout
 from cocotbext.axi.stream import define_stream
 
-from flue_tb import cycle_pause, random_pause
+from flue_tb import cycle_pause, pulse_reset, random_pause
 
 InBus, InTransaction, InSource, InSink, InMonitor = define_stream(
     "In", signals=["tdata", "offset", "count", "pad", "tvalid", "tready", "tlast", "tuser", "tid"])
@@ -33,13 +33,7 @@ class TB:
         self.sink.set_pause_generator(backpressure() if backpressure else None)
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(0)
-        await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 1
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut, idle_first=True)
 
     async def recv_packet(self):
         beats = []

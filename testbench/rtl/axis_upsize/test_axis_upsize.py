@@ -11,7 +11,7 @@ from cocotb.regression import TestFactory
 from cocotb.triggers import RisingEdge, Timer, with_timeout
 from cocotbext.axi.stream import define_stream
 
-from flue_tb import cycle_pause, random_pause
+from flue_tb import cycle_pause, pulse_reset, random_pause
 
 BeatBus, BeatTransaction, BeatSource, BeatSink, BeatMonitor = define_stream(
     "Beat", signals=["tdata", "tkeep", "tvalid", "tready", "tlast", "tuser"])
@@ -43,13 +43,7 @@ class TB:
         self.sink.set_pause_generator(backpressure() if backpressure else None)
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(0)
-        await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 1
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut, idle_first=True)
 
     async def send(self, data, user):
         """Input words packed from lane 0 (garbage above a partial last word)."""

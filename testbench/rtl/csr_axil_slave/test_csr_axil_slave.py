@@ -12,7 +12,7 @@ from cocotb.regression import TestFactory
 from cocotb.triggers import FallingEdge, RisingEdge, Timer, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster
 
-from flue_tb import cycle_pause, random_pause
+from flue_tb import cycle_pause, pulse_reset, random_pause
 
 
 class TB:
@@ -60,13 +60,7 @@ class TB:
             ch.set_pause_generator(backpressure() if backpressure else None)
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(0)
-        await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 1
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut, idle_first=True)
 
 
 async def run_test_words(dut, idle=None, backpressure=None):

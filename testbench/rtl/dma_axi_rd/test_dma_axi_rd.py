@@ -11,7 +11,7 @@ from cocotb.triggers import RisingEdge, with_timeout
 from cocotbext.axi import AxiStreamBus, AxiStreamSink
 from cocotbext.axi.stream import define_stream
 
-from flue_tb import AxiBurstChecker, HostRam, cycle_pause, random_pause
+from flue_tb import AxiBurstChecker, HostRam, cycle_pause, pulse_reset, random_pause
 
 DescBus, DescTransaction, DescSource, DescSink, DescMonitor = define_stream(
     "Desc", signals=["addr", "len", "tag", "valid", "ready"])
@@ -45,13 +45,7 @@ class TB:
         self.data.set_pause_generator(backpressure() if backpressure else None)
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(0)
-        await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 1
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut, idle_first=True)
 
     async def read(self, addr, length, tag):
         await self.desc.send(DescTransaction(addr=addr, len=length, tag=tag))

@@ -10,7 +10,7 @@ from cocotb.triggers import RisingEdge, with_timeout
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSource
 from cocotbext.axi.stream import define_stream
 
-from flue_tb import AxiBurstChecker, HostRam, cycle_pause, random_pause
+from flue_tb import AxiBurstChecker, HostRam, cycle_pause, pulse_reset, random_pause
 
 DescBus, DescTransaction, DescSource, DescSink, DescMonitor = define_stream(
     "Desc", signals=["addr", "len", "tag", "valid", "ready"])
@@ -39,13 +39,7 @@ class TB:
         self.data.set_pause_generator(idle() if idle else None)
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(0)
-        await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 1
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut, idle_first=True)
 
     def payload(self, n):
         return bytes(self.rng.randrange(256) for _ in range(n))

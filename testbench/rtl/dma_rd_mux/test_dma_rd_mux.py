@@ -11,7 +11,7 @@ from cocotb.clock import Clock
 from cocotb.regression import TestFactory
 from cocotb.triggers import RisingEdge, Timer, with_timeout
 
-from flue_tb import cycle_pause, random_pause
+from flue_tb import cycle_pause, pulse_reset, random_pause
 
 
 def pattern(addr, length):
@@ -148,11 +148,7 @@ class TB:
             self.engine_owed -= 1
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(1)
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut)
 
     async def wait_for(self, cond, us=200):
         async def poll():

@@ -3,6 +3,7 @@
 import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import ReadOnly, RisingEdge
+from flue_tb import pulse_reset
 
 
 class TB:
@@ -27,11 +28,7 @@ class TB:
                 self.fires.append(self.cycle)
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(1)
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut)
 
     async def events(self, n, per_cycle=1):
         while n > 0:

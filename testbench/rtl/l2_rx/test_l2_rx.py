@@ -11,7 +11,7 @@ from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSource
 from cocotbext.axi.stream import define_stream
 
 import flue_contract as fc
-from flue_tb import DmaWritePort, cycle_pause, random_pause
+from flue_tb import DmaWritePort, cycle_pause, pulse_reset, random_pause
 
 PostBus, PostTransaction, PostSource, PostSink, PostMonitor = define_stream(
     "Post", signals=["addr", "len", "tag", "valid", "ready"])
@@ -50,11 +50,7 @@ class TB:
                 self.rx_bytes += self.dut.stat_rx_bytes.value.integer
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(1)
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut)
         # pulses left over from the previous test are not this test's
         self.stats = {s: 0 for s in STATS}
         self.rx_bytes = 0

@@ -10,7 +10,7 @@ from cocotb.triggers import RisingEdge, Timer, with_timeout
 from cocotbext.axi.stream import define_stream
 
 import flue_contract as fc
-from flue_tb import DmaWritePort, random_pause
+from flue_tb import DmaWritePort, pulse_reset, random_pause
 
 CplBus, CplTransaction, CplSource, CplSink, CplMonitor = define_stream(
     "Cpl", signals=["tdata", "tvalid", "tready"])
@@ -52,11 +52,7 @@ class TB:
                 self.faults += 1
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(1)
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut)
         self.dut.start.value = 1
         await RisingEdge(self.dut.clk)
         self.dut.start.value = 0

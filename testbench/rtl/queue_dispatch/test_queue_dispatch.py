@@ -14,7 +14,7 @@ from cocotbext.axi.stream import define_stream
 
 import flue_contract as fc
 from flue_contract import CplStatus, Opcode
-from flue_tb import cycle_pause, random_pause
+from flue_tb import cycle_pause, pulse_reset, random_pause
 
 ReqBus, ReqTransaction, ReqSource, ReqSink, ReqMonitor = define_stream(
     "Req", signals=["tdata", "tvalid", "tready"])
@@ -80,11 +80,7 @@ class TB:
                 self.bad += 1
 
     async def reset(self):
-        self.dut.rst.setimmediatevalue(1)
-        for _ in range(3):
-            await RisingEdge(self.dut.clk)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
+        await pulse_reset(self.dut)
         self.bad = 0
 
     async def send(self, desc):
