@@ -5,6 +5,7 @@
  * NDIS_MINIPORT_OFFLOAD_BLOCK_LIST (what a target or IM upper edge sees).
  */
 import type { NetBufferList } from './nbl.js';
+import { NdisStatus } from './status.js';
 
 /** OFFLOAD_STATE_TYPE (ndischimney.h) */
 export const OffloadStateType = Object.freeze({
@@ -191,4 +192,29 @@ export function emptyTcpDelegated(): TcpDelegatedState {
     retransmit: { count: 0, timeoutDelta: TIMER_NOT_RUNNING }, sendDataHead: null, sendDataTail: null,
     sendBacklogSize: 0, bufferedData: null, receiveBacklogSize: 0, dWnd: 0,
   };
+}
+
+/**
+ * The statuses a target writes when an initiate ends (N:partial-offloads-and-offload-failures,
+ * N:placeholders--linkers--and-new-offloads): nodes it never tried FAILURE (R13); placeholders
+ * SUCCESS (R11); a new node that succeeded becomes OFFLOAD_PARTIAL_SUCCESS if some immediate
+ * dependant failed, and a linker is SUCCESS / PARTIAL / FAILURE for all / some / none of its
+ * dependants offloaded (R12). Dependants are settled before their parents, so a linker above a
+ * linker sees final statuses. `roles` are the roles as the tree arrived.
+ */
+export function settleInitiateStatuses(list: OffloadBlockList, roles: ReadonlyMap<OffloadBlockList, string>, tried: ReadonlySet<OffloadBlockList>): void {
+  const nodes = [...traverse(list)];
+  for (const n of nodes) if (!tried.has(n)) n.status = NdisStatus.FAILURE;
+  for (const n of nodes.reverse()) {
+    let deps = 0;
+    let ok = 0;
+    for (let d = n.dependentBlockList; d; d = d.nextBlock) {
+      deps++;
+      if (d.status === NdisStatus.SUCCESS || d.status === NdisStatus.OFFLOAD_PARTIAL_SUCCESS) ok++;
+    }
+    const role = roles.get(n);
+    if (role === 'placeholder') n.status = NdisStatus.SUCCESS;
+    else if (role === 'linker') n.status = deps === 0 || ok === deps ? NdisStatus.SUCCESS : ok === 0 ? NdisStatus.FAILURE : NdisStatus.OFFLOAD_PARTIAL_SUCCESS;
+    else if (n.status === NdisStatus.SUCCESS && ok < deps) n.status = NdisStatus.OFFLOAD_PARTIAL_SUCCESS;
+  }
 }

@@ -17,7 +17,7 @@ import type { DmaBuffer } from '../../device/memory.js';
 import type { NdisHandle, ProviderChimneyGeneric, ProviderChimneyTcp, TcpOffloadEventHandlers } from '../../ndis/characteristics.js';
 import { chainNbls, nblArray, type Mdl, type NetBufferList } from '../../ndis/nbl.js';
 import {
-  ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadEventType, emptyTcpDelegated, roleOf, traverse,
+  ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadEventType, emptyTcpDelegated, roleOf, settleInitiateStatuses, traverse,
   type NdisOffloadHandle, type OffloadBlockList, type TcpDelegatedState,
 } from '../../ndis/offload.js';
 import type { Ndis } from '../../ndis/runtime.js';
@@ -194,8 +194,7 @@ export class ChimneyTarget {
       n.status = status;
       if (status !== NdisStatus.SUCCESS) failed.add(n);
     }
-    for (const n of traverse(list)) if (!tried.has(n)) n.status = NdisStatus.FAILURE;
-    settleParentStatuses(list, roles);
+    settleInitiateStatuses(list, roles, tried);
     this.ndis.mInitiateOffloadComplete(this.handle, list);
   }
 
@@ -347,24 +346,6 @@ function isAncestor(a: OffloadBlockList, n: OffloadBlockList): boolean {
     if (d === n || isAncestor(d, n)) return true;
   }
   return false;
-}
-
-/**
- * R11–R12: placeholders SUCCESS; a new node SUCCESS if all its immediate dependants were
- * offloaded, OFFLOAD_PARTIAL_SUCCESS if some were not; a linker SUCCESS / PARTIAL / FAILURE
- * for all / some / none of its dependants.
- */
-export function settleParentStatuses(list: OffloadBlockList, roles: Map<OffloadBlockList, string>): void {
-  const nodes = [...traverse(list)].reverse(); // dependants before their parents
-  for (const n of nodes) {
-    const deps: OffloadBlockList[] = [];
-    for (let d = n.dependentBlockList; d; d = d.nextBlock) deps.push(d);
-    const ok = deps.filter((d) => d.status === NdisStatus.SUCCESS || d.status === NdisStatus.OFFLOAD_PARTIAL_SUCCESS).length;
-    const role = roles.get(n);
-    if (role === 'placeholder') n.status = NdisStatus.SUCCESS;
-    else if (role === 'linker') n.status = deps.length === 0 || ok === deps.length ? NdisStatus.SUCCESS : ok === 0 ? NdisStatus.FAILURE : NdisStatus.OFFLOAD_PARTIAL_SUCCESS;
-    else if (n.status === NdisStatus.SUCCESS && ok < deps.length) n.status = NdisStatus.OFFLOAD_PARTIAL_SUCCESS;
-  }
 }
 
 function writeConnState(block: DmaBuffer, neighbor: OffloadBlockList | undefined, path: OffloadBlockList | undefined, tcp: OffloadBlockList): void {

@@ -11,7 +11,7 @@ import type { HostMemory } from '../../device/memory.js';
 import type { NdisHandle, ProviderChimneyGeneric, ProviderChimneyTcp, TcpOffloadEventHandlers } from '../../ndis/characteristics.js';
 import { advanceNetBufferDataStart, chainNbls, nblArray, type NetBufferList } from '../../ndis/nbl.js';
 import {
-  ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadEventType, emptyTcpDelegated, roleOf, traverse,
+  ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadEventType, emptyTcpDelegated, roleOf, settleInitiateStatuses, traverse,
   type NdisOffloadHandle, type OffloadBlockList,
 } from '../../ndis/offload.js';
 import type { Ndis } from '../../ndis/runtime.js';
@@ -125,24 +125,7 @@ export class ScriptedTarget {
       n.miniportOffloadContext!.value = obj; // R14
       n.status = NdisStatus.SUCCESS;
     }
-    // statuses: untried dependants of a failed node FAILURE (R13); placeholders SUCCESS (R11);
-    // new nodes and linkers by how their immediate dependants fared (R12)
-    for (const n of traverse(list)) {
-      if (!tried.has(n)) n.status = NdisStatus.FAILURE;
-    }
-    // dependants before the node (reverse traversal order), so a linker above a linker sees
-    // its dependants' final statuses
-    for (const n of [...traverse(list)].reverse()) {
-      const role = roles.get(n);
-      const deps = [...siblings(n.dependentBlockList)];
-      const okDeps = deps.filter((d) => d.status === NdisStatus.SUCCESS || d.status === NdisStatus.OFFLOAD_PARTIAL_SUCCESS).length;
-      if (role === 'placeholder') n.status = NdisStatus.SUCCESS;
-      else if (role === 'linker') {
-        n.status = deps.length === 0 || okDeps === deps.length ? NdisStatus.SUCCESS : okDeps === 0 ? NdisStatus.FAILURE : NdisStatus.OFFLOAD_PARTIAL_SUCCESS;
-      } else if (n.status === NdisStatus.SUCCESS && deps.length > 0 && okDeps < deps.length) {
-        n.status = NdisStatus.OFFLOAD_PARTIAL_SUCCESS;
-      }
-    }
+    settleInitiateStatuses(list, roles, tried);
     this.defer(() => this.ndis.mInitiateOffloadComplete(this.handle, list));
   }
 
@@ -339,10 +322,6 @@ function unchain(first: NetBufferList): NetBufferList[] {
   const out = nblArray(first);
   for (const n of out) n.next = null;
   return out;
-}
-
-function* siblings(first: OffloadBlockList | null): Generator<OffloadBlockList> {
-  for (let n = first; n; n = n.nextBlock) yield n;
 }
 
 function nblLength(nbl: NetBufferList): number {
