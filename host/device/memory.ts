@@ -68,6 +68,11 @@ export class HostMemory {
     );
   }
 
+  /** Bytes handed out and not yet released (leak checks in tests). */
+  get used(): number {
+    return this.size - this.free.reduce((n, r) => n + r.length, 0);
+  }
+
   /** Returns a buffer from alloc() to the free list. */
   release(buf: DmaBuffer): void {
     const offset = buf.addr - this.base;

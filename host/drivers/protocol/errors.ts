@@ -18,6 +18,8 @@ export const StackErrorCode = Object.freeze({
   TIMEOUT: 'FLUE_TCP_TIMEOUT',
   /** the local user aborted the connection */
   ABORTED: 'FLUE_TCP_ABORTED',
+  /** the offload target could not hand an offloaded connection back: its state is lost */
+  OFFLOAD_LOST: 'FLUE_TCP_OFFLOAD_LOST',
   /** no ephemeral port is free */
   NO_PORTS: 'FLUE_TCP_NO_PORTS',
 } as const);

@@ -70,12 +70,12 @@ export class TcpSocket extends Emitter<SocketEvents> {
 
   /** room in the send buffer */
   get writableLength(): number {
-    return this.conn.snd.space;
+    return this.conn.offload ? this.conn.offload.space : this.conn.snd.space;
   }
 
   /** bytes queued and not yet acknowledged */
   get unacknowledged(): number {
-    return this.conn.snd.buffer.length;
+    return this.conn.offload ? this.conn.offload.unacknowledged : this.conn.snd.buffer.length;
   }
 
   /** the peer sent FIN */

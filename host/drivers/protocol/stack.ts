@@ -61,6 +61,10 @@ function mix32(h: number, v: number): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
+export interface StackObserver {
+  segmentProcessed(conn: TcpConnection): void;
+}
+
 export class Stack {
   readonly ip: number;
   readonly counters: StackCounters = newCounters();
@@ -133,6 +137,13 @@ export class Stack {
   neighborMac(ip: string | number): Uint8Array | undefined {
     return this.arp.lookup(toIp(ip));
   }
+
+  /**
+   * The offload client's view of the stack: called after a segment was processed by a
+   * connection in software (after the user's notifications), so an offload policy can act on
+   * establishment or on bytes moved.
+   */
+  observer: StackObserver | undefined;
 
   /** Runs fn as one stack operation: notifications it queues are delivered when it ends. */
   operate<T>(fn: () => T): T {
@@ -238,7 +249,15 @@ export class Stack {
     if (seg.srcPort === 0 || seg.dstPort === 0 || src === 0xffffffff || src >>> 28 === 0xe) return this.drop(DropReason.BAD_HEADER);
     const id: ConnectionId = { localIp: this.ip, localPort: seg.dstPort, remoteIp: src, remotePort: seg.srcPort };
     const conn = this.connections.get(this.key(id));
-    if (conn !== undefined) return conn.segmentArrives(seg);
+    if (conn !== undefined) {
+      if (conn.offload) return conn.offload.segment(seg, bytes);
+      conn.segmentArrives(seg);
+      if (this.observer) {
+        const observer = this.observer;
+        this.queue.push(() => observer.segmentProcessed(conn));
+      }
+      return;
+    }
     const listener = this.listeners.get(seg.dstPort);
     if (listener !== undefined) return this.listenInput(listener, id, seg);
     this.drop(DropReason.NO_CONNECTION);

@@ -40,6 +40,27 @@ export interface ConnectionHost {
   established(conn: TcpConnection): void;
 }
 
+/**
+ * The offloaded path of a connection (set by the protocol driver's offload client while the
+ * connection is being offloaded, is offloaded, or is being uploaded): user calls and segments
+ * that reach the host go to it instead of the software state machine.
+ */
+export interface OffloadedPath {
+  /** queues data for the offload target; returns the bytes taken (backpressure as in software) */
+  send(data: Uint8Array): number;
+  /** the user read bytes: there is room for more received data */
+  consumed(): void;
+  /** graceful close of the send half */
+  close(): void;
+  /** abortive close */
+  abort(): void;
+  /** a segment for this connection reached the host stack (`tcp`: its bytes from the TCP header on) */
+  segment(seg: TcpSegment, tcp: Uint8Array): void;
+  /** room for send(), bytes not yet acknowledged */
+  readonly space: number;
+  readonly unacknowledged: number;
+}
+
 /** Notifications to the socket layer. */
 export interface ConnectionEvents {
   connect(): void;
@@ -56,6 +77,8 @@ export class TcpConnection {
   readonly out: TcpOutput;
   readonly passive: boolean;
   events: ConnectionEvents | undefined;
+  /** set while the connection is offloaded (see OffloadedPath) */
+  offload: OffloadedPath | undefined;
   /** the MSS the peer announced on its SYN (offload: TCP_OFFLOAD_STATE_CONST.RemoteMss) */
   peerMss = DEFAULT_PEER_MSS;
   /** the error that closed the connection, if any */
@@ -122,6 +145,7 @@ export class TcpConnection {
 
   /** SEND: queues what fits in the send buffer; returns the bytes taken. */
   send(data: Uint8Array): number {
+    if (this.offload) return this.offload.send(data);
     const n = this.snd.queue(data);
     if (n < data.length) this.writableWanted = true;
     if (n > 0) this.out.output();
@@ -131,12 +155,17 @@ export class TcpConnection {
   /** RECEIVE: takes up to `max` bytes; may send a window update. */
   receive(max: number): Uint8Array {
     const data = this.rcv.read(max);
+    if (this.offload) {
+      if (data.length > 0) this.offload.consumed();
+      return data;
+    }
     if (data.length > 0 && this.rcv.windowUpdateDue && this.state !== TcpState.CLOSED) this.out.sendAck();
     return data;
   }
 
   /** CLOSE: queue our FIN after the data (RFC 9293 §3.10.4). */
   close(): void {
+    if (this.offload) return this.offload.close();
     switch (this.state) {
       case TcpState.SYN_SENT:
         this.terminate(undefined);
@@ -159,6 +188,7 @@ export class TcpConnection {
   /** ABORT: send RST if synchronized and drop everything (RFC 9293 §3.10.5). */
   abort(): void {
     if (this.state === TcpState.CLOSED) return;
+    if (this.offload) return this.offload.abort();
     if (this.state !== TcpState.SYN_SENT && this.state !== TcpState.TIME_WAIT) this.out.sendRst(this.snd.nxt, undefined);
     this.terminate(new StackError(StackErrorCode.ABORTED, 'connection aborted by the user'));
   }
@@ -390,8 +420,18 @@ export class TcpConnection {
     this.host.notify(() => this.events?.end());
   }
 
+  /** Upload hook: the target handed the connection back in TIME-WAIT. */
+  resumeInTimeWait(): void {
+    this.state = TcpState.TIME_WAIT;
+    this.enterTimeWaitTimers();
+  }
+
   private enterTimeWait(): void {
     this.setState(TcpState.TIME_WAIT);
+    this.enterTimeWaitTimers();
+  }
+
+  private enterTimeWaitTimers(): void {
     this.rtxTimer.stop();
     this.persistTimer.stop();
     this.delackTimer.stop();

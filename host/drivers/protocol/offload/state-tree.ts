@@ -131,12 +131,17 @@ export function delegatedOf(conn: TcpConnection, tps: number = DEFAULT_OFFLOAD.t
   return d;
 }
 
-/** Copies `data` into one host-memory NBL per `chunk` bytes, chained. */
+/**
+ * Copies `data` into one host-memory NBL per `chunk` bytes, chained. Each NBL's
+ * ProtocolReserved holds its DmaBuffer until its owner takes it (to free it later).
+ */
 export function nblsOf(memory: HostMemory, data: Uint8Array, chunk: number): NetBufferList[] {
   const out: NetBufferList[] = [];
   for (let off = 0; off < data.length; off += chunk) {
     const part = data.subarray(off, Math.min(data.length, off + chunk));
-    out.push(allocateNbl(memory, part.length, { data: part }).nbl);
+    const { nbl, buffer } = allocateNbl(memory, part.length, { data: part });
+    nbl.protocolReserved = buffer;
+    out.push(nbl);
   }
   chainNbls(out);
   return out;

@@ -26,6 +26,11 @@ export interface UploadOptions {
   ticksPerSecond?: number;
   /** gives BufferedData NBLs back to the target (NdisOffloadTcpReceiveReturn) after the copy (R32) */
   returnBuffered?: (chain: NetBufferList) => void;
+  /**
+   * Send data the target did not hand back but completed with UPLOAD_IN_PROGRESS (or an IM
+   * with REQUEST_UPLOAD / UPLOAD_REQUESTED): it follows the returned chain in the stream.
+   */
+  moreSendData?: readonly Uint8Array[];
 }
 
 /** Bytes of the NBLs SendDataHead..SendDataTail from each NET_BUFFER's current data start. */
@@ -52,9 +57,18 @@ export function restoreConnection(stack: Stack, conn: TcpConnection, tcp: Offloa
   if (!d) throw new OffloadError(OffloadErrorCode.BAD_UPLOAD_STATE, 'the terminate tree has no delegated TCP state');
   const tps = options.ticksPerSecond ?? DEFAULT_OFFLOAD.ticksPerSecond;
   const state = fromOffloadState(d.state);
+  if (state === TcpState.TIME_WAIT) {
+    // both FINs were exchanged and ours acknowledged: nothing left to send or take
+    if (d.bufferedData) options.returnBuffered?.(d.bufferedData);
+    stack.operate(() => {
+      conn.rcv.restore(d.rcvNxt, 0, true, [conn.rcv.readable.peek(0, conn.rcv.readable.length)]);
+      conn.resumeInTimeWait();
+    });
+    return nblArray(tcp.netBufferListChain);
+  }
   if (state === undefined || !OFFLOADABLE_STATES.includes(state))
     throw new OffloadError(OffloadErrorCode.BAD_UPLOAD_STATE, `the software stack cannot take back a connection in offload state ${d.state}`);
-  const data = sendData(tcp.netBufferListChain, d.sendDataHead, d.sendDataTail);
+  const data = [...sendData(tcp.netBufferListChain, d.sendDataHead, d.sendDataTail), ...(options.moreSendData ?? [])];
   const dataLen = data.reduce((n, b) => n + b.length, 0);
   const finQueued = FIN_SENT_STATES.includes(state) || conn.snd.finQueued;
   const finAcked = FIN_ACKED_STATES.includes(state);
@@ -64,7 +78,8 @@ export function restoreConnection(stack: Stack, conn: TcpConnection, tcp: Offloa
   const end = seqAdd(bufferSeq, dataLen + (finQueued ? 1 : 0));
   if (seqGt(d.sndMax, end) || seqGt(d.sndNxt, d.sndMax) || seqGt(d.sndUna, d.sndNxt))
     throw new OffloadError(OffloadErrorCode.BAD_UPLOAD_STATE, `SndUna ${d.sndUna} / SndNxt ${d.sndNxt} / SndMax ${d.sndMax} do not fit ${dataLen} bytes returned`);
-  const buffered: Uint8Array[] = [];
+  // bytes the target already delivered to the host and the user has not read come first
+  const buffered: Uint8Array[] = [conn.rcv.readable.peek(0, conn.rcv.readable.length)];
   const bd = d.bufferedData;
   for (const nbl of nblArray(bd)) for (const nb of nbl.netBuffers()) buffered.push(nb.read());
   if (bd) options.returnBuffered?.(bd);
