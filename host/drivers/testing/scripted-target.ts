@@ -36,6 +36,10 @@ export interface TargetObject {
   finIndicated: boolean;
   aborted: boolean;
   terminated: boolean;
+  /** an abortive disconnect asked for a RST on the wire */
+  resetRequested: boolean;
+  /** the target is preparing to request an upload: new sends complete UPLOAD_IN_PROGRESS */
+  uploadPending: boolean;
 }
 
 export interface ScriptedTargetOptions {
@@ -44,6 +48,9 @@ export interface ScriptedTargetOptions {
   /** defer a completion (default: a microtask), never inline (R7) */
   defer?: (fn: () => void) => void;
 }
+
+/** What the test's wire side writes into a TCP block at terminate (delegated state, R30). */
+export type TerminateHook = (o: TargetObject, node: OffloadBlockList) => void;
 
 export class ScriptedTarget {
   readonly handle: NdisHandle;
@@ -54,6 +61,12 @@ export class ScriptedTarget {
   private readonly defer: (fn: () => void) => void;
   /** state operations the target received, in order, for tests to inspect */
   readonly stateLog: { op: string; list: OffloadBlockList }[] = [];
+  /** runs for each TCP object in MiniportTerminateOffload, after the sends are chained back */
+  onTerminate: TerminateHook | undefined;
+  /** runs for each TCP object the initiate installs (before the completion), for the wire side */
+  onOffload: TerminateHook | undefined;
+  /** runs after each send, receive, disconnect or forward call was queued (the wire side acts on it later) */
+  onIo: ((o: TargetObject) => void) | undefined;
 
   constructor(private readonly ndis: Ndis, name: string, memory: HostMemory, options: ScriptedTargetOptions = {}) {
     this.capacity = options.capacity ?? 1024;
@@ -70,7 +83,7 @@ export class ScriptedTarget {
     const tcp: ProviderChimneyTcp = {
       kind: 'provider-tcp',
       offloadType: ChimneyOffloadType.TCP,
-      tcpOffloadSend: (_c, ctx, nbl) => this.io(ctx, (o) => o.sends.push(...unchain(nbl))),
+      tcpOffloadSend: (_c, ctx, nbl) => this.io(ctx, (o) => this.send(o, unchain(nbl))),
       tcpOffloadReceive: (_c, ctx, nbl) => this.io(ctx, (o) => this.postReceives(o, unchain(nbl))),
       tcpOffloadDisconnect: (_c, ctx, nbl, flags) => this.io(ctx, (o) => this.disconnect(o, nbl, flags)),
       tcpOffloadForward: (_c, ctx, nbl) => this.io(ctx, (o) => o.forwards.push(...unchain(nbl))),
@@ -111,7 +124,7 @@ export class ScriptedTarget {
       const obj: TargetObject = {
         id: this.nextId++, layer: n.layer, ndisOffloadHandle: n.ndisOffloadHandle!,
         sends: [], ackedBytes: 0, receives: [], buffered: [], disconnects: [], forwards: [],
-        finIndicated: false, aborted: false, terminated: false,
+        finIndicated: false, aborted: false, terminated: false, resetRequested: false, uploadPending: false,
       };
       this.objects.set(obj.id, obj);
       if (n.layer === 'tcp') {
@@ -121,6 +134,7 @@ export class ScriptedTarget {
         // outstanding send data handed over at offload belongs to the target now
         for (const s of nblArray(n.netBufferListChain)) obj.sends.push(s);
         n.netBufferListChain = null;
+        this.onOffload?.(obj, n);
       }
       n.miniportOffloadContext!.value = obj; // R14
       n.status = NdisStatus.SUCCESS;
@@ -144,6 +158,7 @@ export class ScriptedTarget {
         n.netBufferListChain = chainNbls(sends);
         d.sendDataHead = sends[0] ?? null;
         d.sendDataTail = sends[sends.length - 1] ?? null;
+        this.onTerminate?.(obj, n);
       }
       obj.terminated = true;
       this.objects.delete(obj.id);
@@ -172,6 +187,7 @@ export class ScriptedTarget {
     const o = ctx as TargetObject;
     if (!o || !this.objects.has(o.id)) throw new Error('MiniportTcpOffloadXxx with a context this target never wrote');
     take(o);
+    this.onIo?.(o);
     return NdisStatus.PENDING; // R38
   }
 
@@ -189,9 +205,23 @@ export class ScriptedTarget {
     if (o.buffered.length > 0) this.place(o, []);
   }
 
+  private send(o: TargetObject, nbls: NetBufferList[]): void {
+    if (!o.uploadPending) {
+      o.sends.push(...nbls);
+      return;
+    }
+    // sends that arrive while the target prepares an upload (§5.11, R44)
+    for (const nbl of nbls) {
+      nbl.status = NdisStatus.UPLOAD_IN_PROGRESS;
+      nbl.info.tcpOffloadBytesTransferred = 0;
+    }
+    this.defer(() => this.handlers.tcpOffloadSendComplete(this.handle, chainNbls(nbls)!));
+  }
+
   private disconnect(o: TargetObject, nbl: NetBufferList, flags: number): void {
     o.disconnects.push({ nbl, flags });
     if (flags & TcpDisconnectFlags.ABORTIVE) {
+      o.resetRequested = true;
       // R58: outstanding sends REQUEST_ABORTED before the disconnect completes; RST "sent"
       this.completeSends(o, 0, NdisStatus.REQUEST_ABORTED);
       this.completeDisconnects(o, NdisStatus.SUCCESS);
@@ -202,12 +232,13 @@ export class ScriptedTarget {
 
   /**
    * The peer acknowledged `bytes` more: sends complete in order, each SUCCESS only once all its
-   * bytes are acknowledged (R41); a graceful disconnect completes after the sends (R45).
+   * bytes are acknowledged (R41); a graceful disconnect completes after the sends (R45), and
+   * only once the FIN is acknowledged too (`finAcknowledged`, R60).
    */
-  acknowledge(o: TargetObject, bytes: number): void {
+  acknowledge(o: TargetObject, bytes: number, finAcknowledged = true): void {
     o.ackedBytes += bytes;
     o.ackedBytes -= this.completeSends(o, o.ackedBytes, NdisStatus.SUCCESS);
-    if (o.sends.length === 0) this.completeDisconnects(o, NdisStatus.SUCCESS, TcpDisconnectFlags.GRACEFUL);
+    if (o.sends.length === 0 && finAcknowledged) this.completeDisconnects(o, NdisStatus.SUCCESS, TcpDisconnectFlags.GRACEFUL);
   }
 
   /** Completes sends covered by ackBytes (or all, with a failure status); returns bytes used. */
@@ -305,9 +336,18 @@ export class ScriptedTarget {
     this.defer(() => this.handlers.tcpOffloadEventHandler(o.ndisOffloadHandle, TcpOffloadEventType.ABORT, 0));
   }
 
-  /** Asks the host to upload (TcpIndicateRetrieve with a reason, R67). */
-  requestUpload(o: TargetObject, reason: number): void {
+  /**
+   * Asks the host to upload (TcpIndicateRetrieve with a reason, R67). With `refuseSends`, sends
+   * that arrive from now on complete UPLOAD_IN_PROGRESS (the target is preparing the upload).
+   */
+  requestUpload(o: TargetObject, reason: number, refuseSends = false): void {
+    if (refuseSends) o.uploadPending = true;
     this.defer(() => this.handlers.tcpOffloadEventHandler(o.ndisOffloadHandle, TcpOffloadEventType.RETRIEVE, reason));
+  }
+
+  /** TcpIndicateSendBacklogChange: the target's preferred outstanding send bytes. */
+  sendBacklogChange(o: TargetObject, bytes: number): void {
+    this.defer(() => this.handlers.tcpOffloadEventHandler(o.ndisOffloadHandle, TcpOffloadEventType.SEND_BACKLOG_CHANGE, bytes));
   }
 
   /** Indicates data in a target-owned NBL (no posted buffer), returning what the host said. */
