@@ -1,7 +1,7 @@
 /**
  * The software stack over the RTL NIC's plain L2 path: two emulated NICs back to back, a
- * stack on each (peer mode: no offload), TCP connections opened both ways, data moved and
- * checked by SHA-256, closed gracefully and aborted; the capture judged by tshark; the same
+ * stack on each (peer mode: no offload), TCP connections opened both ways, data moved (1 MiB
+ * with a capture, 64 MiB each way without) and checked by SHA-256, closed gracefully and aborted; the capture judged by tshark; the same
  * seed gives the same capture bytes.
  */
 import { createHash } from 'node:crypto';
@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORE_CLOCK_HZ } from '../../../protocol/generated/contract.js';
 import { createBackToBack, type BackToBack } from '../../cli/testbed.js';
 import { schedulerClock } from './clock.js';
 import { L2Link } from './l2-link.js';
@@ -98,6 +99,27 @@ describe('software TCP over the RTL NIC plain path, peer mode', () => {
     expect(bad).toBe('');
     const syns = execFileSync('tshark', ['-r', pcap, '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', '-T', 'fields', '-e', 'ip.src'], { encoding: 'utf8' }).trim().split('\n');
     expect(syns).toEqual([IP_A, IP_B]);
+  });
+
+  it('moves 64 MiB each way over one connection, both directions at once, with SHA-256 equal and nothing dropped', async () => {
+    const p = await peers();
+    const MiB64 = 64 << 20;
+    try {
+      const t0 = p.bed.scheduler.now;
+      const r = await transfer(p, p.a, p.b, IP_B, MiB64, 46001);
+      expect(r.result).toBe('done');
+      expect(r.received).toEqual([MiB64, MiB64]);
+      expect(r.match).toEqual([true, true]);
+      for (const s of [p.a, p.b]) {
+        expect(Object.values(s.counters.drops).reduce((x, y) => x + y, 0)).toBe(0);
+        expect(s.counters.tcpRtoExpirations).toBe(0);
+      }
+      // both directions share the wire's two halves: each carried its 64 MiB at line rate or near it
+      const seconds = (p.bed.scheduler.now - t0) / CORE_CLOCK_HZ;
+      expect((MiB64 * 8) / seconds / 1e9).toBeGreaterThan(8);
+    } finally {
+      await p.bed.close();
+    }
   });
 
   it('an abort resets the connection on both ends without disturbing a second connection', async () => {

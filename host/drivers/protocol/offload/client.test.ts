@@ -12,11 +12,9 @@ import type { ScriptedTarget, TargetObject } from '../../testing/scripted-target
 import { allocateNbl } from '../../../ndis/nbl.js';
 import { NdisStatus } from '../../../ndis/status.js';
 import { StackErrorCode } from '../errors.js';
-import { tcpFrame } from '../craft.js';
-import { IP_A, IP_B, MAC_A, MAC_B, makePair, type Pair } from '../pair.js';
+import { IP_A, IP_B, makePair, type Pair } from '../pair.js';
 import type { TcpSocket } from '../socket.js';
 import type { TcpConfig } from '../tcp-config.js';
-import { TcpFlag } from '../tcp-segment.js';
 import { TcpState } from '../tcp-state.js';
 import { seededBytes, sha256 } from '../transfer.js';
 import { OffloadWire } from './carrier.js';
@@ -113,12 +111,16 @@ function clean(r: Rig): void {
     r.p.run(() => r.client.offloadedCount === 0, 1000);
   }
   expect(r.ndis.violations).toEqual([]);
+  // R20 R35 R63: NDIS never had to refuse the host an operation (I/O or forward during an
+  // offload or after a terminate, a state operation on an object being offloaded)
+  expect(r.ndis.counters.ioRefused).toBe(0);
+  expect(r.ndis.counters.stateRefused).toBe(0);
   expect(r.ndis.outstandingIo).toBe(0);
   expect(r.memory.used).toBe(0);
 }
 
 describe('offload client: policies and the data path through NDIS', () => {
-  it('policy established: offloaded at establishment (active open), 300 KB each way through an IM, A closes, TIME-WAIT after upload, SHA-256 intact', () => {
+  it('R21 policy established: offloaded at establishment (active open), 300 KB each way through an IM, A closes, TIME-WAIT after upload, SHA-256 intact', () => {
     const r = rig({ when: 'established' });
     const { a, b } = connect(r);
     r.p.run(() => r.client.phaseOf(a) === 'offloaded', 100);
@@ -163,7 +165,7 @@ describe('offload client: policies and the data path through NDIS', () => {
     clean(r);
   });
 
-  it('policy bytes: software until the threshold, then offloaded mid-transfer with data in flight and unread bytes (R17, R18), intact', () => {
+  it('R17 R18 policy bytes: software until the threshold, then offloaded mid-transfer with data in flight and unread bytes (R17, R18), intact', () => {
     const r = rig({ when: 'bytes', threshold: 100_000 });
     const { a, b } = connect(r);
     let at = -1;
@@ -296,7 +298,7 @@ describe('offload client: completions and events', () => {
     expect(a.writableLength).toBe(64 * 1024 - a.unacknowledged);
   });
 
-  it('an indication with no receive posted is accepted up to the receive buffer, the rest refused (R53)', () => {
+  it('R53 an indication the receive buffer has no room for is refused with OFFLOAD_DATA_NOT_ACCEPTED and BytesConsumed 0', () => {
     const r = rig({ when: 'established' }, { tcp: { receiveBuffer: 16 * 1024 }, client: { receivePostSize: 4096 } });
     const { a } = connect(r);
     r.p.run(() => r.client.phaseOf(a) === 'offloaded', 100);
@@ -327,23 +329,30 @@ describe('offload client: forwarding, failures, sharing, pause and upload-all', 
     clean(r);
   });
 
-  it('R63 a segment arriving while the offload is in progress is held and forwarded once the initiate completes', () => {
+  it('R20 R63 a segment and a send arriving while the offload is in progress are held, and forwarded and posted once the initiate completes', () => {
     const r = rig({ when: 'demand' });
     const { a, b } = connect(r);
+    r.wire.passToHost = () => true; // B's segments reach A's host stack, as IP-option or fragmented ones would
+    // B's data is on the wire before the offload starts and reaches A's host stack while it is in progress
+    const inFlight: Uint8Array[] = [];
+    const tap = r.p.wire.tap!;
+    r.p.wire.tap = (frame, from) => (from === 'b' ? inFlight.push(frame) > 0 : tap(frame, from));
+    b.send(Uint8Array.of(1, 2, 3));
+    r.p.wire.tap = tap;
     r.client.offload(a);
     expect(r.client.phaseOf(a)).toBe('offloading');
-    r.wire.passToHost = () => true;
-    const conn = a.connection;
-    const frame = tcpFrame({ srcMac: MAC_B, dstMac: MAC_A, srcIp: IP_B, dstIp: IP_A },
-      { srcPort: PORT, dstPort: a.localPort, seq: conn.rcv.nxt, ack: conn.snd.nxt, flags: TcpFlag.ACK | TcpFlag.PSH, payload: Uint8Array.of(1, 2, 3) });
-    r.p.a.receiveFrame(frame); // the plain receive path hands it to the host stack
+    for (const frame of inFlight) r.p.a.receiveFrame(frame);
+    expect(a.send(Uint8Array.of(9, 8, 7))).toBe(3);
     expect(r.client.counters.segmentsHeld).toBe(1);
     expect(r.client.counters.forwards).toBe(0);
-    r.p.run(() => a.readableLength === 3, 100);
-    expect(r.client.counters.forwards).toBe(1);
+    expect(r.client.counters.sends).toBe(0);
+    r.p.run(() => a.readableLength === 3 && b.readableLength === 3, 100);
+    expect(r.client.counters.forwards).toBeGreaterThanOrEqual(1); // B's ACKs take the host path too
+    expect(r.client.counters.sends).toBe(1);
     expect([...a.receive()]).toEqual([1, 2, 3]);
+    expect([...b.receive()]).toEqual([9, 8, 7]);
     r.wire.passToHost = undefined;
-    void b;
+    clean(r);
   });
 
   it('R16 an initiate the target fails (no TCP entries) leaves the connection in software with its data, and the unused path and neighbor are terminated', () => {
