@@ -22,6 +22,9 @@ import { TcpFlag, hasFlag, parseTcp, type TcpSegment } from '../tcp-segment.js';
 import { TcpOffloadConnectionState } from './state-tree.js';
 import { parseIp } from '../codec.js';
 
+/** TCP_UPLOAD_REASON UploadRequested */
+const UPLOAD_REQUESTED = 10;
+
 /** out-of-order data the carrier keeps ahead of RcvNxt */
 const OOO_LIMIT = 256 * 1024;
 
@@ -39,6 +42,10 @@ class Carrier {
   finIndicated = false;
   rstSent = false;
   reset = false;
+  /** our FIN is due without a disconnect request (offloaded after the host sent it) */
+  finWanted = false;
+  /** the host posted a graceful disconnect (its completion tells the host our FIN was acknowledged) */
+  hostClosed = false;
   segmentsOut = 0;
   private readonly mss: number;
   private readonly sndScale: number;
@@ -53,12 +60,18 @@ class Carrier {
     this.mss = c.remoteMss;
     this.sndScale = c.sndWindScale;
     this.rcvScale = c.rcvWindScale;
-    // offloaded after our FIN or the peer's: carry on from there
+    // offloaded after our FIN or the peer's (R21's half-closed states): carry on from there
+    const S = TcpOffloadConnectionState;
     const st = init.state;
-    if (st === TcpOffloadConnectionState.CLOSE_WAIT || st === TcpOffloadConnectionState.LAST_ACK || st === TcpOffloadConnectionState.CLOSING) {
+    if (st === S.CLOSE_WAIT || st === S.LAST_ACK || st === S.CLOSING) {
       this.peerFin = true;
-      this.peerFinFirst = st !== TcpOffloadConnectionState.CLOSING;
+      this.peerFinFirst = st !== S.CLOSING;
       this.finIndicated = true; // the host saw it in software
+    }
+    if (st === S.FIN_WAIT1 || st === S.CLOSING || st === S.LAST_ACK) this.finWanted = true; // [SndNxt, SndMax) ends with our FIN
+    if (st === S.FIN_WAIT2) {
+      this.finSent = true;
+      this.finAcked = true;
     }
   }
 
@@ -119,7 +132,8 @@ class Carrier {
       this.nxt = seqAdd(this.nxt, len);
     }
     const graceful = this.o.disconnects.some((d) => d.flags & TcpDisconnectFlags.GRACEFUL);
-    if (graceful && !this.finSent && this.nxt === dataEnd) {
+    if (graceful) this.hostClosed = true;
+    if ((graceful || this.finWanted) && !this.finSent && this.nxt === dataEnd) {
       this.finSent = true;
       this.emit(this.nxt, new Uint8Array(0), TcpFlag.ACK | TcpFlag.FIN);
       this.nxt = seqAdd(this.nxt, 1);
@@ -145,6 +159,9 @@ class Carrier {
       if (this.finSent && seg.ack === this.nxt) {
         this.finAcked = true;
         acked--;
+        // CLOSING → TIME-WAIT or LAST-ACK → CLOSED with no request of the host's to complete:
+        // the target asks for the upload (§5.5: "TIME_WAIT reached -> request upload")
+        if (this.peerFin && !this.hostClosed) this.owner.target.requestUpload(this.o, UPLOAD_REQUESTED);
       }
       this.owner.target.acknowledge(this.o, acked, this.finAcked);
     }

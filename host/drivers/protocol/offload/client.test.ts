@@ -17,7 +17,9 @@ import type { TcpSocket } from '../socket.js';
 import type { TcpConfig } from '../tcp-config.js';
 import { TcpState } from '../tcp-state.js';
 import { seededBytes, sha256 } from '../transfer.js';
+import { traverse } from '../../../ndis/offload.js';
 import { OffloadWire } from './carrier.js';
+import { TcpOffloadConnectionState } from './state-tree.js';
 import { MANDATORY_UPLOAD_REASONS, OffloadClient, type OffloadClientOptions, type OffloadPolicy, type UploadCause } from './client.js';
 
 const PORT = 80;
@@ -201,6 +203,51 @@ describe('offload client: policies and the data path through NDIS', () => {
     expect(r.client.phaseOf(a)).toBe('software');
     clean(r);
   });
+});
+
+/** Drops every frame A puts on the wire while `fn` runs (a lost FIN), keeping the OffloadWire's tap. */
+function dropFromA(r: Rig, fn: () => void): void {
+  const tap = r.p.wire.tap!;
+  r.p.wire.tap = (frame, from) => (from === 'a' ? true : tap(frame, from));
+  fn();
+  r.p.wire.tap = tap;
+}
+
+describe('offload client: every R21 state', () => {
+  const S = TcpOffloadConnectionState;
+  const cases: { state: TcpState; offloadState: number; reach: (r: Rig, a: TcpSocket, b: TcpSocket) => void; finish: (a: TcpSocket, b: TcpSocket) => void; end: TcpState; cause: UploadCause }[] = [
+    { state: TcpState.FIN_WAIT_1, offloadState: S.FIN_WAIT1, reach: (r, a) => dropFromA(r, () => a.close()), finish: (_a, b) => b.close(), end: TcpState.TIME_WAIT, cause: { kind: 'closed' } },
+    { state: TcpState.FIN_WAIT_2, offloadState: S.FIN_WAIT2, reach: (r, a) => { a.close(); r.p.run(() => a.state === TcpState.FIN_WAIT_2, 100); }, finish: (_a, b) => b.close(), end: TcpState.TIME_WAIT, cause: { kind: 'closed' } },
+    { state: TcpState.CLOSE_WAIT, offloadState: S.CLOSE_WAIT, reach: (r, a, b) => { b.close(); r.p.run(() => a.state === TcpState.CLOSE_WAIT, 100); }, finish: (a) => a.close(), end: TcpState.CLOSED, cause: { kind: 'closed' } },
+    { state: TcpState.CLOSING, offloadState: S.CLOSING, reach: (r, a, b) => dropFromA(r, () => { a.close(); b.close(); r.p.run(() => a.state === TcpState.CLOSING, 100); }), finish: () => undefined, end: TcpState.TIME_WAIT, cause: { kind: 'retrieve', reason: 10 } },
+    { state: TcpState.LAST_ACK, offloadState: S.LAST_ACK, reach: (r, a, b) => { b.close(); r.p.run(() => a.state === TcpState.CLOSE_WAIT, 100); dropFromA(r, () => a.close()); }, finish: () => undefined, end: TcpState.CLOSED, cause: { kind: 'retrieve', reason: 10 } },
+  ];
+  for (const c of cases) {
+    it(`R21 offloaded in ${c.state}: the tree says so, the target carries the close to its end, the host takes it back in ${c.end}`, () => {
+      const r = rig({ when: 'demand' });
+      const { a, b } = connect(r);
+      const f = new Flow(a, b, seededBytes(1, 30_000), seededBytes(2, 30_000));
+      expect(f.run(r.p, () => f.done && a.unacknowledged === 0 && b.unacknowledged === 0)).toBe(true);
+      c.reach(r, a, b);
+      expect(a.state).toBe(c.state);
+      r.client.offload(a);
+      const initiate = r.target.stateLog.filter((x) => x.op === 'initiate').pop()!;
+      const tcpNode = [...traverse(initiate.list)].find((n) => n.layer === 'tcp')!;
+      expect(tcpNode.tcp.delegated!.state).toBe(c.offloadState);
+      r.p.run(() => r.client.phaseOf(a) === 'offloaded', 100);
+      expect(r.client.phaseOf(a)).toBe('offloaded');
+      c.finish(a, b);
+      expect(r.p.run(() => a.closed && b.closed && r.client.offloadedCount === 0, 10_000)).toBe(true);
+      expect(a.state).toBe(c.end);
+      // the host learns the end from its disconnect, the DISCONNECT event, or (our FIN acknowledged last) the target's retrieve
+      expect(r.uploads).toEqual([c.cause]);
+      expect(a.error).toBeUndefined();
+      expect(b.error).toBeUndefined();
+      f.step();
+      f.verify();
+      clean(r);
+    });
+  }
 });
 
 describe('offload client: completions and events', () => {

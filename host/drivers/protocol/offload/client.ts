@@ -555,6 +555,8 @@ export class OffloadedConnectionPath implements OffloadedPath {
   private disconnectPosted = false;
   private ourFinAcked = false;
   private peerFin = false;
+  /** our FIN was queued in software before the offload (no disconnect request will complete) */
+  private finBeforeOffload = false;
   private peerReset = false;
   private aborted = false;
   private uploadCause: UploadCause | undefined;
@@ -638,6 +640,15 @@ export class OffloadedConnectionPath implements OffloadedPath {
       this.outstanding += nbl.dataLength;
     }
     this.bufferedNbls = nblArray(buffered);
+    // offloaded after a close in software (R21's half-closed states): the target owns our FIN
+    // and the peer's; the host learns the end from the DISCONNECT event or a retrieve
+    if (this.conn.snd.finQueued) {
+      this.closeWanted = true;
+      this.disconnectPosted = true;
+      this.finBeforeOffload = true;
+      this.ourFinAcked = this.conn.snd.finAcked;
+    }
+    if (this.conn.rcv.finReceived) this.peerFin = true;
     this.conn.offload = this;
   }
 
@@ -856,7 +867,9 @@ export class OffloadedConnectionPath implements OffloadedPath {
           if (this.peerFin) return;
           this.peerFin = true;
           conn.host.notify(() => conn.events?.end());
-          if (this.ourFinAcked) this.requestUpload({ kind: 'closed' });
+          // both FINs are out: done offloaded (a FIN sent before the offload is never confirmed
+          // to the host, so the delegated state tells CLOSING from TIME-WAIT)
+          if (this.ourFinAcked || this.finBeforeOffload) this.requestUpload({ kind: 'closed' });
           return;
         case TcpOffloadEventType.ABORT:
           this.peerReset = true;
