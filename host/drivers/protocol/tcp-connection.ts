@@ -339,9 +339,13 @@ export class TcpConnection {
     }
     const wasDup = seg.ack === snd.una && seg.payload.length === 0 && !hasFlag(seg, TcpFlag.FIN) && snd.flight > 0;
     const oldWnd = snd.wnd;
-    if (seqGt(seg.ack, snd.una)) this.newAck(seg.ack);
+    // the window this ACK carries is taken before the new ACK lets anything out: sending on
+    // the new SND.UNA with the old SND.WND overruns the peer's right edge
     const windowChanged = seqLe(snd.una, seg.ack) && snd.updateWindow(seg.seq, seg.ack, seg.window, false);
-    if (wasDup && !windowChanged && snd.wnd === oldWnd) this.duplicateAck(seg.ack);
+    if (seqGt(seg.ack, snd.una)) this.newAck(seg.ack);
+    // a zero window's ACKs (answers to persist probes) are not duplicate ACKs: a fast
+    // retransmit would push a full segment into a window that is closed
+    if (wasDup && !windowChanged && snd.wnd === oldWnd && snd.wnd > 0) this.duplicateAck(seg.ack);
     if (windowChanged) this.out.output();
     return this.state !== TcpState.CLOSED;
   }

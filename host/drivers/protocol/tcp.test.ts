@@ -1,12 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PcapWriter } from '../../wire/pcap.js';
 import { StackErrorCode } from './errors.js';
 import { decodeTcp } from './craft.js';
 import type { WireSide } from './memory-wire.js';
-import { IP_A, IP_B, type Pair, type PairOptions, makePair } from './pair.js';
+import { IP_A, IP_B, type Pair, type PairOptions, makePair as basePair } from './pair.js';
 import type { TcpSocket } from './socket.js';
 import type { TcpConfig } from './tcp-config.js';
 import { TcpFlag, type TcpSegment } from './tcp-segment.js';
 import { TcpState } from './tcp-state.js';
+
+/**
+ * Every pair of the table writes its frames into one capture (or a test's own), which tshark
+ * judges at the end: no malformed frame, no bad IPv4 or TCP checksum. Tests whose behaviour
+ * tshark can name (fast retransmission, zero-window probes) also check that tshark sees it.
+ */
+const captureDir = mkdtempSync(join(tmpdir(), 'flue-tcp-table-'));
+const tablePcap = join(captureDir, 'table.pcap');
+const table = new PcapWriter(tablePcap);
+
+function makePair(options: PairOptions = {}): Pair {
+  return basePair({ ...options, wire: { ...options.wire, pcap: options.wire?.pcap ?? table } });
+}
+
+/** Frames of `file` matching a tshark display filter. */
+function tshark(file: string, filter: string): string[] {
+  const out = execFileSync('tshark', ['-r', file, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-Y', filter], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.trim() !== '');
+}
+
+function ownCapture(name: string): { pcap: PcapWriter; file: string } {
+  const file = join(captureDir, `${name}.pcap`);
+  return { pcap: new PcapWriter(file), file };
+}
 
 interface Seen {
   at: number;
@@ -169,7 +198,8 @@ describe('retransmission timer (RFC 6298)', () => {
 
 describe('congestion control (RFC 5681, RFC 6582)', () => {
   it('fast retransmit on the third duplicate ACK, before any RTO', () => {
-    const { p, seen, setDrop } = recorded();
+    const cap = ownCapture('fast-retransmit');
+    const { p, seen, setDrop } = recorded({ wire: { pcap: cap.pcap } });
     const { client, server } = establish(p);
     const got: number[] = [];
     client.send(bytes(1460 * 20)); // open cwnd past the initial window
@@ -191,6 +221,9 @@ describe('congestion control (RFC 5681, RFC 6582)', () => {
     expect(p.a.counters.tcpRtoExpirations).toBe(0);
     expect(dupAcksAtRetransmit).toBe(3);
     expect(seen.length).toBeGreaterThan(0);
+    cap.pcap.close();
+    expect(tshark(cap.file, 'tcp.analysis.fast_retransmission').length).toBe(1);
+    expect(tshark(cap.file, 'tcp.analysis.duplicate_ack').length).toBeGreaterThanOrEqual(3);
   });
 
   it('two duplicate ACKs are not enough: the loss is repaired by the RTO', () => {
@@ -243,7 +276,8 @@ describe('congestion control (RFC 5681, RFC 6582)', () => {
 
 describe('flow control', () => {
   it('a zero window is probed with back-off and the data flows when the reader catches up', () => {
-    const { p, seen } = recorded({ tcpB: { receiveBuffer: 8192 } });
+    const cap = ownCapture('zero-window');
+    const { p, seen } = recorded({ tcpB: { receiveBuffer: 8192 }, wire: { pcap: cap.pcap } });
     const { client, server } = establish(p);
     client.send(bytes(20000));
     p.run(() => client.connection.snd.wnd === 0 && p.a.counters.tcpZeroWindowProbes >= 4, 100_000);
@@ -255,6 +289,9 @@ describe('flow control', () => {
     server.on('data', () => { total += server.receive().length; });
     total += server.receive().length;
     expect(p.run(() => total === 20000, 200_000)).toBe(true);
+    cap.pcap.close();
+    expect(tshark(cap.file, 'tcp.analysis.zero_window').length).toBeGreaterThanOrEqual(1);
+    expect(tshark(cap.file, 'tcp.analysis.zero_window_probe').length).toBeGreaterThanOrEqual(4);
   });
 
   it('window scaling lets more than 64 KiB be in flight', () => {
@@ -387,5 +424,13 @@ describe('connection teardown: FIN in every state', () => {
     p.run(() => server.closed, 1000);
     expect(err).toBe(StackErrorCode.RESET);
     expect(p.b.connectionCount).toBe(0);
+  });
+});
+
+describe('the table\'s capture', () => {
+  it('has no malformed frame and no bad IPv4 or TCP checksum under tshark', () => {
+    table.close();
+    expect(tshark(tablePcap, 'frame').length).toBeGreaterThan(300);
+    expect(tshark(tablePcap, '_ws.malformed || ip.checksum.status == "Bad" || tcp.checksum.status == "Bad"')).toEqual([]);
   });
 });
