@@ -325,7 +325,7 @@ export class OffloadClient extends Emitter<ClientEvents> {
         this.sharedByHandle.set(s.obj.handle, s.obj);
       }
     }
-    const path = new OffloadedConnectionPath(this, conn, handles.tcp, n.obj, p.obj, tree.root);
+    const path = new OffloadedConnectionPath(this, conn, handles.tcp, n.obj, p.obj);
     this.byHandle.set(handles.tcp, path);
     this.byConn.set(conn, path);
     path.suspend(tree.delegated.bufferedData, tree.tcp.netBufferListChain);
@@ -370,8 +370,8 @@ export class OffloadClient extends Emitter<ClientEvents> {
     this.sharedByHandle.delete(obj.handle);
   }
 
-  /** @internal the connection no longer uses its neighbor and path */
-  forgetPath(path: OffloadedConnectionPath): void {
+  /** A connection whose initiate failed: forgotten, and it no longer uses its neighbor and path. */
+  private forgetPath(path: OffloadedConnectionPath): void {
     this.byHandle.delete(path.tcpHandle);
     this.byConn.delete(path.conn);
     path.neighbor.users--;
@@ -405,10 +405,10 @@ export class OffloadClient extends Emitter<ClientEvents> {
   terminate(path: OffloadedConnectionPath): void {
     const b = this.binding!;
     const tcp = terminateTree(path.tcpHandle);
-    path.terminateNode = tcp;
-    this.forgetPath(path);
-    this.byConn.set(path.conn, path); // still 'uploading' until the terminate completes
-    this.byHandle.set(path.tcpHandle, path);
+    // the connection stays known ('uploading') until the terminate completes; its neighbor
+    // and path lose a user now, so the last one goes in this same tree (R34)
+    path.neighbor.users--;
+    path.path.users--;
     let root = tcp;
     if (path.path.users === 0 && path.path.state === 'offloaded') {
       this.forgetShared(path.path);
@@ -560,8 +560,6 @@ export class OffloadedConnectionPath implements OffloadedPath {
   private peerReset = false;
   private aborted = false;
   private uploadCause: UploadCause | undefined;
-  /** the terminate tree's TCP node, once the terminate is issued */
-  terminateNode: OffloadBlockList | undefined;
 
   constructor(
     private readonly client: OffloadClient,
@@ -569,7 +567,6 @@ export class OffloadedConnectionPath implements OffloadedPath {
     readonly tcpHandle: NdisOffloadHandle,
     readonly neighbor: SharedObject,
     readonly path: SharedObject,
-    private readonly initiateRoot: OffloadBlockList,
   ) {
     this.sendLimit = conn.config.sendBuffer;
   }
@@ -973,11 +970,6 @@ export class OffloadedConnectionPath implements OffloadedPath {
     release();
     this.afterSoftware();
     return cause;
-  }
-
-  /** @internal the root of the initiate tree (tests) */
-  get initiateTree(): OffloadBlockList {
-    return this.initiateRoot;
   }
 }
 
