@@ -17,7 +17,7 @@ import type { TcpSocket } from '../socket.js';
 import type { TcpConfig } from '../tcp-config.js';
 import { TcpState } from '../tcp-state.js';
 import { seededBytes, sha256 } from '../transfer.js';
-import { traverse } from '../../../ndis/offload.js';
+import { IndicateOffloadEvent, traverse } from '../../../ndis/offload.js';
 import { OffloadWire } from './carrier.js';
 import { TcpOffloadConnectionState } from './state-tree.js';
 import { MANDATORY_UPLOAD_REASONS, OffloadClient, type OffloadClientOptions, type OffloadPolicy, type UploadCause } from './client.js';
@@ -466,6 +466,19 @@ describe('offload client: forwarding, failures, sharing, pause and upload-all', 
     r.ndis.mIndicateStatusEx(r.target.handle, NdisStatus.OFFLOAD_RESUME);
     r.p.run(() => r.client.phaseOf(a2) === 'offloaded', 100);
     expect(r.client.phaseOf(a2)).toBe('offloaded');
+  });
+
+  it('R70 a NeighborReachabilityQuery gets the host\'s reachability delta written back synchronously', () => {
+    const r = rig({ when: 'established' }, { depth: 0 });
+    const { a } = connect(r);
+    r.p.run(() => r.client.phaseOf(a) === 'offloaded', 100);
+    const initiate = r.target.stateLog.find((x) => x.op === 'initiate')!;
+    const neighbor = [...traverse(initiate.list)].find((n) => n.layer === 'neighbor')!;
+    neighbor.neighbor.cached!.hostReachabilityDelta = 12345;
+    r.ndis.mOffloadEventIndicate(r.target.handle, neighbor, IndicateOffloadEvent.NEIGHBOR_REACHABILITY_QUERY);
+    expect(r.client.counters.neighborQueries).toBe(1);
+    expect(neighbor.neighbor.cached!.hostReachabilityDelta).toBe(1); // the ARP entry is confirmed: reachable
+    clean(r);
   });
 
   it('R93 pause() uploads everything before a power-down or unbind and offloads nothing until resume()', () => {
