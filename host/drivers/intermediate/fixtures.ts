@@ -304,34 +304,29 @@ export interface World<T> {
 export function world<T extends { handle: NdisHandle }>(
   depth: number,
   makeTarget: (ndis: Ndis, memory: HostMemory, defer: (fn: () => void) => void) => T,
-  options: { defer?: (fn: () => void) => void; memoryBytes?: number } = {},
 ): World<T> {
   const q = new DeferQueue();
-  const defer = options.defer ?? q.defer;
-  const ndis = new Ndis({ defer });
-  const memory = new HostMemory(options.memoryBytes ?? 1 << 20);
-  const target = makeTarget(ndis, memory, defer);
-  const { ims, velans, top } = stackIms(ndis, memory, defer, target.handle, depth);
+  const { ndis, memory, target, ims, velans, top } = chimneyStack(depth, makeTarget, q.defer, 1 << 20);
   const host = new RecordingProtocol(ndis, 'tcpip');
   const binding = host.bind(top, 'tcpip-binding');
   return { ndis, q, memory, target, ims, velans, host, binding };
 }
 
 /**
- * The chimney stack without a recording host: NDIS, `depth` IMs over a target, sharing
- * `defer`. Returns the miniport handle a host protocol (the offload client) binds to.
+ * The chimney stack without a host: NDIS, `depth` IMs over a target, sharing `defer`.
+ * Returns the miniport handle a host protocol (a recording one, the offload client) binds to.
  */
 export function chimneyStack<T extends { handle: NdisHandle }>(
   depth: number,
   makeTarget: (ndis: Ndis, memory: HostMemory, defer: (fn: () => void) => void) => T,
   defer: (fn: () => void) => void,
   memoryBytes = 4 << 20,
-): { ndis: Ndis; memory: HostMemory; target: T; ims: ImDriver[]; top: NdisHandle } {
+): { ndis: Ndis; memory: HostMemory; target: T; ims: ImDriver[]; velans: Velan[]; top: NdisHandle } {
   const ndis = new Ndis({ defer });
   const memory = new HostMemory(memoryBytes);
   const target = makeTarget(ndis, memory, defer);
-  const { ims, top } = stackIms(ndis, memory, defer, target.handle, depth);
-  return { ndis, memory, target, ims, top };
+  const { ims, velans, top } = stackIms(ndis, memory, defer, target.handle, depth);
+  return { ndis, memory, target, ims, velans, top };
 }
 
 export const scripted = (capacity?: number) => (ndis: Ndis, memory: HostMemory, defer: (fn: () => void) => void): ScriptedTarget =>

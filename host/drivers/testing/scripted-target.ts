@@ -49,8 +49,8 @@ export interface ScriptedTargetOptions {
   defer?: (fn: () => void) => void;
 }
 
-/** What the test's wire side writes into a TCP block at terminate (delegated state, R30). */
-export type TerminateHook = (o: TargetObject, node: OffloadBlockList) => void;
+/** A test's wire side told of a TCP object and its block (at initiate, at terminate). */
+export type ObjectHook = (o: TargetObject, node: OffloadBlockList) => void;
 
 export class ScriptedTarget {
   readonly handle: NdisHandle;
@@ -62,9 +62,9 @@ export class ScriptedTarget {
   /** state operations the target received, in order, for tests to inspect */
   readonly stateLog: { op: string; list: OffloadBlockList }[] = [];
   /** runs for each TCP object in MiniportTerminateOffload, after the sends are chained back */
-  onTerminate: TerminateHook | undefined;
+  onTerminate: ObjectHook | undefined;
   /** runs for each TCP object the initiate installs (before the completion), for the wire side */
-  onOffload: TerminateHook | undefined;
+  onOffload: ObjectHook | undefined;
   /** runs after each send, receive, disconnect or forward call was queued (the wire side acts on it later) */
   onIo: ((o: TargetObject) => void) | undefined;
 

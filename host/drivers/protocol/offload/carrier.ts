@@ -239,7 +239,7 @@ export class OffloadWire {
   constructor(readonly pair: Pair, readonly target: ScriptedTarget, private readonly memory: HostMemory) {
     target.onOffload = (o, node) => {
       const c = node.tcp.const!;
-      this.carriers.set(o, new Carrier(this, o, c.localPort, c.remotePort, structuredCloneDelegated(node.tcp.delegated!), c));
+      this.carriers.set(o, new Carrier(this, o, c.localPort, c.remotePort, snapshotDelegated(node.tcp.delegated!), c));
     };
     target.onTerminate = (o, node) => {
       const carrier = this.carriers.get(o);
@@ -272,6 +272,6 @@ export class OffloadWire {
 }
 
 /** The delegated state as it was at offload (NBL pointers dropped). */
-function structuredCloneDelegated(d: TcpDelegatedState): TcpDelegatedState {
+function snapshotDelegated(d: TcpDelegatedState): TcpDelegatedState {
   return { ...d, keepAlive: { ...d.keepAlive }, retransmit: { ...d.retransmit }, sendDataHead: null, sendDataTail: null, bufferedData: null };
 }
