@@ -119,6 +119,8 @@ interface SharedObject {
   readonly layer: 'neighbor' | 'path';
   readonly key: string;
   readonly handle: NdisOffloadHandle;
+  /** a path's neighbor */
+  readonly parent: SharedObject | undefined;
   state: 'offloading' | 'offloaded';
   users: number;
 }
@@ -147,6 +149,8 @@ interface SendRecord {
 const OWNER = 'flue-tcpip';
 const DEFAULT_POST = 16 * 1024;
 const DEFAULT_MAX_SEND_NBL = 64 * 1024;
+/** receive NBLs posted at once per connection, at most */
+const MAX_RECEIVE_POSTS = 64;
 
 /** Payload bytes a connection has moved, both directions (policy 'bytes'). */
 function bytesMoved(conn: TcpConnection): number {
@@ -298,18 +302,18 @@ export class OffloadClient extends Emitter<ClientEvents> {
 
   // ------------------------------------------------------------------ initiate
 
-  private shared(layer: 'neighbor' | 'path', key: string): { obj: SharedObject; isNew: boolean } | 'busy' {
+  private shared(layer: 'neighbor' | 'path', key: string, parent?: SharedObject): { obj: SharedObject; isNew: boolean } | 'busy' {
     const map = layer === 'neighbor' ? this.neighbors : this.paths;
     const have = map.get(key);
     if (have) return have.state === 'offloading' ? 'busy' : { obj: have, isNew: false };
-    const obj: SharedObject = { layer, key, handle: newOffloadHandle(), state: 'offloading', users: 0 };
+    const obj: SharedObject = { layer, key, handle: newOffloadHandle(), parent, state: 'offloading', users: 0 };
     return { obj, isNew: true };
   }
 
   private initiate(conn: TcpConnection, binding: NdisHandle): void {
     const ip = conn.id.remoteIp;
     const n = this.shared('neighbor', `${ip}`);
-    const p = this.shared('path', `${conn.id.localIp}>${ip}`);
+    const p = n === 'busy' ? 'busy' : this.shared('path', `${conn.id.localIp}>${ip}`, n.obj);
     if (n === 'busy' || p === 'busy') {
       // R20: nothing may name an object whose offload is in progress; try when it completes
       this.waiting.add(conn);
@@ -354,7 +358,7 @@ export class OffloadClient extends Emitter<ClientEvents> {
         } else {
           this.counters.initiateFailures++;
           this.forgetPath(path);
-          path.offloadFailed(tcpNode);
+          path.offloadFailed();
           this.emit('offloadFailed', path.conn, tcpNode.status);
         }
       }
@@ -382,21 +386,31 @@ export class OffloadClient extends Emitter<ClientEvents> {
     const b = this.binding;
     if (!b) return;
     for (const path of [...this.paths.values()]) {
-      if (path.users > 0 || path.state !== 'offloaded') continue;
-      this.forgetShared(path);
-      const node = new OffloadBlockList(OffloadStateType.IP4, path.handle, { delegated: {} });
-      const neighbor = this.neighbors.get(path.key.split('>')[1]!);
-      if (neighbor && neighbor.users === 0 && neighbor.state === 'offloaded') {
-        this.forgetShared(neighbor);
-        const root = new OffloadBlockList(OffloadStateType.NEIGHBOR, neighbor.handle, { delegated: { nicReachabilityDelta: 0 } });
-        root.dependentBlockList = node;
+      const root = this.underUnused(path, null);
+      if (root) {
         this.counters.terminates++;
         this.ndis.terminateOffload(b, root);
-      } else {
-        this.counters.terminates++;
-        this.ndis.terminateOffload(b, node);
       }
     }
+  }
+
+  /**
+   * `tcp` (a terminate node, or null) under its path and the path under its neighbor, each
+   * included (and forgotten) once no connection uses it: R34's order in one tree.
+   */
+  private underUnused(path: SharedObject, tcp: OffloadBlockList | null): OffloadBlockList | null {
+    if (path.users > 0 || path.state !== 'offloaded') return tcp;
+    this.forgetShared(path);
+    let root = new OffloadBlockList(OffloadStateType.IP4, path.handle, { delegated: {} });
+    root.dependentBlockList = tcp;
+    const neighbor = path.parent;
+    if (neighbor && neighbor.users === 0 && neighbor.state === 'offloaded') {
+      this.forgetShared(neighbor);
+      const n = new OffloadBlockList(OffloadStateType.NEIGHBOR, neighbor.handle, { delegated: { nicReachabilityDelta: 0 } });
+      n.dependentBlockList = root;
+      root = n;
+    }
+    return root;
   }
 
   // ------------------------------------------------------------------ terminate
@@ -409,21 +423,8 @@ export class OffloadClient extends Emitter<ClientEvents> {
     // and path lose a user now, so the last one goes in this same tree (R34)
     path.neighbor.users--;
     path.path.users--;
-    let root = tcp;
-    if (path.path.users === 0 && path.path.state === 'offloaded') {
-      this.forgetShared(path.path);
-      const p = new OffloadBlockList(OffloadStateType.IP4, path.path.handle, { delegated: {} });
-      p.dependentBlockList = tcp;
-      root = p;
-      if (path.neighbor.users === 0 && path.neighbor.state === 'offloaded') {
-        this.forgetShared(path.neighbor);
-        const nb = new OffloadBlockList(OffloadStateType.NEIGHBOR, path.neighbor.handle, { delegated: { nicReachabilityDelta: 0 } });
-        nb.dependentBlockList = p;
-        root = nb;
-      }
-    }
     this.counters.terminates++;
-    this.ndis.terminateOffload(b, root);
+    this.ndis.terminateOffload(b, this.underUnused(path.path, tcp)!);
   }
 
   private terminateComplete(root: OffloadBlockList): void {
@@ -508,18 +509,6 @@ export class OffloadClient extends Emitter<ClientEvents> {
         this.retryWaiting();
       }
     });
-  }
-
-  /** @internal */
-  sendNdis(op: 'send' | 'receive' | 'forward', handle: NdisOffloadHandle, nbl: NetBufferList): void {
-    if (op === 'send') this.ndis.offloadTcpSend(handle, nbl);
-    else if (op === 'receive') this.ndis.offloadTcpReceive(handle, nbl);
-    else this.ndis.offloadTcpForward(handle, nbl);
-  }
-
-  /** @internal */
-  disconnectNdis(handle: NdisOffloadHandle, nbl: NetBufferList, flags: number): void {
-    this.ndis.offloadTcpDisconnect(handle, nbl, flags);
   }
 
   /** @internal */
@@ -679,7 +668,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
   }
 
   /** The TCP block failed (R16: the send NBLs are still ours): the connection stays in software. */
-  offloadFailed(_node: OffloadBlockList): void {
+  offloadFailed(): void {
     this.phase = 'software';
     const conn = this.conn;
     conn.offload = undefined;
@@ -704,16 +693,22 @@ export class OffloadedConnectionPath implements OffloadedPath {
 
   // ------------------------------------------------------------------ I/O down
 
+  /** An NBL of ours in host memory, its context in ProtocolReserved. */
+  private allocate(length: number, options: { data?: Uint8Array; mdlLengths?: number[]; flags?: number } = {}): { nbl: NetBufferList; buffer: DmaBuffer } {
+    const { nbl, buffer } = allocateNbl(this.client.memory, length, options);
+    nbl.protocolReserved = { path: this, buffer, flags: options.flags ?? 0 } satisfies NblContext;
+    return { nbl, buffer };
+  }
+
   private post(data: Uint8Array): void {
     const max = this.client.options.maxSendNbl;
     for (let off = 0; off < data.length; off += max) {
       const part = data.subarray(off, Math.min(data.length, off + max));
-      const { nbl, buffer } = allocateNbl(this.client.memory, part.length, { data: part });
-      nbl.protocolReserved = { path: this, buffer, flags: 0 } satisfies NblContext;
+      const { nbl, buffer } = this.allocate(part.length, { data: part });
       this.sends.push({ nbl, buffer, length: part.length, state: 'pending' });
       this.outstanding += part.length;
       this.client.counters.sends++;
-      this.client.sendNdis('send', this.tcpHandle, nbl);
+      this.client.ndis.offloadTcpSend(this.tcpHandle, nbl);
     }
   }
 
@@ -722,13 +717,12 @@ export class OffloadedConnectionPath implements OffloadedPath {
     const size = this.client.options.receivePostSize;
     const capacity = this.conn.config.receiveBuffer;
     while (this.postedBytes + size + this.conn.rcv.readable.length <= capacity || (this.posted.size === 0 && this.conn.rcv.readable.length === 0)) {
-      const { nbl, buffer } = allocateNbl(this.client.memory, size);
-      nbl.protocolReserved = { path: this, buffer, flags: 0 } satisfies NblContext;
+      const { nbl } = this.allocate(size);
       this.posted.add(nbl);
       this.postedBytes += size;
       this.client.counters.receivePosts++;
-      this.client.sendNdis('receive', this.tcpHandle, nbl);
-      if (this.posted.size >= 64) break;
+      this.client.ndis.offloadTcpReceive(this.tcpHandle, nbl);
+      if (this.posted.size >= MAX_RECEIVE_POSTS) break;
     }
   }
 
@@ -736,17 +730,15 @@ export class OffloadedConnectionPath implements OffloadedPath {
     if (this.disconnectPosted && flags === TcpDisconnectFlags.GRACEFUL) return;
     this.disconnectPosted = true;
     // no data: a zero-length NET_BUFFER over a one-byte MDL (an MDL is never empty)
-    const { nbl, buffer } = allocateNbl(this.client.memory, 0, { mdlLengths: [1] });
-    nbl.protocolReserved = { path: this, buffer, flags } satisfies NblContext;
+    const { nbl } = this.allocate(0, { mdlLengths: [1], flags });
     this.client.counters.disconnects++;
-    this.client.disconnectNdis(this.tcpHandle, nbl, flags);
+    this.client.ndis.offloadTcpDisconnect(this.tcpHandle, nbl, flags);
   }
 
   private forward(tcp: Uint8Array): void {
-    const { nbl, buffer } = allocateNbl(this.client.memory, tcp.length, { data: tcp });
-    nbl.protocolReserved = { path: this, buffer, flags: 0 } satisfies NblContext;
+    const { nbl } = this.allocate(tcp.length, { data: tcp });
     this.client.counters.forwards++;
-    this.client.sendNdis('forward', this.tcpHandle, nbl);
+    this.client.ndis.offloadTcpForward(this.tcpHandle, nbl);
   }
 
   // ------------------------------------------------------------------ completions
@@ -938,7 +930,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
       conn.terminate(new StackError(StackErrorCode.OFFLOAD_LOST, why));
       return cause;
     };
-    if (this.peerReset || this.aborted || cause.kind === 'reset' || cause.kind === 'aborted') {
+    if (this.peerReset || this.aborted) {
       if (d?.bufferedData) this.client.returnBuffered(d.bufferedData);
       release();
       conn.terminate(this.aborted || this.abortWanted
