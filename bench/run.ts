@@ -15,11 +15,8 @@ import { MiniportAdapter } from '../host/drivers/miniport/adapter.js';
 import { runDemo } from '../host/cli/demo.js';
 import { initiateTree, scripted, sendNbl, targetObjectOf, world } from '../host/drivers/intermediate/fixtures.js';
 import { NdisStatus } from '../host/ndis/status.js';
-import { createBackToBack, type BackToBack } from '../host/cli/testbed.js';
-import { schedulerClock } from '../host/drivers/protocol/clock.js';
-import { L2Link } from '../host/drivers/protocol/l2-link.js';
+import { TCP_MINIPORT, createBackToBack, stackOn } from '../host/cli/testbed.js';
 import { makePair } from '../host/drivers/protocol/pair.js';
-import { Stack } from '../host/drivers/protocol/stack.js';
 import { bulkTransfer, seededBytes } from '../host/drivers/protocol/transfer.js';
 
 export interface Metric {
@@ -195,17 +192,10 @@ function chimneyIoCost(depth: number): Metric {
 
 /** One bulk transfer A→B of the software stack over two RTL NICs back to back (plain path). */
 async function stackOverRtl(bytes: number): Promise<{ cycles: number; cpuUs: number; segments: number }> {
-  const bed = await createBackToBack({ miniport: { txBuffers: 128, rxBuffers: 256, reqRingLog2: 10, moderation: { count: 8, timeCycles: 500 } } });
+  const bed = await createBackToBack({ miniport: TCP_MINIPORT });
   try {
-    const clock = schedulerClock(bed.scheduler);
-    const mk = (st: BackToBack['a'], ip: string, seed: number): Stack => {
-      const link = new L2Link(st.adapter.datapath, st.endpoint.mac);
-      const stack = new Stack({ ip, link, clock, seed, tcp: { receiveBuffer: 128 * 1024, sendBuffer: 128 * 1024 } });
-      link.attach(stack);
-      return stack;
-    };
-    const a = mk(bed.a, '192.0.2.10', 1);
-    const b = mk(bed.b, '198.51.100.11', 2);
+    const a = stackOn(bed, bed.a, '192.0.2.10', 1);
+    const b = stackOn(bed, bed.b, '198.51.100.11', 2);
     const data = seededBytes(1, bytes);
     let got = 0;
     let sent = 0;

@@ -11,11 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORE_CLOCK_HZ } from '../../../protocol/generated/contract.js';
-import { createBackToBack, type BackToBack } from '../../cli/testbed.js';
-import { schedulerClock } from './clock.js';
-import { L2Link } from './l2-link.js';
+import { TCP_MINIPORT, createBackToBack, stackOn, type BackToBack } from '../../cli/testbed.js';
 import type { TcpSocket } from './socket.js';
-import { Stack } from './stack.js';
+import type { Stack } from './stack.js';
 import { seededBytes } from './transfer.js';
 
 const IP_A = '192.0.2.10';
@@ -25,19 +23,10 @@ const dir = mkdtempSync(join(tmpdir(), 'flue-peer-'));
 interface Peers { bed: BackToBack; a: Stack; b: Stack }
 
 async function peers(pcapPath?: string, seed = 1): Promise<Peers> {
-  const bed = await createBackToBack({ ...(pcapPath ? { pcapPath } : {}), miniport: { txBuffers: 128, rxBuffers: 256, reqRingLog2: 10, moderation: { count: 8, timeCycles: 500 } } });
-  const clock = schedulerClock(bed.scheduler);
-  const mk = (station: BackToBack['a'], ip: string, s: number): Stack => {
-    const link = new L2Link(station.adapter.datapath, station.endpoint.mac);
-    // windows smaller than the NIC's 256 posted receive buffers: no frame is ever dropped for
-    // want of a buffer, so no RTO (a simulated second costs minutes of wall clock)
-    const stack = new Stack({ ip, link, clock, seed: s, tcp: { receiveBuffer: 128 * 1024, sendBuffer: 128 * 1024 } });
-    link.attach(stack);
-    return stack;
-  };
+  const bed = await createBackToBack({ ...(pcapPath ? { pcapPath } : {}), miniport: TCP_MINIPORT });
   // the two ends sit in different /24s with no router: each is the other's neighbour on the cable
-  const a = mk(bed.a, IP_A, seed);
-  const b = mk(bed.b, IP_B, seed + 1);
+  const a = stackOn(bed, bed.a, IP_A, seed);
+  const b = stackOn(bed, bed.b, IP_B, seed + 1);
   return { bed, a, b };
 }
 
