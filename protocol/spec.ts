@@ -379,6 +379,8 @@ const registers: RegisterSpec[] = [
   { name: 'TCP_DUP_ACK_THRESHOLD', offset: 0x214, access: 'rw', reset: 3, doc: 'TcpDuplicateAckThreshold' },
   { name: 'TCP_PUSH_TICKS', offset: 0x218, access: 'rw', reset: 500, doc: 'TcpPushTicks' },
   { name: 'NCE_STALE_TICKS', offset: 0x21c, access: 'rw', reset: 1000, doc: 'NceStaleTicks' },
+  { name: 'TCP_MIN_RTO_TICKS', offset: 0x220, access: 'rw', reset: 200, doc: 'lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate' },
+  { name: 'TCP_MAX_RTO_TICKS', offset: 0x224, access: 'rw', reset: 60000, doc: 'upper bound of the retransmission timeout, backoff included' },
 ];
 
 const structs: StructSpec[] = [

@@ -426,6 +426,10 @@ export const Reg = Object.freeze({
   TCP_PUSH_TICKS: 0x218,
   /** NceStaleTicks (rw) */
   NCE_STALE_TICKS: 0x21c,
+  /** lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate (rw) */
+  TCP_MIN_RTO_TICKS: 0x220,
+  /** upper bound of the retransmission timeout, backoff included (rw) */
+  TCP_MAX_RTO_TICKS: 0x224,
 } as const);
 export type Reg = (typeof Reg)[keyof typeof Reg];
 /** register values after reset */
@@ -487,6 +491,8 @@ export const RegReset = Object.freeze({
   TCP_DUP_ACK_THRESHOLD: 0x00000003,
   TCP_PUSH_TICKS: 0x000001f4,
   NCE_STALE_TICKS: 0x000003e8,
+  TCP_MIN_RTO_TICKS: 0x000000c8,
+  TCP_MAX_RTO_TICKS: 0x0000ea60,
 } as const);
 /** register access kinds */
 export const RegAccess = Object.freeze({
@@ -547,6 +553,8 @@ export const RegAccess = Object.freeze({
   TCP_DUP_ACK_THRESHOLD: 'rw',
   TCP_PUSH_TICKS: 'rw',
   NCE_STALE_TICKS: 'rw',
+  TCP_MIN_RTO_TICKS: 'rw',
+  TCP_MAX_RTO_TICKS: 'rw',
 } as const);
 /** fields of VERSION */
 export const VERSION_FIELDS = Object.freeze({

@@ -211,6 +211,8 @@ constexpr uint32_t TCP_SWS_PREVENTION_TICKS = 0x210; // rw: TcpSwsPreventionTick
 constexpr uint32_t TCP_DUP_ACK_THRESHOLD = 0x214; // rw: TcpDuplicateAckThreshold
 constexpr uint32_t TCP_PUSH_TICKS = 0x218; // rw: TcpPushTicks
 constexpr uint32_t NCE_STALE_TICKS = 0x21c; // rw: NceStaleTicks
+constexpr uint32_t TCP_MIN_RTO_TICKS = 0x220; // rw: lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate
+constexpr uint32_t TCP_MAX_RTO_TICKS = 0x224; // rw: upper bound of the retransmission timeout, backoff included
 }
 namespace RegReset {
 constexpr uint32_t ID = 0x464c5545;
@@ -270,6 +272,8 @@ constexpr uint32_t TCP_SWS_PREVENTION_TICKS = 0x000003e8;
 constexpr uint32_t TCP_DUP_ACK_THRESHOLD = 0x00000003;
 constexpr uint32_t TCP_PUSH_TICKS = 0x000001f4;
 constexpr uint32_t NCE_STALE_TICKS = 0x000003e8;
+constexpr uint32_t TCP_MIN_RTO_TICKS = 0x000000c8;
+constexpr uint32_t TCP_MAX_RTO_TICKS = 0x0000ea60;
 }
 namespace VERSION_FIELDS {
 constexpr uint32_t MINOR_LSB = 0, MINOR_WIDTH = 16;

@@ -287,6 +287,10 @@
 `define FLUE_REG_TCP_PUSH_TICKS_RESET                    32'h000001f4   // reset value
 `define FLUE_REG_NCE_STALE_TICKS                         12'h21c        // rw: NceStaleTicks
 `define FLUE_REG_NCE_STALE_TICKS_RESET                   32'h000003e8   // reset value
+`define FLUE_REG_TCP_MIN_RTO_TICKS                       12'h220        // rw: lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate
+`define FLUE_REG_TCP_MIN_RTO_TICKS_RESET                 32'h000000c8   // reset value
+`define FLUE_REG_TCP_MAX_RTO_TICKS                       12'h224        // rw: upper bound of the retransmission timeout, backoff included
+`define FLUE_REG_TCP_MAX_RTO_TICKS_RESET                 32'h0000ea60   // reset value
 
 // ReqDesc: request descriptor, written by the host into the request ring; byte 0 is bits [7:0]
 `define FLUE_REQ_DESC_BYTES                              32             // bytes

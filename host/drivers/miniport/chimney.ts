@@ -215,7 +215,16 @@ export class ChimneyTarget {
       this.stateRequests++;
       const c = await this.request({ opcode: Opcode.OFFLOAD_INITIATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: 0, param: 0 });
       const status = stateStatus(c.status, true);
-      if (status === NdisStatus.SUCCESS) this.install(tcp, c.conn);
+      if (status === NdisStatus.SUCCESS) {
+        const obj = this.install(tcp, c.conn);
+        // §5.1: the data from SndUna on that the host handed over belongs to the card now; it
+        // goes first into the connection's send queue and completes like any send
+        const chain = tcp.netBufferListChain;
+        if (chain) {
+          tcp.netBufferListChain = null;
+          this.dataRequests(obj, chain, Opcode.TCP_SEND, 0, 'send');
+        }
+      }
       return status;
     } finally {
       this.adapter.freeMapped(block);
