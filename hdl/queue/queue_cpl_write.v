@@ -7,8 +7,9 @@
 `include "flue_contract.vh"
 
 /*
- * Completion ring writer: takes completion records (the low bits of an entry), completes
- * them with phase, REQ_HEAD, info and timestamp, and writes each 32-byte entry by DMA at the
+ * Completion ring writer: takes completion records (the low bits of an entry, up to REQ_HEAD or
+ * up to the end of info), completes them with phase, REQ_HEAD, info (0 for the short records)
+ * and timestamp, and writes each 32-byte entry by DMA at the
  * next free slot; up to INFLIGHT entry writes are in flight at once. A write's descriptor
  * leaves at once; its data words wait in a FIFO until the DMA engine takes them (behind the
  * data of other requesters' earlier writes), so a record can be taken every other cycle. Waits while the ring is
@@ -88,6 +89,8 @@ localparam integer LAST_WORD_I = WORDS - 1;
 localparam [WORD_INDEX_WIDTH-1:0] LAST_WORD = LAST_WORD_I[WORD_INDEX_WIDTH-1:0];
 localparam [LEN_WIDTH-1:0] ENTRY_LEN = `FLUE_CPL_ENTRY_BYTES;
 localparam [3:0] INFLIGHT_W = INFLIGHT;
+// a record this wide carries the info field too (events); narrower records have info 0
+localparam INFO_END = `FLUE_CPL_ENTRY_INFO_LSB + `FLUE_CPL_ENTRY_INFO_WIDTH;
 
 // bus width assertions
 initial begin
@@ -95,8 +98,8 @@ initial begin
         $error("Error: DATA_WIDTH must divide the entry size (instance %m)");
         $finish;
     end
-    if (CPL_REC_WIDTH != `FLUE_CPL_ENTRY_REQ_HEAD_LSB) begin
-        $error("Error: CPL_REC_WIDTH must be FLUE_CPL_ENTRY_REQ_HEAD_LSB (instance %m)");
+    if (CPL_REC_WIDTH != `FLUE_CPL_ENTRY_REQ_HEAD_LSB && CPL_REC_WIDTH != INFO_END) begin
+        $error("Error: CPL_REC_WIDTH must be FLUE_CPL_ENTRY_REQ_HEAD_LSB, or the entry up to its info field (instance %m)");
         $finish;
     end
     if (INFLIGHT < 2 || INFLIGHT > 8 || (1 << $clog2(INFLIGHT)) != INFLIGHT) begin
@@ -163,7 +166,10 @@ always @* begin
     entry[CPL_REC_WIDTH-1:0] = s_axis_cpl_tdata;
     entry[`FLUE_CPL_ENTRY_PHASE_LSB] = phase_reg;
     entry[`FLUE_CPL_ENTRY_REQ_HEAD_LSB +: `FLUE_CPL_ENTRY_REQ_HEAD_WIDTH] = req_head;
-    entry[`FLUE_CPL_ENTRY_INFO_LSB +: `FLUE_CPL_ENTRY_INFO_WIDTH] = 32'd0;
+    entry[`FLUE_CPL_ENTRY_RESERVED0_LSB +: `FLUE_CPL_ENTRY_RESERVED0_WIDTH] = 16'd0;
+    if (CPL_REC_WIDTH < INFO_END) begin
+        entry[`FLUE_CPL_ENTRY_INFO_LSB +: `FLUE_CPL_ENTRY_INFO_WIDTH] = 32'd0;
+    end
     entry[`FLUE_CPL_ENTRY_TIMESTAMP_LSB +: `FLUE_CPL_ENTRY_TIMESTAMP_WIDTH] = timestamp;
 
     if (desc_fire) begin
