@@ -4,6 +4,7 @@ hdl/lib/axis_arb_mux.v
 hdl/lib/axis_realign.v
 hdl/lib/axis_upsize.v
 hdl/lib/axis_downsize.v
+hdl/lib/axis_frame_mux.v
 hdl/csr/csr_axil_slave.v
 hdl/csr/csr_regs.v
 hdl/csr/csr_stats.v
@@ -21,4 +22,8 @@ hdl/queue/queue_cpl_write.v
 hdl/l2/l2_tx_pad.v
 hdl/l2/l2_tx.v
 hdl/l2/l2_rx.v
+hdl/toe/toe_hash.v
+hdl/toe/toe_rx_parse.v
+hdl/toe/toe_rx_place.v
+hdl/toe/toe_tx_frame.v
 hdl/nic_top.v

@@ -1,5 +1,5 @@
 # Shared cocotb (Icarus) build rules for the RTL block benches.
-# A bench Makefile sets DUT (and optionally PARAM_* and EXTRA_SOURCES), then includes this file.
+# A bench Makefile sets DUT (and optionally PARAM_* and BENCH_SOURCES), then includes this file.
 # VARIANTS (optional): parameter sets run_all.sh runs the bench with, one word each, the
 # assignments of a word joined by commas (PARAM_A=1,PARAM_B=2); each builds in its own
 # sim_build/<word> and writes results_<word>.xml. `make variants` prints them.
@@ -15,13 +15,15 @@ REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 
 TOPLEVEL = $(DUT)
 MODULE = test_$(DUT)
-VERILOG_SOURCES += $(addprefix $(REPO)/,$(shell cat $(REPO)/hdl/files.f))
+# BENCH_SOURCES: the RTL files the bench compiles, paths from the repo root (default: all of hdl/files.f)
+BENCH_SOURCES ?= $(shell cat $(REPO)/hdl/files.f)
+VERILOG_SOURCES += $(addprefix $(REPO)/,$(BENCH_SOURCES))
 
 export PYTHONPATH := $(REPO)/protocol/generated:$(REPO)/testbench/rtl:$(PYTHONPATH)
 
 ifeq ($(SIM), icarus)
 	PLUSARGS += -fst
-	COMPILE_ARGS += -I$(REPO)/protocol/generated
+	COMPILE_ARGS += -I$(REPO)/protocol/generated -I$(REPO)/hdl/toe
 	COMPILE_ARGS += $(foreach v,$(filter PARAM_%,$(.VARIABLES)),-P $(TOPLEVEL).$(subst PARAM_,,$(v))=$($(v)))
 	ifeq ($(WAVES), 1)
 		VERILOG_SOURCES += iverilog_dump.v
