@@ -4,6 +4,7 @@ hdl/lib/axis_arb_mux.v
 hdl/lib/axis_realign.v
 hdl/lib/axis_upsize.v
 hdl/lib/axis_downsize.v
+hdl/lib/axis_skid.v
 hdl/lib/axis_frame_mux.v
 hdl/csr/csr_axil_slave.v
 hdl/csr/csr_regs.v

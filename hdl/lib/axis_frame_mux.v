@@ -81,20 +81,9 @@ end
 reg frame_reg = 1'b0, frame_next;
 reg [SEL_WIDTH-1:0] sel_reg = {SEL_WIDTH{1'b0}}, sel_next;
 
-// output register and skid register
-reg [DATA_WIDTH-1:0] out_data_reg = {DATA_WIDTH{1'b0}}, out_data_next;
-reg [KEEP_WIDTH-1:0] out_keep_reg = {KEEP_WIDTH{1'b0}}, out_keep_next;
-reg out_valid_reg = 1'b0, out_valid_next;
-reg out_last_reg = 1'b0, out_last_next;
-reg [USER_WIDTH-1:0] out_user_reg = {USER_WIDTH{1'b0}}, out_user_next;
-reg [DATA_WIDTH-1:0] skid_data_reg = {DATA_WIDTH{1'b0}}, skid_data_next;
-reg [KEEP_WIDTH-1:0] skid_keep_reg = {KEEP_WIDTH{1'b0}}, skid_keep_next;
-reg skid_valid_reg = 1'b0, skid_valid_next;
-reg skid_last_reg = 1'b0, skid_last_next;
-reg [USER_WIDTH-1:0] skid_user_reg = {USER_WIDTH{1'b0}}, skid_user_next;
-
-// the internal stream may move a beat this cycle (registered "early ready" of the skid buffer)
-reg int_ready_reg = 1'b0, int_ready_next;
+// the output skid buffer's registered ready: the internal stream may move a beat this cycle
+wire int_ready_reg;
+wire out_empty;
 
 // round-robin choice for a new frame
 reg [SEL_WIDTH-1:0] rr_index;
@@ -112,12 +101,7 @@ wire int_last = s_axis_tlast[cur_index];
 wire [USER_WIDTH-1:0] int_user = s_axis_tuser[cur_index*USER_WIDTH +: USER_WIDTH];
 
 assign s_axis_tready = int_valid ? ({{(PORTS-1){1'b0}}, 1'b1} << cur_index) : {PORTS{1'b0}};
-assign m_axis_tdata = out_data_reg;
-assign m_axis_tkeep = out_keep_reg;
-assign m_axis_tvalid = out_valid_reg;
-assign m_axis_tlast = out_last_reg;
-assign m_axis_tuser = out_user_reg;
-assign status_idle = !frame_reg && !out_valid_reg && !skid_valid_reg;
+assign status_idle = !frame_reg && out_empty;
 
 // round robin: the first port with a beat waiting after the one granted last
 always @* begin
@@ -146,68 +130,36 @@ always @* begin
     end
 end
 
-// skid buffer: a beat goes to the output register if it is free or leaving, else to the skid
-// register; the skid register refills the output register while the input side is held
-always @* begin
-    out_data_next = out_data_reg;
-    out_keep_next = out_keep_reg;
-    out_valid_next = out_valid_reg;
-    out_last_next = out_last_reg;
-    out_user_next = out_user_reg;
-    skid_data_next = skid_data_reg;
-    skid_keep_next = skid_keep_reg;
-    skid_valid_next = skid_valid_reg;
-    skid_last_next = skid_last_reg;
-    skid_user_next = skid_user_reg;
-
-    // next cycle may take a beat unless both registers could end up full
-    int_ready_next = m_axis_tready || (!skid_valid_reg && (!out_valid_reg || !int_valid));
-
-    if (int_ready_reg) begin
-        if (m_axis_tready || !out_valid_reg) begin
-            out_valid_next = int_valid;
-            out_data_next = int_data;
-            out_keep_next = int_keep;
-            out_last_next = int_last;
-            out_user_next = int_user;
-        end else begin
-            skid_valid_next = int_valid;
-            skid_data_next = int_data;
-            skid_keep_next = int_keep;
-            skid_last_next = int_last;
-            skid_user_next = int_user;
-        end
-    end else if (m_axis_tready) begin
-        out_valid_next = skid_valid_reg;
-        out_data_next = skid_data_reg;
-        out_keep_next = skid_keep_reg;
-        out_last_next = skid_last_reg;
-        out_user_next = skid_user_reg;
-        skid_valid_next = 1'b0;
-    end
-end
+axis_skid #(
+    .DATA_WIDTH(DATA_WIDTH),
+    .KEEP_WIDTH(KEEP_WIDTH),
+    .USER_WIDTH(USER_WIDTH)
+)
+out_skid_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(int_data),
+    .s_axis_tkeep(int_keep),
+    .s_axis_tvalid(cur_valid),
+    .s_axis_tready(int_ready_reg),
+    .s_axis_tlast(int_last),
+    .s_axis_tuser(int_user),
+    .m_axis_tdata(m_axis_tdata),
+    .m_axis_tkeep(m_axis_tkeep),
+    .m_axis_tvalid(m_axis_tvalid),
+    .m_axis_tready(m_axis_tready),
+    .m_axis_tlast(m_axis_tlast),
+    .m_axis_tuser(m_axis_tuser),
+    .status_empty(out_empty)
+);
 
 always @(posedge clk) begin
     frame_reg <= frame_next;
     sel_reg <= sel_next;
-    out_data_reg <= out_data_next;
-    out_keep_reg <= out_keep_next;
-    out_valid_reg <= out_valid_next;
-    out_last_reg <= out_last_next;
-    out_user_reg <= out_user_next;
-    skid_data_reg <= skid_data_next;
-    skid_keep_reg <= skid_keep_next;
-    skid_valid_reg <= skid_valid_next;
-    skid_last_reg <= skid_last_next;
-    skid_user_reg <= skid_user_next;
-    int_ready_reg <= int_ready_next;
 
     if (rst) begin
         frame_reg <= 1'b0;
         sel_reg <= {SEL_WIDTH{1'b0}};
-        out_valid_reg <= 1'b0;
-        skid_valid_reg <= 1'b0;
-        int_ready_reg <= 1'b0;
     end
 end
 

@@ -391,71 +391,36 @@ always @(posedge clk) begin
 end
 
 // output datapath: skid buffer (the realigner sees a registered ready)
-reg [DMA_DATA_WIDTH-1:0] out_tdata_reg = {DMA_DATA_WIDTH{1'b0}};
-reg out_tvalid_reg = 1'b0, out_tvalid_next;
-reg out_tlast_reg = 1'b0;
-reg [DMA_DATA_WIDTH-1:0] temp_tdata_reg = {DMA_DATA_WIDTH{1'b0}};
-reg temp_tvalid_reg = 1'b0, temp_tvalid_next;
-reg temp_tlast_reg = 1'b0;
-reg out_tready_int_reg = 1'b0;
-reg store_int_to_output;
-reg store_int_to_temp;
-reg store_temp_to_output;
+wire out_tready_int_reg;
+wire out_empty;
+wire [DMA_BYTES-1:0] out_tkeep;
+wire out_tuser;
 
-wire out_tready_int_early = m_axis_write_data_tready || (!temp_tvalid_reg && (!out_tvalid_reg || !rl_out_tvalid));
-
-assign m_axis_write_data_tdata = out_tdata_reg;
-assign m_axis_write_data_tvalid = out_tvalid_reg;
-assign m_axis_write_data_tlast = out_tlast_reg;
+axis_skid #(
+    .DATA_WIDTH(DMA_DATA_WIDTH),
+    .KEEP_WIDTH(DMA_BYTES),
+    .USER_WIDTH(1)
+)
+out_skid_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(rl_out_tdata),
+    .s_axis_tkeep(rl_out_tkeep),
+    .s_axis_tvalid(rl_out_tvalid),
+    .s_axis_tready(out_tready_int_reg),
+    .s_axis_tlast(rl_out_tlast),
+    .s_axis_tuser(rl_out_tuser),
+    .m_axis_tdata(m_axis_write_data_tdata),
+    .m_axis_tkeep(out_tkeep),
+    .m_axis_tvalid(m_axis_write_data_tvalid),
+    .m_axis_tready(m_axis_write_data_tready),
+    .m_axis_tlast(m_axis_write_data_tlast),
+    .m_axis_tuser(out_tuser),
+    .status_empty(out_empty)
+);
 
 assign status_idle = state_reg == STATE_IDLE && job_empty && desc_empty && outstanding_reg == 0 &&
-    !status_valid_reg && rl_idle && !out_tvalid_reg && !temp_tvalid_reg;
-
-always @* begin
-    out_tvalid_next = out_tvalid_reg;
-    temp_tvalid_next = temp_tvalid_reg;
-    store_int_to_output = 1'b0;
-    store_int_to_temp = 1'b0;
-    store_temp_to_output = 1'b0;
-
-    if (out_tready_int_reg) begin
-        if (m_axis_write_data_tready || !out_tvalid_reg) begin
-            out_tvalid_next = rl_out_tvalid;
-            store_int_to_output = 1'b1;
-        end else begin
-            temp_tvalid_next = rl_out_tvalid;
-            store_int_to_temp = 1'b1;
-        end
-    end else if (m_axis_write_data_tready) begin
-        out_tvalid_next = temp_tvalid_reg;
-        temp_tvalid_next = 1'b0;
-        store_temp_to_output = 1'b1;
-    end
-end
-
-always @(posedge clk) begin
-    out_tvalid_reg <= out_tvalid_next;
-    temp_tvalid_reg <= temp_tvalid_next;
-    out_tready_int_reg <= out_tready_int_early;
-
-    if (store_int_to_output) begin
-        out_tdata_reg <= rl_out_tdata;
-        out_tlast_reg <= rl_out_tlast;
-    end else if (store_temp_to_output) begin
-        out_tdata_reg <= temp_tdata_reg;
-        out_tlast_reg <= temp_tlast_reg;
-    end
-    if (store_int_to_temp) begin
-        temp_tdata_reg <= rl_out_tdata;
-        temp_tlast_reg <= rl_out_tlast;
-    end
-
-    if (rst) begin
-        out_tvalid_reg <= 1'b0;
-        temp_tvalid_reg <= 1'b0;
-        out_tready_int_reg <= 1'b0;
-    end
-end
+    !status_valid_reg && rl_idle && out_empty;
 
 // descriptors of commands with len > 0, issued ahead of their data
 axis_fifo #(
@@ -518,9 +483,9 @@ realign_inst (
     .status_idle(rl_idle)
 );
 
-// lanes past len are zero in the data (the DMA counts words by len); no tuser or tid is used
+// the write data has no tkeep: lanes past len are zero (the DMA counts words by len); no tuser or tid is used
 /* verilator lint_off UNUSED */
-wire unused_ok = &{1'b0, rl_out_tkeep, rl_out_tuser, rl_out_tid};
+wire unused_ok = &{1'b0, out_tkeep, out_tuser, rl_out_tid};
 /* verilator lint_on UNUSED */
 
 endmodule

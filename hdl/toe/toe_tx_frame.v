@@ -647,7 +647,7 @@ reg [63:0] tx_tdata_int;
 reg [7:0] tx_tkeep_int;
 reg tx_tvalid_int;
 reg tx_tlast_int;
-reg tx_tready_int_reg = 1'b0;
+wire tx_tready_int_reg;    // the skid buffer's registered ready
 
 reg need_pay;
 reg beat_fire;
@@ -765,80 +765,32 @@ assign m_status_ctx = status_ctx_reg;
 /*
  * Output datapath: skid buffer, ready to the emitter from a register
  */
-reg [63:0] m_axis_tx_tdata_reg = 64'd0;
-reg [7:0] m_axis_tx_tkeep_reg = 8'd0;
-reg m_axis_tx_tvalid_reg = 1'b0, m_axis_tx_tvalid_next;
-reg m_axis_tx_tlast_reg = 1'b0;
+wire out_empty;
 
-reg [63:0] temp_tx_tdata_reg = 64'd0;
-reg [7:0] temp_tx_tkeep_reg = 8'd0;
-reg temp_tx_tvalid_reg = 1'b0, temp_tx_tvalid_next;
-reg temp_tx_tlast_reg = 1'b0;
+axis_skid #(
+    .DATA_WIDTH(64),
+    .KEEP_WIDTH(8),
+    .USER_WIDTH(1)
+)
+out_skid_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(tx_tdata_int),
+    .s_axis_tkeep(tx_tkeep_int),
+    .s_axis_tvalid(tx_tvalid_int),
+    .s_axis_tready(tx_tready_int_reg),
+    .s_axis_tlast(tx_tlast_int),
+    .s_axis_tuser(1'b0),
+    .m_axis_tdata(m_axis_tx_tdata),
+    .m_axis_tkeep(m_axis_tx_tkeep),
+    .m_axis_tvalid(m_axis_tx_tvalid),
+    .m_axis_tready(m_axis_tx_tready),
+    .m_axis_tlast(m_axis_tx_tlast),
+    .m_axis_tuser(m_axis_tx_tuser),
+    .status_empty(out_empty)
+);
 
-reg store_int_to_output;
-reg store_int_to_temp;
-reg store_temp_to_output;
-
-assign m_axis_tx_tdata = m_axis_tx_tdata_reg;
-assign m_axis_tx_tkeep = m_axis_tx_tkeep_reg;
-assign m_axis_tx_tvalid = m_axis_tx_tvalid_reg;
-assign m_axis_tx_tlast = m_axis_tx_tlast_reg;
-assign m_axis_tx_tuser = 1'b0;
-
-// ready next cycle if the output is ready, or the temp register will not be filled
-wire tx_tready_int_early = m_axis_tx_tready
-    || (!temp_tx_tvalid_reg && (!m_axis_tx_tvalid_reg || !tx_tvalid_int));
-
-always @* begin
-    m_axis_tx_tvalid_next = m_axis_tx_tvalid_reg;
-    temp_tx_tvalid_next = temp_tx_tvalid_reg;
-    store_int_to_output = 1'b0;
-    store_int_to_temp = 1'b0;
-    store_temp_to_output = 1'b0;
-
-    if (tx_tready_int_reg) begin
-        if (m_axis_tx_tready || !m_axis_tx_tvalid_reg) begin
-            m_axis_tx_tvalid_next = tx_tvalid_int;
-            store_int_to_output = 1'b1;
-        end else begin
-            temp_tx_tvalid_next = tx_tvalid_int;
-            store_int_to_temp = 1'b1;
-        end
-    end else if (m_axis_tx_tready) begin
-        m_axis_tx_tvalid_next = temp_tx_tvalid_reg;
-        temp_tx_tvalid_next = 1'b0;
-        store_temp_to_output = 1'b1;
-    end
-end
-
-always @(posedge clk) begin
-    m_axis_tx_tvalid_reg <= m_axis_tx_tvalid_next;
-    temp_tx_tvalid_reg <= temp_tx_tvalid_next;
-    tx_tready_int_reg <= tx_tready_int_early;
-
-    if (store_int_to_output) begin
-        m_axis_tx_tdata_reg <= tx_tdata_int;
-        m_axis_tx_tkeep_reg <= tx_tkeep_int;
-        m_axis_tx_tlast_reg <= tx_tlast_int;
-    end else if (store_temp_to_output) begin
-        m_axis_tx_tdata_reg <= temp_tx_tdata_reg;
-        m_axis_tx_tkeep_reg <= temp_tx_tkeep_reg;
-        m_axis_tx_tlast_reg <= temp_tx_tlast_reg;
-    end
-    if (store_int_to_temp) begin
-        temp_tx_tdata_reg <= tx_tdata_int;
-        temp_tx_tkeep_reg <= tx_tkeep_int;
-        temp_tx_tlast_reg <= tx_tlast_int;
-    end
-
-    if (rst) begin
-        m_axis_tx_tvalid_reg <= 1'b0;
-        temp_tx_tvalid_reg <= 1'b0;
-        tx_tready_int_reg <= 1'b0;
-    end
-end
-
-assign status_wire_idle = !active_reg && !m_axis_tx_tvalid_reg && !temp_tx_tvalid_reg;
+assign status_wire_idle = !active_reg && out_empty;
 assign status_idle = issue_empty && hcmd_empty && reads_reg == 0 && !sum_valid_reg && sum_empty
     && pfifo_empty && !pfifo_in_frame && ds_idle && !build_step_reg && !img_valid_reg
     && status_wire_idle && !owed_reg && !status_valid_reg;
