@@ -213,8 +213,22 @@ always @* begin
                 route = ROUTE_TOE;
             end
         end
-        `FLUE_OPCODE_OFFLOAD_INVALIDATE,
         `FLUE_OPCODE_TCP_RECV_RETURN: begin
+            // a NIC buffer lent to the card: it will be written
+            if (TOE_ENABLE == 0) begin
+                status = `FLUE_CPL_STATUS_UNSUPPORTED;
+                bad = 1'b1;
+            end else if (len_x == 0 || len_x > RX_MAX) begin
+                status = `FLUE_CPL_STATUS_BAD_LENGTH;
+                bad = 1'b1;
+            end else if (addr_bad) begin
+                status = `FLUE_CPL_STATUS_BAD_ADDRESS;
+                bad = 1'b1;
+            end else begin
+                route = ROUTE_TOE;
+            end
+        end
+        `FLUE_OPCODE_OFFLOAD_INVALIDATE: begin
             if (TOE_ENABLE == 0) begin
                 status = `FLUE_CPL_STATUS_UNSUPPORTED;
                 bad = 1'b1;

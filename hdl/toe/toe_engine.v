@@ -56,7 +56,12 @@ module toe_engine #
     // completion record width (the entry up to its info field)
     parameter CPL_REC_WIDTH = `FLUE_CPL_ENTRY_INFO_LSB + `FLUE_CPL_ENTRY_INFO_WIDTH,
     // completions and events queued, log2
-    parameter CQ_LOG2 = 6
+    parameter CQ_LOG2 = 6,
+    // NIC buffers the host may lend (TCP_RECV_RETURN) for receive indications, log2
+    parameter NB_LOG2 = 6,
+    // transmit commands a transmit event may find ahead of it in the transmitter (a FIFO of at
+    // least TXC_AHEAD+2 sits in front of it, so the ACK an event sends never waits for a segment)
+    parameter TXC_AHEAD = 3
 )
 (
     input  wire                           clk,
@@ -266,6 +271,10 @@ initial begin
         $error("Error: DMA_DATA_WIDTH must be 64, 128 or 256 (instance %m)");
         $finish;
     end
+    if (NB_LOG2 < 1 || NB_LOG2 > 12) begin
+        $error("Error: NB_LOG2 must be 1..12 (instance %m)");
+        $finish;
+    end
     if (CONN_WIDTH < 2 || CONN_WIDTH > 16 || SND_PTR_WIDTH < 2 || RCV_PTR_WIDTH < 2) begin
         $error("Error: CONN_WIDTH must be 2..16, the pools at least 4 entries (instance %m)");
         $finish;
@@ -348,6 +357,24 @@ reg [RCV_PTR_WIDTH-1:0] rcv_free_top = {RCV_PTR_WIDTH{1'b0}};
 
 reg [MAX_CONNS-1:0] conn_valid = {MAX_CONNS{1'b0}};
 
+// NIC buffers lent by the host (TCP_RECV_RETURN): a FIFO of {id, addr, len}; data that finds no
+// posted receive goes into the head one and is indicated (TCP_RECV_INDICATE, R48)
+localparam NB_N = 1 << NB_LOG2;
+localparam NB_W = 32 + 48 + 16;
+reg [NB_W-1:0] nb_mem [0:NB_N-1];
+reg [NB_LOG2:0] nb_wptr = {NB_LOG2+1{1'b0}};
+reg [NB_LOG2:0] nb_rptr = {NB_LOG2+1{1'b0}};
+reg [NB_W-1:0] nb_head = {NB_W{1'b0}};
+reg nb_settle = 1'b0;           // the head register is a cycle behind a push or a pop
+reg nb_we = 1'b0;
+reg [NB_W-1:0] nb_wdata = {NB_W{1'b0}};
+wire nb_usable = nb_wptr != nb_rptr && !nb_settle;
+wire nb_full = (nb_wptr - nb_rptr) == NB_N[NB_LOG2:0];
+wire [31:0] nb_id = nb_head[NB_W-1 -: 32];
+wire [47:0] nb_addr = nb_head[16 +: 48];
+wire [15:0] nb_len = nb_head[15:0];
+wire [15:0] nb_n = seg_avail < nb_len ? seg_avail : nb_len;
+
 // connections with transmit work, FIFO, each at most once
 reg [CONN_WIDTH-1:0] txq_mem [0:MAX_CONNS-1];
 reg [CONN_WIDTH:0] txq_wptr = {CONN_WIDTH+1{1'b0}};
@@ -386,6 +413,7 @@ reg [31:0] d_tag = 32'd0;
 reg [63:0] d_addr = 64'd0;
 reg [31:0] d_len = 32'd0;
 reg [31:0] d_conn = 32'd0;
+reg [31:0] d_param = 32'd0;
 
 // the segment being received
 reg [31:0] h_seq = 32'd0;
@@ -737,6 +765,9 @@ wire walk_valid = conn_valid[walk_idx[CONN_WIDTH-1:0]];
 // the event the idle state takes next: the sources in turn, starting at prio
 reg [1:0] prio_pick;
 reg prio_any;
+// transmit commands handed on and not yet reported done by the transmitter
+reg [7:0] txc_inflight = 8'd0;
+wire txc_take = txc_valid_reg && m_axis_txc_tready;
 always @* begin : pick
     integer k;
     reg [1:0] c;
@@ -745,7 +776,7 @@ always @* begin : pick
     for (k = 3; k >= 0; k = k - 1) begin
         c = prio + k[1:0];
         if ((c == EV_REQ && s_axis_req_tvalid) || (c == EV_RX && s_axis_rxh_tvalid)
-                || (c == EV_TX && txq_head_valid) || (c == EV_TMR && walk_pending)) begin
+                || (c == EV_TX && txq_head_valid && txc_inflight < TXC_AHEAD[7:0]) || (c == EV_TMR && walk_pending)) begin
             prio_pick = c;
             prio_any = 1'b1;
         end
@@ -816,6 +847,9 @@ always @(posedge clk) begin
     cf_we <= 1'b0;
     sf_we <= 1'b0;
     rf_we <= 1'b0;
+    nb_we <= 1'b0;
+    nb_settle <= nb_we;
+    if (nb_we) nb_wptr <= nb_wptr + 1'b1;
     stat_tx_segment_reg <= 1'b0;
     stat_retransmit_reg <= 1'b0;
     fault_reg <= 1'b0;
@@ -882,6 +916,7 @@ always @(posedge clk) begin
                         d_addr <= s_axis_req_tdata[`FLUE_REQ_DESC_ADDR_LSB +: 64];
                         d_len <= s_axis_req_tdata[`FLUE_REQ_DESC_LENGTH_LSB +: 32];
                         d_conn <= s_axis_req_tdata[`FLUE_REQ_DESC_CONN_LSB +: 32];
+                        d_param <= s_axis_req_tdata[`FLUE_REQ_DESC_PARAM_LSB +: 32];
                         state_reg <= S_REQ;
                     end
                     EV_RX: begin
@@ -966,6 +1001,21 @@ always @(posedge clk) begin
                         state_reg <= S_BLK_DESC;
                     end
                 end
+                `FLUE_OPCODE_TCP_RECV_RETURN: begin
+                    // a NIC buffer lent (again): addr/length, the host's id in param; not tied
+                    // to a connection
+                    c_conn <= 32'd0;
+                    if (nb_full) begin
+                        c_status <= `FLUE_CPL_STATUS_RESOURCES;
+                    end else if (d_len == 0 || d_len > 32'hffff) begin
+                        c_status <= `FLUE_CPL_STATUS_BAD_LENGTH;
+                    end else begin
+                        nb_we <= 1'b1;
+                        nb_wdata <= {d_param, d_addr[47:0], d_len[15:0]};
+                        c_status <= `FLUE_CPL_STATUS_OK;
+                    end
+                    state_reg <= S_CPL;
+                end
                 default: begin
                     if (!d_conn_ok) begin
                         c_status <= `FLUE_CPL_STATUS_BAD_CONN;
@@ -983,8 +1033,7 @@ always @(posedge clk) begin
                             `FLUE_OPCODE_TCP_DISCONNECT: ret_state <= d_flags[2] ? S_ABORT : S_SEND_LINK;
                             default: begin
                                 // invalidate: this card keeps no cached state apart from what
-                                // update replaces; receive-return: no NIC buffers are lent yet;
-                                // forward: not built yet
+                                // update replaces; forward: not built yet
                                 c_status <= d_opcode == `FLUE_OPCODE_TCP_FORWARD ? `FLUE_CPL_STATUS_UNSUPPORTED
                                                                                : `FLUE_CPL_STATUS_OK;
                                 state_reg <= S_CPL;
@@ -1546,8 +1595,26 @@ always @(posedge clk) begin
             end
         end
         S_RX_PLACE: begin
-            if (seg_avail == 0 || t_rq_count == 0) begin
-                // what found no posted buffer is dropped (no NIC buffers yet); tell the peer
+            if (seg_avail != 0 && t_rq_count == 0 && nb_wptr != nb_rptr) begin
+                // no posted buffer: into a NIC buffer, indicated once written (R48)
+                if (nb_usable && plc_free && cq_room) begin
+                    plc_valid_reg <= 1'b1;
+                    plc_reg <= {nb_n == seg_avail, {16'd0, nb_addr}, nb_n, seg_skip};
+                    cq_we <= 1'b1;
+                    cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                    cq_wdata <= {1'b1, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_EVENT, `FLUE_EVENT_CODE_TCP_RECV_INDICATE,
+                        `FLUE_CPL_STATUS_OK, 32'd0, {16'd0, nb_n}, conn32, nb_id)};
+                    cq_wptr <= cq_wptr + 1'b1;
+                    nb_rptr <= nb_rptr + 1'b1;
+                    nb_settle <= 1'b1;
+                    if (nb_n == seg_avail) plc_open <= 1'b0;
+                    seg_skip <= 16'd0;
+                    seg_avail <= seg_avail - nb_n;
+                    placed_any <= 1'b1;
+                    t_rcv_nxt <= t_rcv_nxt + {16'd0, nb_n};
+                end
+            end else if (seg_avail == 0 || t_rq_count == 0) begin
+                // what found neither a posted buffer nor a NIC buffer is dropped; tell the peer
                 if (seg_avail != 0) ack_now <= 1'b1;
                 state_reg <= S_RX_PUSH;
             end else begin
@@ -1848,6 +1915,10 @@ always @(posedge clk) begin
 
     if (rst) begin
         state_reg <= S_SWEEP;
+        nb_wptr <= {NB_LOG2+1{1'b0}};
+        nb_rptr <= {NB_LOG2+1{1'b0}};
+        nb_we <= 1'b0;
+        nb_settle <= 1'b0;
         sweep <= {SWEEP_WIDTH{1'b0}};
         prio <= 2'd0;
         now <= 32'd0;
@@ -1880,6 +1951,13 @@ always @(posedge clk) begin
     end
 end
 
+// the transmitter reports every command once: the engine stays ahead of it by TXC_AHEAD
+always @(posedge clk) begin
+    if (txc_take && !s_txc_status_valid) txc_inflight <= txc_inflight + 1'b1;
+    else if (!txc_take && s_txc_status_valid && txc_inflight != 0) txc_inflight <= txc_inflight - 1'b1;
+    if (rst) txc_inflight <= 8'd0;
+end
+
 /*
  * Memory ports
  */
@@ -1896,6 +1974,11 @@ end
 always @(posedge clk) begin
     snd_rnext <= snd_next_mem[snd_raddr];
     if (snd_nwe) snd_next_mem[snd_nwaddr] <= snd_nwdata;
+end
+
+always @(posedge clk) begin
+    nb_head <= nb_mem[nb_rptr[NB_LOG2-1:0]];
+    if (nb_we) nb_mem[nb_wptr[NB_LOG2-1:0]] <= nb_wdata;
 end
 
 always @(posedge clk) begin
@@ -2045,7 +2128,7 @@ assign fault_dma = fault_reg;
 /* verilator lint_off UNUSED */
 // (the descriptor's param and reserved bytes, request flags other than PUSH/NO_PUSH/ABORTIVE,
 // TCP flags above URG, state-block fields this engine does not use)
-wire unused_ok = &{1'b0, s_axis_rxh_tdata, s_txc_status_valid, s_txc_status_error, s_axis_wr_status_valid,
+wire unused_ok = &{1'b0, s_axis_rxh_tdata, s_txc_status_error, s_axis_wr_status_valid,
     t_fin_acked, d_len[31:17], send_silent, d_conn, c_kind, is_retransmit, s_axis_req_tdata[255:192],
     s_axis_req_tdata[31:16], d_flags[7:3], h_flags[7:5], blk, rx_skip[31:16], flight[0], b_valid_mask[31:5],
     b_cflags[15:1]};

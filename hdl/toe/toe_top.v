@@ -30,7 +30,9 @@ module toe_top #
     // received payload waiting for placement
     parameter RX_PAYLOAD_BYTES = 16384,
     // transmit payload staging
-    parameter TX_PAYLOAD_BYTES = 8192
+    parameter TX_PAYLOAD_BYTES = 8192,
+    // transmit commands queued between the engine and the transmitter (power of two)
+    parameter TXC_FIFO_DEPTH = 8
 )
 (
     input  wire                           clk,
@@ -182,6 +184,10 @@ wire [3:0] plc_status_error;
 wire [`TOE_TXC_WIDTH-1:0] txc_tdata;
 wire txc_tvalid;
 wire txc_tready;
+wire [`TOE_TXC_WIDTH-1:0] txq_tdata;
+wire txq_tvalid;
+wire txq_tready;
+wire txq_empty;
 wire txc_status_valid;
 wire txc_status_error;
 wire [15:0] txc_status_ctx;
@@ -196,7 +202,7 @@ wire stat_csum_error;
 wire stat_drop_full;
 wire engine_fault;
 
-assign status_idle = parse_idle && place_idle && tx_idle && engine_idle;
+assign status_idle = parse_idle && place_idle && tx_idle && engine_idle && txq_empty;
 assign stat_rx_drop = stat_csum_error || stat_drop_full;
 assign fault_rd = engine_fault || (txc_status_valid && txc_status_error);
 assign fault_wr = plc_status_valid && plc_status_error != 0;
@@ -299,6 +305,24 @@ rx_place_inst (
     .status_idle(place_idle)
 );
 
+// transmit commands queue here, so the engine goes on with received segments while the
+// transmitter is busy with a full-sized one (190 cycles on the 64-bit wire)
+axis_fifo #(
+    .DATA_WIDTH(`TOE_TXC_WIDTH),
+    .DEPTH(TXC_FIFO_DEPTH)
+)
+txc_fifo_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(txc_tdata),
+    .s_axis_tvalid(txc_tvalid),
+    .s_axis_tready(txc_tready),
+    .m_axis_tdata(txq_tdata),
+    .m_axis_tvalid(txq_tvalid),
+    .m_axis_tready(txq_tready),
+    .status_empty(txq_empty)
+);
+
 toe_tx_frame #(
     .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
     .LEN_WIDTH(LEN_WIDTH),
@@ -308,9 +332,9 @@ toe_tx_frame #(
 tx_frame_inst (
     .clk(clk),
     .rst(rst),
-    .s_axis_cmd_tdata(txc_tdata),
-    .s_axis_cmd_tvalid(txc_tvalid),
-    .s_axis_cmd_tready(txc_tready),
+    .s_axis_cmd_tdata(txq_tdata),
+    .s_axis_cmd_tvalid(txq_tvalid),
+    .s_axis_cmd_tready(txq_tready),
     .m_axis_dma_desc_addr(m_axis_rd_desc_addr[0*64 +: 64]),
     .m_axis_dma_desc_len(m_axis_rd_desc_len[0*LEN_WIDTH +: LEN_WIDTH]),
     .m_axis_dma_desc_tag(m_axis_rd_desc_tag[0*TAG_WIDTH +: TAG_WIDTH]),
@@ -345,7 +369,8 @@ toe_engine #(
     .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
     .LEN_WIDTH(LEN_WIDTH),
     .TAG_WIDTH(TAG_WIDTH),
-    .CPL_REC_WIDTH(CPL_REC_WIDTH)
+    .CPL_REC_WIDTH(CPL_REC_WIDTH),
+    .TXC_AHEAD(TXC_FIFO_DEPTH - 3)
 )
 engine_inst (
     .clk(clk),

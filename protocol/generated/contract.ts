@@ -82,7 +82,7 @@ export const Opcode = Object.freeze({
   TCP_DISCONNECT: 34,
   /** one TCP segment at addr/length (from the TCP header) processed as if received */
   TCP_FORWARD: 35,
-  /** return a NIC buffer named by param after a receive indication */
+  /** lend the card a NIC buffer at addr/length, id in param (again after its indication); filled when a connection has no posted receive */
   TCP_RECV_RETURN: 36,
 } as const);
 export type Opcode = (typeof Opcode)[keyof typeof Opcode];
@@ -316,9 +316,9 @@ export const Reg = Object.freeze({
   ID: 0x000,
   /** contract version the RTL was built from (ro) */
   VERSION: 0x004,
-  /** capabilities of this build (reset value: the reference build) (ro) */
+  /** capabilities of this build (reset value: the reference build, TOE included) (ro) */
   CAPS: 0x008,
-  /** offloaded connections the TOE holds (0 without TOE) (ro) */
+  /** offloaded connections the TOE holds (0 without TOE; reset value: the reference build) (ro) */
   MAX_CONNS: 0x00c,
   /** longest plain frame, FCS excluded (ro) */
   MAX_FRAME: 0x010,
@@ -436,8 +436,8 @@ export type Reg = (typeof Reg)[keyof typeof Reg];
 export const RegReset = Object.freeze({
   ID: 0x464c5545,
   VERSION: 0x00010000,
-  CAPS: 0x10040405,
-  MAX_CONNS: 0x00000000,
+  CAPS: 0x10040407,
+  MAX_CONNS: 0x00000400,
   MAX_FRAME: 0x000005ee,
   CTRL: 0x00000000,
   STATUS: 0x00000009,

@@ -228,8 +228,8 @@ class Reg(IntEnum):
 REG_RESET = {
     Reg.ID: 0x464c5545,
     Reg.VERSION: 0x00010000,
-    Reg.CAPS: 0x10040405,
-    Reg.MAX_CONNS: 0x00000000,
+    Reg.CAPS: 0x10040407,
+    Reg.MAX_CONNS: 0x00000400,
     Reg.MAX_FRAME: 0x000005ee,
     Reg.CTRL: 0x00000000,
     Reg.STATUS: 0x00000009,

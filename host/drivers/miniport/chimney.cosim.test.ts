@@ -150,4 +150,3 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 });
-});
