@@ -37,7 +37,13 @@ module nic_top #
     // completion entry writes in flight
     parameter CPL_INFLIGHT = 4,
     // L2 frames between their command and their completion, per direction (power of two)
-    parameter L2_INFLIGHT = 8
+    parameter L2_INFLIGHT = 8,
+    // TOE connection table: 2^TOE_CONN_WIDTH connections
+    parameter TOE_CONN_WIDTH /*verilator public*/ = 10,
+    // TOE received payload waiting for placement
+    parameter TOE_RX_PAYLOAD_BYTES = 16384,
+    // TOE transmit payload staging
+    parameter TOE_TX_PAYLOAD_BYTES = 8192
 )
 (
     input  wire                        clk,
@@ -125,8 +131,12 @@ module nic_top #
 
 localparam LEN_WIDTH = 20;
 localparam PORT_TAG_WIDTH = 4;
-localparam ENGINE_TAG_WIDTH = PORT_TAG_WIDTH + 1;
-localparam CPL_REC_WIDTH = `FLUE_CPL_ENTRY_REQ_HEAD_LSB;
+localparam DMA_PORTS = 4;
+localparam ENGINE_TAG_WIDTH = PORT_TAG_WIDTH + 2;
+// L2 sources write records up to REQ_HEAD, the TOE up to the end of info (events carry it)
+localparam L2_REC_WIDTH = `FLUE_CPL_ENTRY_REQ_HEAD_LSB;
+localparam CPL_REC_WIDTH = `FLUE_CPL_ENTRY_INFO_LSB + `FLUE_CPL_ENTRY_INFO_WIDTH;
+localparam CPL_SOURCES = 4;
 localparam STAT_COUNTERS = 12;
 localparam STAT_INC_WIDTH = 16;
 localparam EVENT_WIDTH = 3;
@@ -192,20 +202,20 @@ wire stats_clear;
 wire [STAT_COUNTERS*32-1:0] stat_count;
 
 /*
- * DMA read side: port 0 request fetch, port 1 l2_tx
+ * DMA read side: port 0 request fetch, 1 l2_tx, 2 TOE transmit payload, 3 TOE state blocks
  */
-wire [2*64-1:0] rd_desc_addr;
-wire [2*LEN_WIDTH-1:0] rd_desc_len;
-wire [2*PORT_TAG_WIDTH-1:0] rd_desc_tag;
-wire [1:0] rd_desc_valid;
-wire [1:0] rd_desc_ready;
+wire [DMA_PORTS*64-1:0] rd_desc_addr;
+wire [DMA_PORTS*LEN_WIDTH-1:0] rd_desc_len;
+wire [DMA_PORTS*PORT_TAG_WIDTH-1:0] rd_desc_tag;
+wire [DMA_PORTS-1:0] rd_desc_valid;
+wire [DMA_PORTS-1:0] rd_desc_ready;
 wire [PORT_TAG_WIDTH-1:0] rd_status_tag;
 wire [3:0] rd_status_error;
-wire [1:0] rd_status_valid;
+wire [DMA_PORTS-1:0] rd_status_valid;
 wire [DMA_DATA_WIDTH-1:0] rd_data_tdata;
 wire [DMA_KEEP_WIDTH-1:0] rd_data_tkeep;
-wire [1:0] rd_data_tvalid;
-wire [1:0] rd_data_tready;
+wire [DMA_PORTS-1:0] rd_data_tvalid;
+wire [DMA_PORTS-1:0] rd_data_tready;
 wire rd_data_tlast;
 wire rd_data_tuser;
 
@@ -228,20 +238,20 @@ wire rd_engine_idle;
 wire rd_mux_idle;
 
 /*
- * DMA write side: port 0 completion writer, port 1 l2_rx
+ * DMA write side: port 0 completion writer, 1 l2_rx, 2 TOE received payload, 3 TOE delegated state
  */
-wire [2*64-1:0] wr_desc_addr;
-wire [2*LEN_WIDTH-1:0] wr_desc_len;
-wire [2*PORT_TAG_WIDTH-1:0] wr_desc_tag;
-wire [1:0] wr_desc_valid;
-wire [1:0] wr_desc_ready;
+wire [DMA_PORTS*64-1:0] wr_desc_addr;
+wire [DMA_PORTS*LEN_WIDTH-1:0] wr_desc_len;
+wire [DMA_PORTS*PORT_TAG_WIDTH-1:0] wr_desc_tag;
+wire [DMA_PORTS-1:0] wr_desc_valid;
+wire [DMA_PORTS-1:0] wr_desc_ready;
 wire [PORT_TAG_WIDTH-1:0] wr_status_tag;
 wire [3:0] wr_status_error;
-wire [1:0] wr_status_valid;
-wire [2*DMA_DATA_WIDTH-1:0] wr_data_tdata;
-wire [1:0] wr_data_tvalid;
-wire [1:0] wr_data_tready;
-wire [1:0] wr_data_tlast;
+wire [DMA_PORTS-1:0] wr_status_valid;
+wire [DMA_PORTS*DMA_DATA_WIDTH-1:0] wr_data_tdata;
+wire [DMA_PORTS-1:0] wr_data_tvalid;
+wire [DMA_PORTS-1:0] wr_data_tready;
+wire [DMA_PORTS-1:0] wr_data_tlast;
 
 wire [63:0] wre_desc_addr;
 wire [LEN_WIDTH-1:0] wre_desc_len;
@@ -276,10 +286,56 @@ wire [31:0] rx_post_tag;
 wire rx_post_valid;
 wire rx_post_ready;
 
-// completion sources: 0 dispatch, 1 l2_tx, 2 l2_rx
-wire [3*CPL_REC_WIDTH-1:0] cpl_src_tdata;
-wire [2:0] cpl_src_tvalid;
-wire [2:0] cpl_src_tready;
+// completion sources: 0 dispatch, 1 l2_tx, 2 l2_rx, 3 TOE
+wire [CPL_SOURCES*CPL_REC_WIDTH-1:0] cpl_src_tdata;
+wire [CPL_SOURCES-1:0] cpl_src_tvalid;
+wire [CPL_SOURCES-1:0] cpl_src_tready;
+wire [3*L2_REC_WIDTH-1:0] l2_rec_tdata;
+// the L2 sources' records carry no info field
+genvar r;
+generate
+    for (r = 0; r < 3; r = r + 1) begin : l2_rec
+        assign cpl_src_tdata[r*CPL_REC_WIDTH +: CPL_REC_WIDTH] = {{CPL_REC_WIDTH-L2_REC_WIDTH{1'b0}}, l2_rec_tdata[r*L2_REC_WIDTH +: L2_REC_WIDTH]};
+    end
+endgenerate
+
+/*
+ * TOE
+ */
+wire [`FLUE_REQ_DESC_BITS-1:0] toe_req_tdata;
+wire toe_req_tvalid;
+wire toe_req_tready;
+wire [47:0] local_mac;
+wire [31:0] tick_div;
+wire [7:0] tcp_ack_frequency;
+wire [31:0] tcp_delayed_ack_ticks;
+wire [7:0] tcp_max_retransmissions;
+wire [7:0] tcp_dup_ack_threshold;
+wire [31:0] tcp_push_ticks;
+wire [31:0] tcp_min_rto_ticks;
+wire [31:0] tcp_max_rto_ticks;
+wire [63:0] l2_in_tdata;
+wire [7:0] l2_in_tkeep;
+wire l2_in_tvalid;
+wire l2_in_tlast;
+wire l2_in_tuser;
+wire l2_in_tdest;
+// transmit wire sources: 0 l2_tx, 1 TOE
+wire [2*64-1:0] txs_tdata;
+wire [2*8-1:0] txs_tkeep;
+wire [1:0] txs_tvalid;
+wire [1:0] txs_tready;
+wire [1:0] txs_tlast;
+wire [1:0] txs_tuser;
+wire toe_idle;
+wire toe_wire_idle;
+wire tx_mux_idle;
+wire toe_fault_rd;
+wire toe_fault_wr;
+wire toe_stat_claimed;
+wire toe_stat_tx_segment;
+wire toe_stat_retransmit;
+wire toe_stat_rx_drop;
 wire [CPL_REC_WIDTH-1:0] cpl_tdata;
 wire [1:0] cpl_tid;
 wire cpl_tvalid;
@@ -315,8 +371,9 @@ wire [IRQ_VECTORS*EVENT_WIDTH-1:0] irq_events;
 wire [IRQ_VECTORS-1:0] irq_fire;
 
 // soft reset waits for every DMA transfer and the frame on the TX wire to finish
-wire drain_idle = rd_engine_idle && wr_engine_idle && rd_mux_idle && wr_mux_idle && tx_wire_idle;
-wire idle = drain_idle && fetch_idle && cpl_idle && tx_idle && rx_idle;
+wire drain_idle = rd_engine_idle && wr_engine_idle && rd_mux_idle && wr_mux_idle && tx_wire_idle && toe_wire_idle
+    && tx_mux_idle;
+wire idle = drain_idle && fetch_idle && cpl_idle && tx_idle && rx_idle && toe_idle;
 
 assign irq = irq_fire;
 
@@ -379,7 +436,9 @@ csr_regs #(
     .ADDR_WIDTH(AXIL_ADDR_WIDTH),
     .IRQ_VECTORS(IRQ_VECTORS),
     .STAT_COUNTERS(STAT_COUNTERS),
-    .DMA_DATA_WIDTH(DMA_DATA_WIDTH)
+    .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
+    .TOE_ENABLE(1),
+    .MAX_CONNS(1 << TOE_CONN_WIDTH)
 )
 csr_regs_inst (
     .clk(clk),
@@ -397,9 +456,9 @@ csr_regs_inst (
     .req_head(req_head),
     .cpl_tail(cpl_tail),
     .stat_count(stat_count),
-    .fault_dma_rd(tx_fault || fetch_fault),
+    .fault_dma_rd(tx_fault || fetch_fault || toe_fault_rd),
     .fault_dma_rd_addr(fetch_fault ? fetch_fault_addr : tx_fault_addr),
-    .fault_dma_wr(rx_fault || cpl_fault),
+    .fault_dma_wr(rx_fault || cpl_fault || toe_fault_wr),
     .fault_dma_wr_addr(cpl_fault ? cpl_fault_addr : rx_fault_addr),
     .fault_req_fetch(fetch_fault),
     .fault_cpl_write(cpl_fault),
@@ -418,7 +477,16 @@ csr_regs_inst (
     .irq_mod_count(irq_mod_count),
     .irq_mod_time(irq_mod_time),
     .fault_event_count(fault_event_count),
-    .stats_clear(stats_clear)
+    .stats_clear(stats_clear),
+    .local_mac(local_mac),
+    .tick_div(tick_div),
+    .tcp_ack_frequency(tcp_ack_frequency),
+    .tcp_delayed_ack_ticks(tcp_delayed_ack_ticks),
+    .tcp_max_retransmissions(tcp_max_retransmissions),
+    .tcp_dup_ack_threshold(tcp_dup_ack_threshold),
+    .tcp_push_ticks(tcp_push_ticks),
+    .tcp_min_rto_ticks(tcp_min_rto_ticks),
+    .tcp_max_rto_ticks(tcp_max_rto_ticks)
 );
 
 /*
@@ -535,7 +603,8 @@ queue_req_fetch_inst (
 
 queue_dispatch #(
     .LEN_WIDTH(LEN_WIDTH),
-    .CPL_REC_WIDTH(CPL_REC_WIDTH)
+    .CPL_REC_WIDTH(L2_REC_WIDTH),
+    .TOE_ENABLE(1)
 )
 queue_dispatch_inst (
     .clk(clk),
@@ -544,7 +613,7 @@ queue_dispatch_inst (
     .s_axis_req_tdata(req_tdata),
     .s_axis_req_tvalid(req_tvalid),
     .s_axis_req_tready(req_tready),
-    .m_axis_cpl_tdata(cpl_src_tdata[0*CPL_REC_WIDTH +: CPL_REC_WIDTH]),
+    .m_axis_cpl_tdata(l2_rec_tdata[0*L2_REC_WIDTH +: L2_REC_WIDTH]),
     .m_axis_cpl_tvalid(cpl_src_tvalid[0]),
     .m_axis_cpl_tready(cpl_src_tready[0]),
     .m_axis_tx_cmd_addr(tx_cmd_addr),
@@ -557,6 +626,9 @@ queue_dispatch_inst (
     .m_axis_rx_post_tag(rx_post_tag),
     .m_axis_rx_post_valid(rx_post_valid),
     .m_axis_rx_post_ready(rx_post_ready),
+    .m_axis_toe_req_tdata(toe_req_tdata),
+    .m_axis_toe_req_tvalid(toe_req_tvalid),
+    .m_axis_toe_req_tready(toe_req_tready),
     .stat_bad_desc(stat_bad_desc)
 );
 
@@ -564,7 +636,7 @@ queue_dispatch_inst (
  * Completion ring: one writer behind a round-robin arbiter over the sources
  */
 axis_arb_mux #(
-    .PORTS(3),
+    .PORTS(CPL_SOURCES),
     .DATA_WIDTH(CPL_REC_WIDTH),
     .SEL_WIDTH(2)
 )
@@ -628,7 +700,7 @@ l2_tx #(
     .TAG_WIDTH(PORT_TAG_WIDTH),
     .TX_FIFO_BYTES(TX_FIFO_BYTES),
     .INFLIGHT(L2_INFLIGHT),
-    .CPL_REC_WIDTH(CPL_REC_WIDTH)
+    .CPL_REC_WIDTH(L2_REC_WIDTH)
 )
 l2_tx_inst (
     .clk(clk),
@@ -651,13 +723,13 @@ l2_tx_inst (
     .s_axis_read_data_tready(rd_data_tready[1]),
     .s_axis_read_data_tlast(rd_data_tlast),
     .s_axis_read_data_tuser(rd_data_tuser),
-    .m_axis_tx_tdata(m_axis_tx_tdata),
-    .m_axis_tx_tkeep(m_axis_tx_tkeep),
-    .m_axis_tx_tvalid(m_axis_tx_tvalid),
-    .m_axis_tx_tready(m_axis_tx_tready),
-    .m_axis_tx_tlast(m_axis_tx_tlast),
-    .m_axis_tx_tuser(m_axis_tx_tuser),
-    .m_axis_cpl_tdata(cpl_src_tdata[1*CPL_REC_WIDTH +: CPL_REC_WIDTH]),
+    .m_axis_tx_tdata(txs_tdata[0*64 +: 64]),
+    .m_axis_tx_tkeep(txs_tkeep[0*8 +: 8]),
+    .m_axis_tx_tvalid(txs_tvalid[0]),
+    .m_axis_tx_tready(txs_tready[0]),
+    .m_axis_tx_tlast(txs_tlast[0]),
+    .m_axis_tx_tuser(txs_tuser[0]),
+    .m_axis_cpl_tdata(l2_rec_tdata[1*L2_REC_WIDTH +: L2_REC_WIDTH]),
     .m_axis_cpl_tvalid(cpl_src_tvalid[1]),
     .m_axis_cpl_tready(cpl_src_tready[1]),
     .quiesce(quiesce),
@@ -677,17 +749,18 @@ l2_rx #(
     .RX_FIFO_BYTES(RX_FIFO_BYTES),
     .POST_DEPTH(RX_POST_DEPTH),
     .INFLIGHT(L2_INFLIGHT),
-    .CPL_REC_WIDTH(CPL_REC_WIDTH)
+    .CPL_REC_WIDTH(L2_REC_WIDTH)
 )
 l2_rx_inst (
     .clk(clk),
     .rst(core_rst),
-    .s_axis_rx_tdata(s_axis_rx_tdata),
-    .s_axis_rx_tkeep(s_axis_rx_tkeep),
-    .s_axis_rx_tvalid(s_axis_rx_tvalid),
+    .s_axis_rx_tdata(l2_in_tdata),
+    .s_axis_rx_tkeep(l2_in_tkeep),
+    .s_axis_rx_tvalid(l2_in_tvalid),
     .s_axis_rx_tready(s_axis_rx_tready),
-    .s_axis_rx_tlast(s_axis_rx_tlast),
-    .s_axis_rx_tuser(s_axis_rx_tuser),
+    .s_axis_rx_tlast(l2_in_tlast),
+    .s_axis_rx_tuser(l2_in_tuser),
+    .s_axis_rx_tdest(l2_in_tdest),
     .s_axis_post_addr(rx_post_addr),
     .s_axis_post_len(rx_post_len),
     .s_axis_post_tag(rx_post_tag),
@@ -704,7 +777,7 @@ l2_rx_inst (
     .m_axis_write_data_tlast(wr_data_tlast[1]),
     .s_axis_dma_status_error(wr_status_error),
     .s_axis_dma_status_valid(wr_status_valid[1]),
-    .m_axis_cpl_tdata(cpl_src_tdata[2*CPL_REC_WIDTH +: CPL_REC_WIDTH]),
+    .m_axis_cpl_tdata(l2_rec_tdata[2*L2_REC_WIDTH +: L2_REC_WIDTH]),
     .m_axis_cpl_tvalid(cpl_src_tvalid[2]),
     .m_axis_cpl_tready(cpl_src_tready[2]),
     .stat_rx_frame(stat_rx_frame),
@@ -718,14 +791,120 @@ l2_rx_inst (
 );
 
 /*
+ * TCP offload engine: sees the wire first; the L2 path gets its delayed copy
+ */
+toe_top #(
+    .CONN_WIDTH(TOE_CONN_WIDTH),
+    .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
+    .LEN_WIDTH(LEN_WIDTH),
+    .TAG_WIDTH(PORT_TAG_WIDTH),
+    .CPL_REC_WIDTH(CPL_REC_WIDTH),
+    .RX_PAYLOAD_BYTES(TOE_RX_PAYLOAD_BYTES),
+    .TX_PAYLOAD_BYTES(TOE_TX_PAYLOAD_BYTES)
+)
+toe_inst (
+    .clk(clk),
+    .rst(core_rst),
+    .local_mac(local_mac),
+    .tick_div(tick_div),
+    .cfg_ack_frequency(tcp_ack_frequency),
+    .cfg_delayed_ack_ticks(tcp_delayed_ack_ticks),
+    .cfg_max_retransmissions(tcp_max_retransmissions),
+    .cfg_dup_ack_threshold(tcp_dup_ack_threshold),
+    .cfg_push_ticks(tcp_push_ticks),
+    .cfg_min_rto_ticks(tcp_min_rto_ticks),
+    .cfg_max_rto_ticks(tcp_max_rto_ticks),
+    .s_axis_req_tdata(toe_req_tdata),
+    .s_axis_req_tvalid(toe_req_tvalid),
+    .s_axis_req_tready(toe_req_tready),
+    .m_axis_cpl_tdata(cpl_src_tdata[3*CPL_REC_WIDTH +: CPL_REC_WIDTH]),
+    .m_axis_cpl_tvalid(cpl_src_tvalid[3]),
+    .m_axis_cpl_tready(cpl_src_tready[3]),
+    .s_axis_rx_tdata(s_axis_rx_tdata),
+    .s_axis_rx_tkeep(s_axis_rx_tkeep),
+    .s_axis_rx_tvalid(s_axis_rx_tvalid),
+    .s_axis_rx_tlast(s_axis_rx_tlast),
+    .s_axis_rx_tuser(s_axis_rx_tuser),
+    .m_axis_l2_tdata(l2_in_tdata),
+    .m_axis_l2_tkeep(l2_in_tkeep),
+    .m_axis_l2_tvalid(l2_in_tvalid),
+    .m_axis_l2_tlast(l2_in_tlast),
+    .m_axis_l2_tuser(l2_in_tuser),
+    .m_axis_l2_tdest(l2_in_tdest),
+    .m_axis_tx_tdata(txs_tdata[1*64 +: 64]),
+    .m_axis_tx_tkeep(txs_tkeep[1*8 +: 8]),
+    .m_axis_tx_tvalid(txs_tvalid[1]),
+    .m_axis_tx_tready(txs_tready[1]),
+    .m_axis_tx_tlast(txs_tlast[1]),
+    .m_axis_tx_tuser(txs_tuser[1]),
+    .m_axis_rd_desc_addr(rd_desc_addr[2*64 +: 2*64]),
+    .m_axis_rd_desc_len(rd_desc_len[2*LEN_WIDTH +: 2*LEN_WIDTH]),
+    .m_axis_rd_desc_tag(rd_desc_tag[2*PORT_TAG_WIDTH +: 2*PORT_TAG_WIDTH]),
+    .m_axis_rd_desc_valid(rd_desc_valid[3:2]),
+    .m_axis_rd_desc_ready(rd_desc_ready[3:2]),
+    .s_axis_rd_status_error(rd_status_error),
+    .s_axis_rd_status_valid(rd_status_valid[3:2]),
+    .s_axis_rd_data_tdata(rd_data_tdata),
+    .s_axis_rd_data_tkeep(rd_data_tkeep),
+    .s_axis_rd_data_tvalid(rd_data_tvalid[3:2]),
+    .s_axis_rd_data_tready(rd_data_tready[3:2]),
+    .s_axis_rd_data_tlast(rd_data_tlast),
+    .s_axis_rd_data_tuser(rd_data_tuser),
+    .m_axis_wr_desc_addr(wr_desc_addr[2*64 +: 2*64]),
+    .m_axis_wr_desc_len(wr_desc_len[2*LEN_WIDTH +: 2*LEN_WIDTH]),
+    .m_axis_wr_desc_tag(wr_desc_tag[2*PORT_TAG_WIDTH +: 2*PORT_TAG_WIDTH]),
+    .m_axis_wr_desc_valid(wr_desc_valid[3:2]),
+    .m_axis_wr_desc_ready(wr_desc_ready[3:2]),
+    .m_axis_wr_data_tdata(wr_data_tdata[2*DMA_DATA_WIDTH +: 2*DMA_DATA_WIDTH]),
+    .m_axis_wr_data_tvalid(wr_data_tvalid[3:2]),
+    .m_axis_wr_data_tready(wr_data_tready[3:2]),
+    .m_axis_wr_data_tlast(wr_data_tlast[3:2]),
+    .s_axis_wr_status_error(wr_status_error),
+    .s_axis_wr_status_valid(wr_status_valid[3:2]),
+    .quiesce(quiesce),
+    .status_idle(toe_idle),
+    .status_wire_idle(toe_wire_idle),
+    .stat_claimed(toe_stat_claimed),
+    .stat_tx_segment(toe_stat_tx_segment),
+    .stat_retransmit(toe_stat_retransmit),
+    .stat_rx_drop(toe_stat_rx_drop),
+    .fault_rd(toe_fault_rd),
+    .fault_wr(toe_fault_wr)
+);
+
+// the TOE's segments and the plain frames share the transmit wire, a whole frame at a time
+axis_frame_mux #(
+    .PORTS(2),
+    .DATA_WIDTH(64),
+    .USER_WIDTH(1)
+)
+tx_mux_inst (
+    .clk(clk),
+    .rst(core_rst),
+    .s_axis_tdata(txs_tdata),
+    .s_axis_tkeep(txs_tkeep),
+    .s_axis_tvalid(txs_tvalid),
+    .s_axis_tready(txs_tready),
+    .s_axis_tlast(txs_tlast),
+    .s_axis_tuser(txs_tuser),
+    .m_axis_tdata(m_axis_tx_tdata),
+    .m_axis_tkeep(m_axis_tx_tkeep),
+    .m_axis_tvalid(m_axis_tx_tvalid),
+    .m_axis_tready(m_axis_tx_tready),
+    .m_axis_tlast(m_axis_tx_tlast),
+    .m_axis_tuser(m_axis_tx_tuser),
+    .status_idle(tx_mux_idle)
+);
+
+/*
  * DMA
  */
 dma_rd_mux #(
-    .PORTS(2),
+    .PORTS(DMA_PORTS),
     .ADDR_WIDTH(64),
     .LEN_WIDTH(LEN_WIDTH),
     .S_TAG_WIDTH(PORT_TAG_WIDTH),
-    .SEL_WIDTH(1),
+    .SEL_WIDTH(2),
     .M_TAG_WIDTH(ENGINE_TAG_WIDTH),
     .DATA_WIDTH(DMA_DATA_WIDTH)
 )
@@ -810,11 +989,11 @@ dma_axi_rd_inst (
 );
 
 dma_wr_mux #(
-    .PORTS(2),
+    .PORTS(DMA_PORTS),
     .ADDR_WIDTH(64),
     .LEN_WIDTH(LEN_WIDTH),
     .S_TAG_WIDTH(PORT_TAG_WIDTH),
-    .SEL_WIDTH(1),
+    .SEL_WIDTH(2),
     .M_TAG_WIDTH(ENGINE_TAG_WIDTH),
     .DATA_WIDTH(DMA_DATA_WIDTH),
     .ORDER_DEPTH(4)
@@ -895,7 +1074,8 @@ dma_axi_wr_inst (
 
 // requesters match status to requests by order; the completion source index is not needed
 /* verilator lint_off UNUSED */
-wire unused_ok = &{1'b0, rd_status_tag, wr_status_tag, cpl_tid};
+wire unused_ok = &{1'b0, rd_status_tag, wr_status_tag, cpl_tid, toe_stat_claimed, toe_stat_tx_segment,
+    toe_stat_retransmit, toe_stat_rx_drop};
 /* verilator lint_on UNUSED */
 
 endmodule

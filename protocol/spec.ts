@@ -130,7 +130,7 @@ const enums: EnumSpec[] = [
       { name: 'TCP_RECV_POST', value: 0x21, doc: 'post a receive buffer for conn; filled in FIFO order' },
       { name: 'TCP_DISCONNECT', value: 0x22, doc: 'graceful (FIN after addr/length data) or abortive (flag) close' },
       { name: 'TCP_FORWARD', value: 0x23, doc: 'one TCP segment at addr/length (from the TCP header) processed as if received' },
-      { name: 'TCP_RECV_RETURN', value: 0x24, doc: 'return a NIC buffer named by param after a receive indication' },
+      { name: 'TCP_RECV_RETURN', value: 0x24, doc: 'lend the card a NIC buffer at addr/length, id in param (again after its indication); filled when a connection has no posted receive' },
     ],
   },
   {
@@ -311,7 +311,7 @@ const registers: RegisterSpec[] = [
     ],
   },
   {
-    name: 'CAPS', offset: 0x008, access: 'ro', reset: 0x10040405, doc: 'capabilities of this build (reset value: the reference build)',
+    name: 'CAPS', offset: 0x008, access: 'ro', reset: 0x10040407, doc: 'capabilities of this build (reset value: the reference build, TOE included)',
     fields: [
       { name: 'L2', lsb: 0, width: 1, doc: 'plain frame path' },
       { name: 'TOE', lsb: 1, width: 1, doc: 'TCP offload engine' },
@@ -321,7 +321,7 @@ const registers: RegisterSpec[] = [
       { name: 'RING_MAX_LOG2', lsb: 24, width: 5, doc: 'largest ring size supported, log2' },
     ],
   },
-  { name: 'MAX_CONNS', offset: 0x00c, access: 'ro', reset: 0, doc: 'offloaded connections the TOE holds (0 without TOE)' },
+  { name: 'MAX_CONNS', offset: 0x00c, access: 'ro', reset: 1024, doc: 'offloaded connections the TOE holds (0 without TOE; reset value: the reference build)' },
   { name: 'MAX_FRAME', offset: 0x010, access: 'ro', reset: 1518, doc: 'longest plain frame, FCS excluded' },
   {
     name: 'CTRL', offset: 0x020, access: 'rw', reset: 0, doc: 'control',
@@ -379,6 +379,8 @@ const registers: RegisterSpec[] = [
   { name: 'TCP_DUP_ACK_THRESHOLD', offset: 0x214, access: 'rw', reset: 3, doc: 'TcpDuplicateAckThreshold' },
   { name: 'TCP_PUSH_TICKS', offset: 0x218, access: 'rw', reset: 500, doc: 'TcpPushTicks' },
   { name: 'NCE_STALE_TICKS', offset: 0x21c, access: 'rw', reset: 1000, doc: 'NceStaleTicks' },
+  { name: 'TCP_MIN_RTO_TICKS', offset: 0x220, access: 'rw', reset: 200, doc: 'lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate' },
+  { name: 'TCP_MAX_RTO_TICKS', offset: 0x224, access: 'rw', reset: 60000, doc: 'upper bound of the retransmission timeout, backoff included' },
 ];
 
 const structs: StructSpec[] = [

@@ -20,7 +20,11 @@ module csr_regs #
     // number of statistics counters presented on stat_count
     parameter STAT_COUNTERS = 12,
     // width of the DMA data path (reported in CAPS.DMA_BYTES_LOG2)
-    parameter DMA_DATA_WIDTH = 128
+    parameter DMA_DATA_WIDTH = 128,
+    // 1: the TCP offload engine is built (CAPS.TOE)
+    parameter TOE_ENABLE = 0,
+    // offloaded connections the TOE holds (MAX_CONNS; 0 without the TOE)
+    parameter MAX_CONNS = 0
 )
 (
     input  wire                          clk,
@@ -79,7 +83,20 @@ module csr_regs #
     output wire [IRQ_VECTORS*32-1:0]     irq_mod_count,
     output wire [IRQ_VECTORS*32-1:0]     irq_mod_time,
     output wire [2:0]                    fault_event_count,
-    output wire                          stats_clear
+    output wire                          stats_clear,
+
+    /*
+     * TOE configuration outputs
+     */
+    output wire [47:0]                   local_mac,
+    output wire [31:0]                   tick_div,
+    output wire [7:0]                    tcp_ack_frequency,
+    output wire [31:0]                   tcp_delayed_ack_ticks,
+    output wire [7:0]                    tcp_max_retransmissions,
+    output wire [7:0]                    tcp_dup_ack_threshold,
+    output wire [31:0]                   tcp_push_ticks,
+    output wire [31:0]                   tcp_min_rto_ticks,
+    output wire [31:0]                   tcp_max_rto_ticks
 );
 
 // statistics counter order on stat_count
@@ -105,6 +122,7 @@ localparam [7:0] CAPS_VECTORS = IRQ_VECTORS;
 localparam integer DMA_BYTES_LOG2_I = $clog2(DMA_DATA_WIDTH / 8);
 localparam [3:0] CAPS_DMA_BYTES_LOG2 = DMA_BYTES_LOG2_I[3:0];
 localparam [4:0] CAPS_RING_MAX_LOG2 = `FLUE_RING_MAX_LOG2;
+localparam [31:0] MAX_CONNS_VALUE = TOE_ENABLE != 0 ? MAX_CONNS : 0;
 
 // bus width assertions
 initial begin
@@ -192,6 +210,8 @@ reg [31:0] tcp_sws_prevention_ticks_reg = `FLUE_REG_TCP_SWS_PREVENTION_TICKS_RES
 reg [31:0] tcp_dup_ack_threshold_reg = `FLUE_REG_TCP_DUP_ACK_THRESHOLD_RESET, tcp_dup_ack_threshold_next;
 reg [31:0] tcp_push_ticks_reg = `FLUE_REG_TCP_PUSH_TICKS_RESET, tcp_push_ticks_next;
 reg [31:0] nce_stale_ticks_reg = `FLUE_REG_NCE_STALE_TICKS_RESET, nce_stale_ticks_next;
+reg [31:0] tcp_min_rto_ticks_reg = `FLUE_REG_TCP_MIN_RTO_TICKS_RESET, tcp_min_rto_ticks_next;
+reg [31:0] tcp_max_rto_ticks_reg = `FLUE_REG_TCP_MAX_RTO_TICKS_RESET, tcp_max_rto_ticks_next;
 
 reg soft_reset_int;
 reg [31:0] fault_set;
@@ -217,6 +237,16 @@ assign irq_mask = irq_mask_reg;
 assign irq_arm = irq_arm_reg;
 assign fault_event_count = fault_event_reg;
 assign stats_clear = stats_clear_reg;
+// MAC_LO byte 0 is the first byte on the wire: local_mac[47:40]
+assign local_mac = {mac_lo_reg[7:0], mac_lo_reg[15:8], mac_lo_reg[23:16], mac_lo_reg[31:24], mac_hi_reg[7:0], mac_hi_reg[15:8]};
+assign tick_div = tick_div_reg;
+assign tcp_ack_frequency = tcp_ack_frequency_reg[7:0];
+assign tcp_delayed_ack_ticks = tcp_delayed_ack_ticks_reg;
+assign tcp_max_retransmissions = tcp_max_retransmissions_reg[7:0];
+assign tcp_dup_ack_threshold = tcp_dup_ack_threshold_reg[7:0];
+assign tcp_push_ticks = tcp_push_ticks_reg;
+assign tcp_min_rto_ticks = tcp_min_rto_ticks_reg;
+assign tcp_max_rto_ticks = tcp_max_rto_ticks_reg;
 
 wire [4*32-1:0] mod_count_all = {mod_count_3_reg, mod_count_2_reg, mod_count_1_reg, mod_count_0_reg};
 wire [4*32-1:0] mod_time_all = {mod_time_3_reg, mod_time_2_reg, mod_time_1_reg, mod_time_0_reg};
@@ -234,13 +264,13 @@ always @* begin
         end
         `FLUE_REG_CAPS: begin
             rd_data[`FLUE_REG_CAPS_L2_LSB] = 1'b1;
-            rd_data[`FLUE_REG_CAPS_TOE_LSB] = 1'b0;
+            rd_data[`FLUE_REG_CAPS_TOE_LSB] = TOE_ENABLE != 0;
             rd_data[`FLUE_REG_CAPS_IRQ_MODERATION_LSB] = 1'b1;
             rd_data[`FLUE_REG_CAPS_IRQ_VECTORS_LSB +: `FLUE_REG_CAPS_IRQ_VECTORS_WIDTH] = CAPS_VECTORS;
             rd_data[`FLUE_REG_CAPS_DMA_BYTES_LOG2_LSB +: `FLUE_REG_CAPS_DMA_BYTES_LOG2_WIDTH] = CAPS_DMA_BYTES_LOG2;
             rd_data[`FLUE_REG_CAPS_RING_MAX_LOG2_LSB +: `FLUE_REG_CAPS_RING_MAX_LOG2_WIDTH] = CAPS_RING_MAX_LOG2;
         end
-        `FLUE_REG_MAX_CONNS: rd_data = 32'd0;
+        `FLUE_REG_MAX_CONNS: rd_data = MAX_CONNS_VALUE;
         `FLUE_REG_MAX_FRAME: rd_data = `FLUE_ETH_MAX_FRAME;
         `FLUE_REG_CTRL: rd_data[`FLUE_REG_CTRL_ENABLE_LSB] = ctrl_enable_reg;
         `FLUE_REG_STATUS: begin
@@ -299,6 +329,8 @@ always @* begin
         `FLUE_REG_TCP_DUP_ACK_THRESHOLD: rd_data = tcp_dup_ack_threshold_reg;
         `FLUE_REG_TCP_PUSH_TICKS: rd_data = tcp_push_ticks_reg;
         `FLUE_REG_NCE_STALE_TICKS: rd_data = nce_stale_ticks_reg;
+        `FLUE_REG_TCP_MIN_RTO_TICKS: rd_data = tcp_min_rto_ticks_reg;
+        `FLUE_REG_TCP_MAX_RTO_TICKS: rd_data = tcp_max_rto_ticks_reg;
         default: rd_data = 32'd0;
     endcase
 end
@@ -342,6 +374,8 @@ always @* begin
     tcp_dup_ack_threshold_next = tcp_dup_ack_threshold_reg;
     tcp_push_ticks_next = tcp_push_ticks_reg;
     nce_stale_ticks_next = nce_stale_ticks_reg;
+    tcp_min_rto_ticks_next = tcp_min_rto_ticks_reg;
+    tcp_max_rto_ticks_next = tcp_max_rto_ticks_reg;
     soft_reset_int = 1'b0;
     fault_set = 32'd0;
     wr_value = reg_wr_data;
@@ -419,6 +453,8 @@ always @* begin
             `FLUE_REG_TCP_DUP_ACK_THRESHOLD: tcp_dup_ack_threshold_next = merge(tcp_dup_ack_threshold_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_TCP_PUSH_TICKS: tcp_push_ticks_next = merge(tcp_push_ticks_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_NCE_STALE_TICKS: nce_stale_ticks_next = merge(nce_stale_ticks_reg, reg_wr_data, reg_wr_strb);
+            `FLUE_REG_TCP_MIN_RTO_TICKS: tcp_min_rto_ticks_next = merge(tcp_min_rto_ticks_reg, reg_wr_data, reg_wr_strb);
+            `FLUE_REG_TCP_MAX_RTO_TICKS: tcp_max_rto_ticks_next = merge(tcp_max_rto_ticks_reg, reg_wr_data, reg_wr_strb);
             default: begin end
         endcase
     end
@@ -498,6 +534,8 @@ always @(posedge clk) begin
     tcp_dup_ack_threshold_reg <= tcp_dup_ack_threshold_next;
     tcp_push_ticks_reg <= tcp_push_ticks_next;
     nce_stale_ticks_reg <= nce_stale_ticks_next;
+    tcp_min_rto_ticks_reg <= tcp_min_rto_ticks_next;
+    tcp_max_rto_ticks_reg <= tcp_max_rto_ticks_next;
 
     // full reset: every register returns to its contract reset value
     if (rst) begin
@@ -540,11 +578,12 @@ always @(posedge clk) begin
         tcp_dup_ack_threshold_reg <= `FLUE_REG_TCP_DUP_ACK_THRESHOLD_RESET;
         tcp_push_ticks_reg <= `FLUE_REG_TCP_PUSH_TICKS_RESET;
         nce_stale_ticks_reg <= `FLUE_REG_NCE_STALE_TICKS_RESET;
+        tcp_min_rto_ticks_reg <= `FLUE_REG_TCP_MIN_RTO_TICKS_RESET;
+        tcp_max_rto_ticks_reg <= `FLUE_REG_TCP_MAX_RTO_TICKS_RESET;
     end
 end
 
-// the window decodes address bits [11:2]; storage-only registers (MAC, TICK_DIV, TCP_*)
-// have no consumer until the TOE exists
+// the window decodes address bits [11:2]; the upper bits of narrow registers are storage only
 /* verilator lint_off UNUSED */
 wire unused_ok = &{1'b0, reg_wr_addr[1:0], reg_rd_addr[1:0], req_size_log2_reg[31:5], req_tail_reg[31:16],
     cpl_size_log2_reg[31:5], cpl_head_reg[31:16], mac_hi_reg[31:16], wr_value};

@@ -14,7 +14,8 @@
  * frame length, or dropped at once when no buffer is posted. A DMA write error completes the
  * buffer with DMA_ERROR and reports a fault. The wire's framing is followed through every
  * reset: beats of a frame that a reset cut (or that started during a reset) are discarded up
- * to and including its tlast, so a frame's tail is never taken as a frame.
+ * to and including its tlast, so a frame's tail is never taken as a frame. A frame marked with
+ * tdest on its tlast belongs to the TOE: it is dropped without counting as an error.
  */
 module l2_rx #
 (
@@ -48,6 +49,7 @@ module l2_rx #
     output wire                     s_axis_rx_tready,
     input  wire                     s_axis_rx_tlast,
     input  wire                     s_axis_rx_tuser,
+    input  wire                     s_axis_rx_tdest,   // 1 on tlast: the TOE took this frame, drop it silently
 
     /*
      * Receive buffer post input (ready is low exactly when the posted-buffer FIFO is full)
@@ -205,6 +207,13 @@ wire err_valid;
 wire err_empty;
 wire err_data;
 
+// frames the TOE took, one flag per frame between the wire and the FIFO input (the packer holds
+// at most two frame ends)
+reg [3:0] taken_reg = 4'd0, taken_next;
+reg [2:0] taken_count_reg = 3'd0, taken_count_next;
+reg taken_last_reg = 1'b0, taken_last_next;
+wire taken_head = taken_reg[0];
+
 wire rx_take = s_axis_rx_tvalid && !discard_reg;
 wire in_fire = up_tvalid;
 wire desc_fire = m_axis_dma_desc_valid && m_axis_dma_desc_ready;
@@ -228,7 +237,7 @@ assign stat_rx_frame = stat_rx_frame_reg;
 assign stat_rx_bytes = stat_rx_bytes_reg;
 assign stat_drop_no_buffer = stat_drop_no_buffer_reg;
 assign stat_drop_overflow = fifo_overflow;
-assign stat_rx_error = fifo_bad;
+assign stat_rx_error = fifo_bad && !taken_last_reg;
 assign fault = fault_reg;
 assign fault_addr = fault_addr_reg;
 assign status_idle = state_reg == STATE_IDLE && up_idle && fifo_empty && !fifo_in_frame && len_empty && track_empty;
@@ -256,6 +265,19 @@ always @* begin
         total = count_reg;
     end
     bad_len = total < ETH_MIN || total > ETH_MAX;
+
+    taken_next = taken_reg;
+    taken_count_next = taken_count_reg;
+    taken_last_next = taken_last_reg;
+    if (in_fire && up_tlast) begin
+        taken_last_next = taken_head;
+        taken_next = {1'b0, taken_reg[3:1]};
+        taken_count_next = taken_count_next - 1'b1;
+    end
+    if (rx_take && s_axis_rx_tlast) begin
+        taken_next[taken_count_next[1:0]] = s_axis_rx_tdest;
+        taken_count_next = taken_count_next + 1'b1;
+    end
 
     if (in_fire) begin
         if (up_tlast) begin
@@ -329,6 +351,9 @@ always @(posedge clk) begin
     discard_reg <= discard_next;
     count_reg <= count_next;
     frame_len_reg <= frame_len_next;
+    taken_reg <= taken_next;
+    taken_count_reg <= taken_count_next;
+    taken_last_reg <= taken_last_next;
     state_reg <= state_next;
     stat_rx_frame_reg <= stat_rx_frame_next;
     stat_rx_bytes_reg <= stat_rx_bytes_next;
@@ -338,6 +363,9 @@ always @(posedge clk) begin
 
     if (rst) begin
         discard_reg <= wire_in_frame_next;
+        taken_reg <= 4'd0;
+        taken_count_reg <= 3'd0;
+        taken_last_reg <= 1'b0;
         count_reg <= 16'd0;
         state_reg <= STATE_IDLE;
         stat_rx_frame_reg <= 1'b0;
@@ -383,7 +411,7 @@ fifo_inst (
     .s_axis_tvalid(up_tvalid),
     .s_axis_tready(fifo_in_ready),
     .s_axis_tlast(up_tlast),
-    .s_axis_tuser(up_tuser || bad_len),
+    .s_axis_tuser(up_tuser || bad_len || taken_head),
     .m_axis_tdata(fifo_tdata),
     .m_axis_tkeep(fifo_tkeep),
     .m_axis_tvalid(fifo_tvalid),

@@ -8,8 +8,9 @@
 
 /*
  * Request dispatch: validates one descriptor at a time and routes it: L2_SEND to l2_tx,
- * L2_RECV_POST to l2_rx's posted-buffer FIFO (RESOURCES when that FIFO is full), and
- * everything else to an immediate completion (NOP OK, BAD_OPCODE, UNSUPPORTED, BAD_LENGTH,
+ * L2_RECV_POST to l2_rx's posted-buffer FIFO (RESOURCES when that FIFO is full), the offload
+ * and TCP opcodes to the TOE (when built; UNSUPPORTED otherwise) after their length and address
+ * checks, and everything else to an immediate completion (NOP OK, BAD_OPCODE, BAD_LENGTH,
  * BAD_ADDRESS). Completion records are the low CPL_REC_WIDTH bits of a completion entry.
  * start (the CTRL.ENABLE rising edge) drops a descriptor still held from before it.
  */
@@ -18,7 +19,9 @@ module queue_dispatch #
     // width of command lengths
     parameter LEN_WIDTH = 20,
     // width of completion records (the entry up to REQ_HEAD)
-    parameter CPL_REC_WIDTH = `FLUE_CPL_ENTRY_REQ_HEAD_LSB
+    parameter CPL_REC_WIDTH = `FLUE_CPL_ENTRY_REQ_HEAD_LSB,
+    // 1: the TOE is built and takes the offload and TCP opcodes
+    parameter TOE_ENABLE = 0
 )
 (
     input  wire                           clk,
@@ -62,6 +65,13 @@ module queue_dispatch #
     input  wire                           m_axis_rx_post_ready,
 
     /*
+     * TOE request output: the whole descriptor
+     */
+    output wire [`FLUE_REQ_DESC_BITS-1:0] m_axis_toe_req_tdata,
+    output wire                           m_axis_toe_req_tvalid,
+    input  wire                           m_axis_toe_req_tready,
+
+    /*
      * Statistics
      */
     output wire                           stat_bad_desc
@@ -72,11 +82,14 @@ localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] ETH_MAX = `FLUE_ETH_MAX_FRAME;
 localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] RX_MIN = `FLUE_RX_BUFFER_MIN;
 localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] RX_MAX = `FLUE_BUFFER_MAX;
 localparam [64:0] ADDR_LIMIT = 65'd1 << `FLUE_DMA_ADDR_BITS;
+localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] STATE_LEN = `FLUE_CONN_STATE_BYTES;
+localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] TCP_HDR_MIN = 20;
 
 localparam [1:0]
     ROUTE_CPL = 2'd0,
     ROUTE_TX = 2'd1,
-    ROUTE_RX = 2'd2;
+    ROUTE_RX = 2'd2,
+    ROUTE_TOE = 2'd3;
 
 // bus width assertions
 initial begin
@@ -113,6 +126,7 @@ wire live = valid_reg && !start;
 wire cpl_fire = m_axis_cpl_tvalid && m_axis_cpl_tready;
 wire tx_fire = m_axis_tx_cmd_valid && m_axis_tx_cmd_ready;
 wire rx_fire = m_axis_rx_post_valid && m_axis_rx_post_ready;
+wire toe_fire = m_axis_toe_req_tvalid && m_axis_toe_req_tready;
 
 assign s_axis_req_tready = !valid_reg;
 assign m_axis_cpl_tdata = cpl_rec;
@@ -125,6 +139,8 @@ assign m_axis_rx_post_addr = addr;
 assign m_axis_rx_post_len = len[LEN_WIDTH-1:0];
 assign m_axis_rx_post_tag = tag;
 assign m_axis_rx_post_valid = live && route == ROUTE_RX;
+assign m_axis_toe_req_tdata = desc_reg;
+assign m_axis_toe_req_tvalid = live && route == ROUTE_TOE;
 assign stat_bad_desc = stat_bad_desc_reg;
 
 // validation, in the order the contract gives
@@ -163,15 +179,62 @@ always @* begin
         `FLUE_OPCODE_OFFLOAD_INITIATE,
         `FLUE_OPCODE_OFFLOAD_TERMINATE,
         `FLUE_OPCODE_OFFLOAD_UPDATE,
-        `FLUE_OPCODE_OFFLOAD_QUERY,
-        `FLUE_OPCODE_OFFLOAD_INVALIDATE,
+        `FLUE_OPCODE_OFFLOAD_QUERY: begin
+            // a whole connection state block moves by DMA
+            if (TOE_ENABLE == 0) begin
+                status = `FLUE_CPL_STATUS_UNSUPPORTED;
+                bad = 1'b1;
+            end else if (len_x != STATE_LEN) begin
+                status = `FLUE_CPL_STATUS_BAD_LENGTH;
+                bad = 1'b1;
+            end else if (addr_bad) begin
+                status = `FLUE_CPL_STATUS_BAD_ADDRESS;
+                bad = 1'b1;
+            end else begin
+                route = ROUTE_TOE;
+            end
+        end
         `FLUE_OPCODE_TCP_SEND,
         `FLUE_OPCODE_TCP_RECV_POST,
         `FLUE_OPCODE_TCP_DISCONNECT,
-        `FLUE_OPCODE_TCP_FORWARD,
+        `FLUE_OPCODE_TCP_FORWARD: begin
+            // sends need a byte, forwards a TCP header; receive posts and disconnects may be empty
+            if (TOE_ENABLE == 0) begin
+                status = `FLUE_CPL_STATUS_UNSUPPORTED;
+                bad = 1'b1;
+            end else if (len_x > RX_MAX || (opcode == `FLUE_OPCODE_TCP_SEND && len_x == 0)
+                    || (opcode == `FLUE_OPCODE_TCP_FORWARD && len_x < TCP_HDR_MIN)) begin
+                status = `FLUE_CPL_STATUS_BAD_LENGTH;
+                bad = 1'b1;
+            end else if (len_x != 0 && addr_bad) begin
+                status = `FLUE_CPL_STATUS_BAD_ADDRESS;
+                bad = 1'b1;
+            end else begin
+                route = ROUTE_TOE;
+            end
+        end
         `FLUE_OPCODE_TCP_RECV_RETURN: begin
-            status = `FLUE_CPL_STATUS_UNSUPPORTED;
-            bad = 1'b1;
+            // a NIC buffer lent to the card: it will be written
+            if (TOE_ENABLE == 0) begin
+                status = `FLUE_CPL_STATUS_UNSUPPORTED;
+                bad = 1'b1;
+            end else if (len_x == 0 || len_x > RX_MAX) begin
+                status = `FLUE_CPL_STATUS_BAD_LENGTH;
+                bad = 1'b1;
+            end else if (addr_bad) begin
+                status = `FLUE_CPL_STATUS_BAD_ADDRESS;
+                bad = 1'b1;
+            end else begin
+                route = ROUTE_TOE;
+            end
+        end
+        `FLUE_OPCODE_OFFLOAD_INVALIDATE: begin
+            if (TOE_ENABLE == 0) begin
+                status = `FLUE_CPL_STATUS_UNSUPPORTED;
+                bad = 1'b1;
+            end else begin
+                route = ROUTE_TOE;
+            end
         end
         default: begin
             status = `FLUE_CPL_STATUS_BAD_OPCODE;
@@ -193,7 +256,7 @@ always @* begin
     valid_next = valid_reg;
     stat_bad_desc_next = 1'b0;
 
-    if (cpl_fire || tx_fire || rx_fire) begin
+    if (cpl_fire || tx_fire || rx_fire || toe_fire) begin
         valid_next = 1'b0;
         stat_bad_desc_next = cpl_fire && bad;
     end
@@ -217,11 +280,9 @@ always @(posedge clk) begin
     end
 end
 
-// flags, reserved bytes and param have no use in the L2 path
+// the TOE reads flags and param from the whole descriptor
 /* verilator lint_off UNUSED */
-wire unused_ok = &{1'b0, desc_reg[`FLUE_REQ_DESC_FLAGS_LSB +: `FLUE_REQ_DESC_FLAGS_WIDTH],
-    desc_reg[`FLUE_REQ_DESC_RESERVED0_LSB +: `FLUE_REQ_DESC_RESERVED0_WIDTH],
-    desc_reg[`FLUE_REQ_DESC_PARAM_LSB +: `FLUE_REQ_DESC_PARAM_WIDTH], len[31:LEN_WIDTH]};
+wire unused_ok = &{1'b0, len[31:LEN_WIDTH]};
 /* verilator lint_on UNUSED */
 
 endmodule

@@ -82,7 +82,7 @@ export const Opcode = Object.freeze({
   TCP_DISCONNECT: 34,
   /** one TCP segment at addr/length (from the TCP header) processed as if received */
   TCP_FORWARD: 35,
-  /** return a NIC buffer named by param after a receive indication */
+  /** lend the card a NIC buffer at addr/length, id in param (again after its indication); filled when a connection has no posted receive */
   TCP_RECV_RETURN: 36,
 } as const);
 export type Opcode = (typeof Opcode)[keyof typeof Opcode];
@@ -316,9 +316,9 @@ export const Reg = Object.freeze({
   ID: 0x000,
   /** contract version the RTL was built from (ro) */
   VERSION: 0x004,
-  /** capabilities of this build (reset value: the reference build) (ro) */
+  /** capabilities of this build (reset value: the reference build, TOE included) (ro) */
   CAPS: 0x008,
-  /** offloaded connections the TOE holds (0 without TOE) (ro) */
+  /** offloaded connections the TOE holds (0 without TOE; reset value: the reference build) (ro) */
   MAX_CONNS: 0x00c,
   /** longest plain frame, FCS excluded (ro) */
   MAX_FRAME: 0x010,
@@ -426,14 +426,18 @@ export const Reg = Object.freeze({
   TCP_PUSH_TICKS: 0x218,
   /** NceStaleTicks (rw) */
   NCE_STALE_TICKS: 0x21c,
+  /** lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate (rw) */
+  TCP_MIN_RTO_TICKS: 0x220,
+  /** upper bound of the retransmission timeout, backoff included (rw) */
+  TCP_MAX_RTO_TICKS: 0x224,
 } as const);
 export type Reg = (typeof Reg)[keyof typeof Reg];
 /** register values after reset */
 export const RegReset = Object.freeze({
   ID: 0x464c5545,
   VERSION: 0x00010000,
-  CAPS: 0x10040405,
-  MAX_CONNS: 0x00000000,
+  CAPS: 0x10040407,
+  MAX_CONNS: 0x00000400,
   MAX_FRAME: 0x000005ee,
   CTRL: 0x00000000,
   STATUS: 0x00000009,
@@ -487,6 +491,8 @@ export const RegReset = Object.freeze({
   TCP_DUP_ACK_THRESHOLD: 0x00000003,
   TCP_PUSH_TICKS: 0x000001f4,
   NCE_STALE_TICKS: 0x000003e8,
+  TCP_MIN_RTO_TICKS: 0x000000c8,
+  TCP_MAX_RTO_TICKS: 0x0000ea60,
 } as const);
 /** register access kinds */
 export const RegAccess = Object.freeze({
@@ -547,6 +553,8 @@ export const RegAccess = Object.freeze({
   TCP_DUP_ACK_THRESHOLD: 'rw',
   TCP_PUSH_TICKS: 'rw',
   NCE_STALE_TICKS: 'rw',
+  TCP_MIN_RTO_TICKS: 'rw',
+  TCP_MAX_RTO_TICKS: 'rw',
 } as const);
 /** fields of VERSION */
 export const VERSION_FIELDS = Object.freeze({

@@ -48,7 +48,7 @@ constexpr uint32_t TCP_SEND = 32; // send addr/length on conn; completes when ev
 constexpr uint32_t TCP_RECV_POST = 33; // post a receive buffer for conn; filled in FIFO order
 constexpr uint32_t TCP_DISCONNECT = 34; // graceful (FIN after addr/length data) or abortive (flag) close
 constexpr uint32_t TCP_FORWARD = 35; // one TCP segment at addr/length (from the TCP header) processed as if received
-constexpr uint32_t TCP_RECV_RETURN = 36; // return a NIC buffer named by param after a receive indication
+constexpr uint32_t TCP_RECV_RETURN = 36; // lend the card a NIC buffer at addr/length, id in param (again after its indication); filled when a connection has no posted receive
 }
 
 // bits of the request descriptor flags byte
@@ -156,8 +156,8 @@ constexpr uint32_t ERROR = 16; // the peer could not serve a message
 namespace Reg {
 constexpr uint32_t ID = 0x000; // ro: identity: ID_MAGIC
 constexpr uint32_t VERSION = 0x004; // ro: contract version the RTL was built from
-constexpr uint32_t CAPS = 0x008; // ro: capabilities of this build (reset value: the reference build)
-constexpr uint32_t MAX_CONNS = 0x00c; // ro: offloaded connections the TOE holds (0 without TOE)
+constexpr uint32_t CAPS = 0x008; // ro: capabilities of this build (reset value: the reference build, TOE included)
+constexpr uint32_t MAX_CONNS = 0x00c; // ro: offloaded connections the TOE holds (0 without TOE; reset value: the reference build)
 constexpr uint32_t MAX_FRAME = 0x010; // ro: longest plain frame, FCS excluded
 constexpr uint32_t CTRL = 0x020; // rw: control
 constexpr uint32_t STATUS = 0x024; // ro: status, live (reset value: READY and IDLE after reset)
@@ -211,12 +211,14 @@ constexpr uint32_t TCP_SWS_PREVENTION_TICKS = 0x210; // rw: TcpSwsPreventionTick
 constexpr uint32_t TCP_DUP_ACK_THRESHOLD = 0x214; // rw: TcpDuplicateAckThreshold
 constexpr uint32_t TCP_PUSH_TICKS = 0x218; // rw: TcpPushTicks
 constexpr uint32_t NCE_STALE_TICKS = 0x21c; // rw: NceStaleTicks
+constexpr uint32_t TCP_MIN_RTO_TICKS = 0x220; // rw: lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate
+constexpr uint32_t TCP_MAX_RTO_TICKS = 0x224; // rw: upper bound of the retransmission timeout, backoff included
 }
 namespace RegReset {
 constexpr uint32_t ID = 0x464c5545;
 constexpr uint32_t VERSION = 0x00010000;
-constexpr uint32_t CAPS = 0x10040405;
-constexpr uint32_t MAX_CONNS = 0x00000000;
+constexpr uint32_t CAPS = 0x10040407;
+constexpr uint32_t MAX_CONNS = 0x00000400;
 constexpr uint32_t MAX_FRAME = 0x000005ee;
 constexpr uint32_t CTRL = 0x00000000;
 constexpr uint32_t STATUS = 0x00000009;
@@ -270,6 +272,8 @@ constexpr uint32_t TCP_SWS_PREVENTION_TICKS = 0x000003e8;
 constexpr uint32_t TCP_DUP_ACK_THRESHOLD = 0x00000003;
 constexpr uint32_t TCP_PUSH_TICKS = 0x000001f4;
 constexpr uint32_t NCE_STALE_TICKS = 0x000003e8;
+constexpr uint32_t TCP_MIN_RTO_TICKS = 0x000000c8;
+constexpr uint32_t TCP_MAX_RTO_TICKS = 0x0000ea60;
 }
 namespace VERSION_FIELDS {
 constexpr uint32_t MINOR_LSB = 0, MINOR_WIDTH = 16;

@@ -49,7 +49,7 @@
 `define FLUE_OPCODE_TCP_RECV_POST                        8'd33          // post a receive buffer for conn; filled in FIFO order
 `define FLUE_OPCODE_TCP_DISCONNECT                       8'd34          // graceful (FIN after addr/length data) or abortive (flag) close
 `define FLUE_OPCODE_TCP_FORWARD                          8'd35          // one TCP segment at addr/length (from the TCP header) processed as if received
-`define FLUE_OPCODE_TCP_RECV_RETURN                      8'd36          // return a NIC buffer named by param after a receive indication
+`define FLUE_OPCODE_TCP_RECV_RETURN                      8'd36          // lend the card a NIC buffer at addr/length, id in param (again after its indication); filled when a connection has no posted receive
 
 // RequestFlag: bits of the request descriptor flags byte
 `define FLUE_REQUEST_FLAG_WIDTH                          8              // bits
@@ -153,8 +153,8 @@
 `define FLUE_REG_VERSION_MINOR_WIDTH                     16             // bits
 `define FLUE_REG_VERSION_MAJOR_LSB                       16             // incompatible changes
 `define FLUE_REG_VERSION_MAJOR_WIDTH                     16             // bits
-`define FLUE_REG_CAPS                                    12'h008        // ro: capabilities of this build (reset value: the reference build)
-`define FLUE_REG_CAPS_RESET                              32'h10040405   // reset value
+`define FLUE_REG_CAPS                                    12'h008        // ro: capabilities of this build (reset value: the reference build, TOE included)
+`define FLUE_REG_CAPS_RESET                              32'h10040407   // reset value
 `define FLUE_REG_CAPS_L2_LSB                             0              // plain frame path
 `define FLUE_REG_CAPS_L2_WIDTH                           1              // bits
 `define FLUE_REG_CAPS_TOE_LSB                            1              // TCP offload engine
@@ -167,8 +167,8 @@
 `define FLUE_REG_CAPS_DMA_BYTES_LOG2_WIDTH               4              // bits
 `define FLUE_REG_CAPS_RING_MAX_LOG2_LSB                  24             // largest ring size supported, log2
 `define FLUE_REG_CAPS_RING_MAX_LOG2_WIDTH                5              // bits
-`define FLUE_REG_MAX_CONNS                               12'h00c        // ro: offloaded connections the TOE holds (0 without TOE)
-`define FLUE_REG_MAX_CONNS_RESET                         32'h00000000   // reset value
+`define FLUE_REG_MAX_CONNS                               12'h00c        // ro: offloaded connections the TOE holds (0 without TOE; reset value: the reference build)
+`define FLUE_REG_MAX_CONNS_RESET                         32'h00000400   // reset value
 `define FLUE_REG_MAX_FRAME                               12'h010        // ro: longest plain frame, FCS excluded
 `define FLUE_REG_MAX_FRAME_RESET                         32'h000005ee   // reset value
 `define FLUE_REG_CTRL                                    12'h020        // rw: control
@@ -287,6 +287,10 @@
 `define FLUE_REG_TCP_PUSH_TICKS_RESET                    32'h000001f4   // reset value
 `define FLUE_REG_NCE_STALE_TICKS                         12'h21c        // rw: NceStaleTicks
 `define FLUE_REG_NCE_STALE_TICKS_RESET                   32'h000003e8   // reset value
+`define FLUE_REG_TCP_MIN_RTO_TICKS                       12'h220        // rw: lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate
+`define FLUE_REG_TCP_MIN_RTO_TICKS_RESET                 32'h000000c8   // reset value
+`define FLUE_REG_TCP_MAX_RTO_TICKS                       12'h224        // rw: upper bound of the retransmission timeout, backoff included
+`define FLUE_REG_TCP_MAX_RTO_TICKS_RESET                 32'h0000ea60   // reset value
 
 // ReqDesc: request descriptor, written by the host into the request ring; byte 0 is bits [7:0]
 `define FLUE_REQ_DESC_BYTES                              32             // bytes

@@ -333,6 +333,24 @@ export class MiniportAdapter {
     return buf;
   }
 
+  /**
+   * Maps memory the driver did not allocate (an NBL's data, as NdisMAllocateNetBufferSGList
+   * would) for the device, widened to whole 64-byte lines for the same reason as allocMapped.
+   * Returns the range to hand back to unmapRange when the request completes; mappings may
+   * overlap (two NBLs sharing a line).
+   */
+  mapRange(addr: number, length: number): { addr: number; length: number } {
+    const start = Math.floor(addr / DMA_LINE_BYTES) * DMA_LINE_BYTES;
+    const end = Math.ceil((addr + Math.max(length, 1)) / DMA_LINE_BYTES) * DMA_LINE_BYTES;
+    const range = { addr: start, length: end - start };
+    this.link.mapDma(range.addr, range.length);
+    return range;
+  }
+
+  unmapRange(range: { addr: number; length: number }): void {
+    this.link.unmapDma(range.addr, range.length);
+  }
+
   freeMapped(buf: DmaBuffer): void {
     this.link.unmapDma(buf.addr, buf.length);
     this.link.memory.release(buf);

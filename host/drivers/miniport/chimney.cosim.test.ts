@@ -1,8 +1,7 @@
 /**
- * The miniport as offload target against the real RTL. This build of the card has no TOE
- * (CAPS.TOE = 0): it answers every offload descriptor UNSUPPORTED, and the NDIS-level rules are
- * checked on that path; the TOE issue runs the same handlers against a card that carries
- * connections.
+ * The miniport as offload target against the real RTL, whose TOE holds connections: the
+ * NDIS-level rules of initiate, query and terminate are checked on the card's own answers (the
+ * TOE carrying data is host/drivers/protocol/offload/toe.cosim.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { Reg } from '../../../protocol/generated/contract.js';
@@ -81,13 +80,14 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
-  it('R4 reports IPv4 over 802.3 and the connection capacity the card has (none without a TOE)', async () => {
+  it('R4 reports IPv4 over 802.3 and the connection capacity the card has', async () => {
     const s = await setUp();
     try {
       const caps = s.target.capabilities();
       expect(caps.encapsulation & NDIS_ENCAPSULATION_IEEE_802_3).toBeTruthy();
       expect(caps.supportIPv4).toBe(1);
       expect(caps.tcpConnectionOffloadCapacity).toBe(await s.link.mmioRead(Reg.MAX_CONNS));
+      expect(caps.tcpConnectionOffloadCapacity).toBe(1024);
     } finally { await s.link.close(); }
   });
 
@@ -107,34 +107,46 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
-  it('R7 R8 R10 R11 R12 R14 an initiate posts each connection to the card, which refuses it; every block gets its status and the same list comes back', async () => {
+  it('R7 R8 R10 R11 R14 R27 R30 an initiate installs each connection on the card; query and terminate read its delegated state back', async () => {
     const s = await setUp();
     try {
       const t = connectionTree();
       t.placeholder.nextBlock = t.neighbor; // a placeholder root beside the new neighbor
-      const before = await s.link.mmioRead(Reg.STAT_BAD_DESC);
       s.ndis.initiateOffload(s.binding, t.placeholder);
       expect(s.completed).toEqual([]);
       await s.run(() => s.completed.length === 1);
       expect(s.completed[0]!.list).toBe(t.placeholder);
       const names = [t.placeholder, t.neighbor, t.path, t.t1, t.t2].map((n) => ndisStatusName(n.status));
-      // TCP refused by the card; the path was offloaded but none of its dependants: partial;
-      // the neighbor's only dependant (the path) was offloaded: success; placeholder success
-      expect(names).toEqual(['NDIS_STATUS_SUCCESS', 'NDIS_STATUS_SUCCESS', 'NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS', 'NDIS_STATUS_FAILURE', 'NDIS_STATUS_FAILURE']);
+      expect(names).toEqual(Array(5).fill('NDIS_STATUS_SUCCESS'));
       expect(s.target.stateRequests).toBe(2);
-      expect(await s.link.mmioRead(Reg.STAT_BAD_DESC)).toBe(before + 2); // two OFFLOAD_INITIATE, UNSUPPORTED
-      expect(t.handles.tcp1.miniportOffloadContext).toBeNull(); // R14: nothing written for a failure
-      expect(t.handles.neighbor.miniportOffloadContext).not.toBeNull();
+      expect(await s.link.mmioRead(Reg.STAT_BAD_DESC)).toBe(0);
+      expect(t.handles.tcp1.miniportOffloadContext).not.toBeNull(); // R14
       expect(s.ndis.violations).toEqual([]);
 
-      // the neighbor and path it did offload are terminated again (in the miniport)
+      // query: the card writes the delegated state it holds
+      const q = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+      s.ndis.queryOffloadState(s.binding, q);
+      await s.run(() => s.completed.length === 2);
+      expect(q.status).toBe(NdisStatus.SUCCESS);
+      expect(q.tcp.delegated?.state).toBe(4);
+      expect(q.tcp.delegated?.rcvWnd).toBe(65535);
+      expect(q.tcp.delegated?.sndWnd).toBe(65535);
+
+      // terminate everything: both connections leave the card, then the path and neighbor
       const term = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
       term.dependentBlockList = new OffloadBlockList(OffloadStateType.IP4, t.handles.path);
+      const c1 = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+      const c2 = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp2);
+      term.dependentBlockList.dependentBlockList = c1;
+      c1.nextBlock = c2;
       s.ndis.terminateOffload(s.binding, term);
-      await s.run(() => s.completed.length === 2);
-      expect(s.completed[1]!.list).toBe(term);
-      expect([term.status, term.dependentBlockList.status]).toEqual([NdisStatus.SUCCESS, NdisStatus.SUCCESS]);
+      await s.run(() => s.completed.length === 3);
+      expect(s.completed[2]!.list).toBe(term);
+      expect([term.status, term.dependentBlockList.status, c1.status, c2.status]).toEqual(Array(4).fill(NdisStatus.SUCCESS));
+      expect(c2.tcp.delegated?.state).toBe(4);
       expect(s.ndis.violations).toEqual([]);
+
+      expect(await s.link.mmioRead(Reg.STAT_BAD_DESC)).toBe(0);
     } finally { await s.link.close(); }
   });
 });

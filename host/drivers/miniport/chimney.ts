@@ -15,7 +15,7 @@ import {
 } from '../../../protocol/generated/contract.js';
 import type { DmaBuffer } from '../../device/memory.js';
 import type { NdisHandle, ProviderChimneyGeneric, ProviderChimneyTcp, TcpOffloadEventHandlers } from '../../ndis/characteristics.js';
-import { chainNbls, nblArray, type Mdl, type NetBufferList } from '../../ndis/nbl.js';
+import { NetBuffer, NetBufferList, allocateNbl, chainNbls, mdlFor, nblArray, type Mdl } from '../../ndis/nbl.js';
 import {
   ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadEventType, emptyTcpDelegated, roleOf, settleInitiateStatuses, traverse,
   type NdisOffloadHandle, type OffloadBlockList, type TcpDelegatedState,
@@ -63,7 +63,22 @@ interface OffloadedObject {
   conn: number;
   /** set once terminated: later I/O on it is refused */
   terminated: boolean;
+  /**
+   * Received bytes this target holds for the host: indications it refused in part or whole
+   * (R54) and the BufferedData handed over at initiate (R17); they go into the next receive
+   * posts before anything the card places (R55), and back to the host at terminate (R32).
+   */
+  held: Uint8Array[];
+  /** the peer's FIN arrived while bytes were still held: indicated once they are taken (R64) */
+  disconnectDeferred: boolean;
 }
+
+/** NIC buffers lent to the card for receive indications, and their size (one MSS fits). */
+export const NIC_BUFFERS = 48;
+export const NIC_BUFFER_BYTES = 2048;
+
+/** What MiniportReserved of an NBL this target indicates or returns says about its memory. */
+type ReservedBuffer = { readonly nicBuffer: number } | { readonly heldCopy: DmaBuffer };
 
 /** CplStatus of a state request → the block status NDIS expects. */
 function stateStatus(s: number, initiate: boolean): number {
@@ -87,6 +102,10 @@ export class ChimneyTarget {
   private readonly handlers: TcpOffloadEventHandlers;
   private nextId = 1;
   private readonly byConn = new Map<number, OffloadedObject>();
+  /** NIC buffers by the id the card echoes in TCP_RECV_INDICATE */
+  private readonly nicBuffers = new Map<number, DmaBuffer>();
+  /** receive indications the host refused, data taken into `held` */
+  indicationsRefused = 0;
   /** state requests posted to the card, for tests and halt */
   stateRequests = 0;
 
@@ -110,8 +129,11 @@ export class ChimneyTarget {
       tcpOffloadForward: (_c, ctx, nbl) => this.dataRequests(ctx, nbl, Opcode.TCP_FORWARD, 0, 'forward'),
       tcpOffloadReceiveReturn: (_c, nbl) => {
         for (const n of nblArray(nbl)) {
-          // the card's buffer id travelled up in MiniportReserved with the indication
-          void this.adapter.postRequest({ opcode: Opcode.TCP_RECV_RETURN, flags: 0, addr: 0, length: 0, conn: 0, param: Number(n.miniportReserved ?? 0) });
+          // MiniportReserved says whose memory it is: a NIC buffer goes back to the card, a
+          // copy made for BufferedData at terminate is freed
+          const r = n.miniportReserved as ReservedBuffer | null;
+          if (r && 'nicBuffer' in r) this.lendNicBuffer(r.nicBuffer);
+          else if (r && 'heldCopy' in r) this.adapter.link.memory.release(r.heldCopy);
         }
         void this.adapter.flushDoorbells();
         return NdisStatus.SUCCESS; // R39
@@ -199,7 +221,7 @@ export class ChimneyTarget {
   }
 
   private install(n: OffloadBlockList, conn: number): OffloadedObject {
-    const obj: OffloadedObject = { layer: n.layer, id: this.nextId++, ndisOffloadHandle: n.ndisOffloadHandle!, conn, terminated: false };
+    const obj: OffloadedObject = { layer: n.layer, id: this.nextId++, ndisOffloadHandle: n.ndisOffloadHandle!, conn, terminated: false, held: [], disconnectDeferred: false };
     n.miniportOffloadContext!.value = obj;
     if (n.layer === 'tcp') this.byConn.set(conn, obj);
     return obj;
@@ -209,13 +231,26 @@ export class ChimneyTarget {
   private async offloadConnection(tcp: OffloadBlockList, chain: OffloadBlockList[]): Promise<number> {
     const neighbor = chain.find((x) => x.layer === 'neighbor');
     const path = chain.find((x) => x.layer === 'path');
+    if (this.nicBuffers.size === 0) this.lendNicBuffers();
     const block = this.adapter.allocMapped(CONN_STATE_BYTES);
     try {
       writeConnState(block, neighbor, path, tcp);
       this.stateRequests++;
       const c = await this.request({ opcode: Opcode.OFFLOAD_INITIATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: 0, param: 0 });
       const status = stateStatus(c.status, true);
-      if (status === NdisStatus.SUCCESS) this.install(tcp, c.conn);
+      if (status === NdisStatus.SUCCESS) {
+        const obj = this.install(tcp, c.conn);
+        // R17: BufferedData is copied now; the host keeps its NBLs
+        const buffered = tcp.tcp.delegated?.bufferedData ?? null;
+        for (const nbl of nblArray(buffered)) for (const nb of nbl.netBuffers()) if (nb.dataLength > 0) obj.held.push(nb.read());
+        // §5.1: the data from SndUna on that the host handed over belongs to the card now; it
+        // goes first into the connection's send queue and completes like any send
+        const chain = tcp.netBufferListChain;
+        if (chain) {
+          tcp.netBufferListChain = null;
+          this.dataRequests(obj, chain, Opcode.TCP_SEND, 0, 'send');
+        }
+      }
       return status;
     } finally {
       this.adapter.freeMapped(block);
@@ -247,6 +282,10 @@ export class ChimneyTarget {
         if (op === 'terminate') {
           obj.terminated = true;
           this.byConn.delete(obj.conn);
+          // R32: data received but not yet taken by the host goes back as BufferedData
+          if (c.status === CplStatus.OK && obj.held.length > 0 && n.tcp.delegated) {
+            n.tcp.delegated.bufferedData = chainNbls(obj.held.splice(0).map((d) => this.heldNbl(d)));
+          }
         }
       } finally {
         this.adapter.freeMapped(block);
@@ -285,16 +324,34 @@ export class ChimneyTarget {
     for (const nbl of nblArray(first)) {
       nbl.next = null;
       // one descriptor per contiguous run of bytes: MDLs are not contiguous in host memory
-      const runs: { addr: number; length: number }[] = [];
+      let runs: { addr: number; length: number }[] = [];
       for (const nb of nbl.netBuffers()) runs.push(...mdlRuns(nb.currentMdl, nb.currentMdlOffset, nb.dataLength));
+      let bytes = 0;
+      const whole = runs;
+      if (op === 'receive' && obj.held.length > 0 && !obj.terminated) {
+        // bytes this target holds come first (R55); a push-mode buffer completes with them
+        bytes = this.drainHeld(obj, runs);
+        const total = runs.reduce((a, r) => a + r.length, 0);
+        if (bytes === total || (bytes > 0 && !nbl.info.tcpReceiveNoPush)) {
+          nbl.status = NdisStatus.SUCCESS;
+          nbl.info.tcpOffloadBytesTransferred = bytes;
+          queueMicrotask(() => complete(chainNbls([nbl])!));
+          continue;
+        }
+        runs = skipRuns(runs, bytes);
+      }
       if (runs.length === 0) runs.push({ addr: 0, length: 0 }); // a zero-byte receive or a bare FIN
       let left = runs.length;
       let status: number = NdisStatus.SUCCESS;
-      let bytes = 0;
+      // the device may touch the data only while the request is outstanding
+      const mapped = runs.filter((r) => r.length > 0).map((r) => this.adapter.mapRange(r.addr, r.length));
       const done = (c: CompletionFields): void => {
         if (c.status !== CplStatus.OK && status === NdisStatus.SUCCESS) status = ioStatus(c.status);
         bytes += c.length;
         if (--left === 0) {
+          for (const m of mapped) this.adapter.unmapRange(m);
+          // bytes held here arrived before the card filled this buffer: they go first (R57)
+          if (op === 'receive' && obj.held.length > 0 && status === NdisStatus.SUCCESS) bytes = this.rotateHeld(obj, whole, bytes);
           nbl.status = status;
           nbl.info.tcpOffloadBytesTransferred = bytes; // R43
           queueMicrotask(() => complete(chainNbls([nbl])!));
@@ -306,23 +363,142 @@ export class ChimneyTarget {
     return NdisStatus.PENDING;
   }
 
+  // ------------------------------------------------------------------ receive indications
+
+  /** Lends the card its NIC buffers (once, before the first connection arrives). */
+  private lendNicBuffers(): void {
+    for (let id = 1; id <= NIC_BUFFERS; id++) {
+      this.nicBuffers.set(id, this.adapter.allocMapped(NIC_BUFFER_BYTES));
+      this.lendNicBuffer(id);
+    }
+  }
+
+  private lendNicBuffer(id: number): void {
+    const buf = this.nicBuffers.get(id);
+    if (!buf) return;
+    void this.adapter.postRequest({ opcode: Opcode.TCP_RECV_RETURN, flags: 0, addr: buf.addr, length: buf.length, conn: 0, param: id });
+    void this.adapter.flushDoorbells();
+  }
+
+  /**
+   * TCP_RECV_INDICATE: `length` bytes in NIC buffer `id` found no posted receive. Indicated in
+   * one stand-alone NBL (R52) unless refused data is still held (R55: then it queues behind
+   * it); what the host does not consume is held here (R54) and the buffer goes back to the card.
+   */
+  private receiveIndicate(obj: OffloadedObject, id: number, length: number): void {
+    const buf = this.nicBuffers.get(id);
+    if (!buf || length <= 0 || length > buf.length) return;
+    if (obj.held.length > 0 || obj.terminated) {
+      obj.held.push(buf.bytes.slice(0, length));
+      this.lendNicBuffer(id);
+      return;
+    }
+    const nbl = new NetBufferList(new NetBuffer(mdlFor(buf, 0, length), 0, length));
+    nbl.miniportReserved = { nicBuffer: id } satisfies ReservedBuffer;
+    nbl.status = NdisStatus.SUCCESS;
+    const consumed = { value: 0 };
+    const status = this.handlers.tcpOffloadReceiveHandler(obj.ndisOffloadHandle, nbl, NdisStatus.SUCCESS, consumed);
+    if (status === NdisStatus.SUCCESS) return; // the host returns the NBL later (R54)
+    const taken = status === NdisStatus.OFFLOAD_DATA_PARTIALLY_ACCEPTED ? Math.min(Math.max(consumed.value, 0), length) : 0;
+    this.indicationsRefused++;
+    obj.held.push(buf.bytes.slice(taken, length));
+    this.lendNicBuffer(id);
+  }
+
+  /** Copies held bytes into the start of `runs`; returns how many. */
+  private drainHeld(obj: OffloadedObject, runs: readonly { addr: number; length: number }[]): number {
+    const mem = this.adapter.link.memory;
+    let done = 0;
+    for (const r of runs) {
+      let off = 0;
+      while (off < r.length && obj.held.length > 0) {
+        const head = obj.held[0]!;
+        const n = Math.min(head.length, r.length - off);
+        mem.bytes.set(head.subarray(0, n), r.addr + off - mem.base);
+        off += n;
+        done += n;
+        if (n === head.length) obj.held.shift();
+        else obj.held[0] = head.subarray(n);
+      }
+      if (obj.held.length === 0) break;
+    }
+    this.afterHeldTaken(obj);
+    return done;
+  }
+
+  /**
+   * A buffer the card filled with `bytes` while older bytes were held here: the held bytes go
+   * in front, what no longer fits is held again. Returns the bytes the buffer now holds.
+   */
+  private rotateHeld(obj: OffloadedObject, runs: readonly { addr: number; length: number }[], bytes: number): number {
+    const mem = this.adapter.link.memory;
+    const capacity = runs.reduce((a, r) => a + r.length, 0);
+    const card = new Uint8Array(bytes);
+    let off = 0;
+    for (const r of runs) {
+      if (off >= bytes) break;
+      const n = Math.min(r.length, bytes - off);
+      card.set(mem.bytes.subarray(r.addr - mem.base, r.addr - mem.base + n), off);
+      off += n;
+    }
+    obj.held.push(card);
+    const taken = this.drainHeld(obj, runs);
+    return Math.min(taken, capacity);
+  }
+
+  /** Once nothing is held, a deferred disconnect is indicated (R64). */
+  private afterHeldTaken(obj: OffloadedObject): void {
+    if (obj.held.length > 0 || !obj.disconnectDeferred || obj.terminated) return;
+    obj.disconnectDeferred = false;
+    const h = obj.ndisOffloadHandle;
+    // after the completion of the buffer that took the last held byte, which its caller queues next
+    queueMicrotask(() => queueMicrotask(() => this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.DISCONNECT, 0)));
+  }
+
+  /** An NBL over a copy of held bytes, for BufferedData at terminate (returned by ReceiveReturn). */
+  private heldNbl(data: Uint8Array): NetBufferList {
+    const { nbl, buffer } = allocateNbl(this.adapter.link.memory, data.length, { data });
+    nbl.miniportReserved = { heldCopy: buffer } satisfies ReservedBuffer;
+    return nbl;
+  }
+
   // ------------------------------------------------------------------ events
 
   private event(e: CompletionFields): void {
     const obj = this.byConn.get(e.conn);
-    if (!obj) return;
+    if (!obj) {
+      // data for a connection already terminated: the card's buffer comes back all the same
+      if (e.opcode === EventCode.TCP_RECV_INDICATE && this.nicBuffers.has(e.info)) this.lendNicBuffer(e.info);
+      return;
+    }
     const h = obj.ndisOffloadHandle; // R15
     switch (e.opcode) {
-      case EventCode.TCP_DISCONNECT: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.DISCONNECT, 0); break;
+      case EventCode.TCP_DISCONNECT:
+        if (obj.held.length > 0) obj.disconnectDeferred = true;
+        else this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.DISCONNECT, 0);
+        break;
       case EventCode.TCP_ABORT: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.ABORT, 0); break;
       case EventCode.TCP_RETRIEVE: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.RETRIEVE, e.info); break;
       case EventCode.TCP_SEND_BACKLOG: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.SEND_BACKLOG_CHANGE, e.info); break;
+      case EventCode.TCP_RECV_INDICATE: this.receiveIndicate(obj, e.info, e.length); break;
       case EventCode.OFFLOAD_PAUSE: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.OFFLOAD_PAUSE); break;
       case EventCode.UPLOAD_ALL: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.UPLOAD_ALL); break;
       case EventCode.OFFLOAD_RESUME: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.OFFLOAD_RESUME); break;
       default: break;
     }
   }
+}
+
+/** `runs` without their first `n` bytes. */
+function skipRuns(runs: readonly { addr: number; length: number }[], n: number): { addr: number; length: number }[] {
+  const out: { addr: number; length: number }[] = [];
+  let skip = n;
+  for (const r of runs) {
+    if (skip >= r.length) { skip -= r.length; continue; }
+    out.push({ addr: r.addr + skip, length: r.length - skip });
+    skip = 0;
+  }
+  return out;
 }
 
 /** The contiguous host-memory runs of `length` bytes starting at an MDL and offset. */

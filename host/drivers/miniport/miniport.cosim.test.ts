@@ -183,12 +183,16 @@ describe('NIC bring-up against the RTL', () => {
       ['null address', { opcode: Opcode.L2_SEND, flags: 0, addr: 0, length: 60, conn: 0, param: 0 }, CplStatus.BAD_ADDRESS],
       ['address beyond 48 bits', { opcode: Opcode.L2_SEND, flags: 0, addr: 2 ** 50, length: 60, conn: 0, param: 0 }, CplStatus.BAD_ADDRESS],
       ['buffer crossing 2^48', { opcode: Opcode.L2_SEND, flags: 0, addr: 2 ** 48 - 30, length: 60, conn: 0, param: 0 }, CplStatus.BAD_ADDRESS],
-      ['offload opcode without a TOE', { ...nop, opcode: Opcode.OFFLOAD_INITIATE }, CplStatus.UNSUPPORTED],
-      ['TCP send without a TOE', { ...nop, opcode: Opcode.TCP_SEND, addr: buf.addr, length: 10 }, CplStatus.UNSUPPORTED],
+      ['initiate with a short state block', { ...nop, opcode: Opcode.OFFLOAD_INITIATE, addr: buf.addr, length: 64 }, CplStatus.BAD_LENGTH],
+      ['empty TCP send', { ...nop, opcode: Opcode.TCP_SEND, addr: buf.addr, length: 0, conn: 0 }, CplStatus.BAD_LENGTH],
+      ['TCP send on no connection', { ...nop, opcode: Opcode.TCP_SEND, addr: buf.addr, length: 10, conn: 5 }, CplStatus.BAD_CONN],
+      ['NIC buffer lent with no length', { ...nop, opcode: Opcode.TCP_RECV_RETURN, addr: buf.addr, length: 0 }, CplStatus.BAD_LENGTH],
+      ['NIC buffer lent at a null address', { ...nop, opcode: Opcode.TCP_RECV_RETURN, addr: 0, length: 2048 }, CplStatus.BAD_ADDRESS],
     ];
     const done = await complete(b, cases.map(([, r]) => r));
     expect(done.map((c, i) => [cases[i]![0], c.status])).toEqual(cases.map(([n, , s]) => [n, s]));
-    expect(await b.link.mmioRead(Reg.STAT_BAD_DESC)).toBe(cases.length);
+    // the dispatcher counts what it refuses; BAD_CONN is the TOE's answer
+    expect(await b.link.mmioRead(Reg.STAT_BAD_DESC)).toBe(cases.filter(([, , st]) => st !== CplStatus.BAD_CONN).length);
     const frame = buildFrame(2, 0, 0, HOST, PEER);
     buf.bytes.set(frame);
     const [ok] = await complete(b, [{ opcode: Opcode.L2_SEND, flags: 0, addr: buf.addr, length: frame.length, conn: 0, param: 0 }]);

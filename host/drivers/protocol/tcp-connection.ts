@@ -152,6 +152,13 @@ export class TcpConnection {
     return n;
   }
 
+  /** Whether a writer waits for send-buffer space; clears it (the offload path takes it over). */
+  takeWritableWanted(): boolean {
+    const w = this.writableWanted;
+    this.writableWanted = false;
+    return w;
+  }
+
   /** RECEIVE: takes up to `max` bytes; may send a window update. */
   receive(max: number): Uint8Array {
     const data = this.rcv.read(max);

@@ -201,8 +201,31 @@ async def run_test_reset_mid_frame(dut, idle=None, backpressure=None):
     assert dut.status_idle.value == 1
 
 
+async def run_test_taken(dut, idle=None, backpressure=None):
+    # frames the TOE took (tdest on tlast) vanish without a completion or an error count, and
+    # take no buffer; the frames around them, a runt among them, are unaffected
+    tb = TB(dut, idle, backpressure)
+    await tb.reset()
+    plan = [(60, 0), (60, 1), (13, 0), (1514, 1), (8, 0), (200, 0), (54, 1), (61, 0)]
+    kept = [(n, i) for i, (n, t) in enumerate(plan) if not t and n >= fc.ETH_MIN_FRAME]
+    for k, (n, i) in enumerate(kept):
+        await tb.post_buffer(0x1000 * (k + 1), 0x200 + i)
+    for i, (n, t) in enumerate(plan):
+        await tb.rx.send(AxiStreamFrame(frame(n, 40 + i), tdest=t))
+    for k, (n, i) in enumerate(kept):
+        e = await tb.recv_cpl()
+        assert e["tag"] == 0x200 + i and e["length"] == n
+        assert bytes(tb.dma.mem[0x1000 * (k + 1):0x1000 * (k + 1) + n]) == frame(n, 40 + i)
+    await Timer(2, "us")
+    assert tb.cpl.empty()
+    assert tb.stats["stat_rx_error"] == 2       # the two runts, not the taken frames
+    assert tb.stats["stat_rx_frame"] == len(kept) and tb.stats["stat_drop_no_buffer"] == 0
+    assert dut.status_idle.value == 1
+
+
 if cocotb.SIM_NAME:
-    for test in (run_test_deliver, run_test_drops, run_test_overflow, run_test_dma_error, run_test_reset_mid_frame):
+    for test in (run_test_deliver, run_test_drops, run_test_overflow, run_test_dma_error, run_test_reset_mid_frame,
+                 run_test_taken):
         factory = TestFactory(test)
         factory.add_option("idle", [None, cycle_pause])
         factory.add_option("backpressure", [None, random_pause])

@@ -616,6 +616,8 @@ export class OffloadedConnectionPath implements OffloadedPath {
   /** The tree is built: the target owns timers, R17 bytes and the send data from SndUna. */
   suspend(buffered: NetBufferList | null, sendChain: NetBufferList | null): void {
     this.handedOver = this.conn.rcv.readable.peek(0, this.conn.rcv.readable.length);
+    // a writer the software send buffer turned away waits for our 'writable' now
+    if (this.conn.takeWritableWanted()) this.writableWanted = true;
     suspendForOffload(this.conn);
     // the send data from SndUna travels in these NBLs (the target completes them); the
     // software send buffer keeps its copy only for a failed initiate (R16) and is replaced at upload

@@ -1,0 +1,2139 @@
+// Language: Verilog 2001
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+`include "flue_contract.vh"
+`include "toe_defs.vh"
+
+/*
+ * TCP engine of the offload engine. One event at a time (a host request, a received segment
+ * header, a connection with transmit work, a timer-walker visit) is applied to that
+ * connection's control block (TCB), held in block RAM and read, changed and written back.
+ * Send and receive requests wait in per-connection linked lists over two shared entry pools.
+ * Payload never passes through here: transmit commands name host addresses (toe_tx_frame
+ * reads them), placement commands name receive buffers (toe_rx_place writes them).
+ *
+ * Completions and events leave through one ordered queue. An entry queued behind a
+ * placement command waits for that command's DMA status, so a receive completes only once
+ * its bytes are in host memory (and with DMA_ERROR if they are not), and a disconnect
+ * indication never overtakes the data before it (R64).
+ *
+ * TCP (RFC 9293 with RFC 5681/6582 congestion control and RFC 6298 timers): acceptability
+ * test; RST (exact sequence: abort, R65; in window: challenge ACK, RFC 5961); SYN in a
+ * synchronized state: challenge ACK; cumulative ACKs complete sends whose every byte is
+ * acknowledged (R41); window updates with scaling (SND.WL1/WL2); RTT samples under Karn's
+ * rule; duplicate ACKs to TCP_DUP_ACK_THRESHOLD, then fast retransmit and NewReno recovery;
+ * in-order data placed into posted buffers FIFO (R46), push and no-push buffers (R50, R51),
+ * the push timer; out-of-order data dropped with an immediate duplicate ACK; delayed ACK per
+ * TCP_ACK_FREQUENCY and TCP_DELAYED_ACK_TICKS; FIN after all data (R64); graceful disconnect
+ * (FIN after the posted data, completion when it is acknowledged, R60) and abortive disconnect
+ * (sends aborted first, then RST, R58); retransmission timeout with go-back-N and backoff,
+ * and past TCP_MAX_RETRANSMISSIONS a retrieve request with TimeoutExpiration.
+ *
+ * The receive window advertised is the space of the posted buffers, never shrunk (its right
+ * edge never moves left); data beyond the posted buffers is dropped (no NIC-side buffers yet).
+ * A segment never spans two send requests.
+ *
+ * The clocked state machine uses one always block (as Corundum's larger engines do): the
+ * sequencing of the events reads more plainly there than split into next-state logic.
+ */
+module toe_engine #
+(
+    // connection id width: the table holds 2^CONN_WIDTH connections
+    parameter CONN_WIDTH = 10,
+    // send request entries shared by all connections, log2
+    parameter SND_PTR_WIDTH = 11,
+    // receive request entries shared by all connections, log2
+    parameter RCV_PTR_WIDTH = 11,
+    // DMA data width (state blocks)
+    parameter DMA_DATA_WIDTH = 128,
+    // DMA length width
+    parameter LEN_WIDTH = 20,
+    // DMA tag width
+    parameter TAG_WIDTH = 4,
+    // completion record width (the entry up to its info field)
+    parameter CPL_REC_WIDTH = `FLUE_CPL_ENTRY_INFO_LSB + `FLUE_CPL_ENTRY_INFO_WIDTH,
+    // completions and events queued, log2
+    parameter CQ_LOG2 = 6,
+    // NIC buffers the host may lend (TCP_RECV_RETURN) for receive indications, log2
+    parameter NB_LOG2 = 6,
+    // transmit commands a transmit event may find ahead of it in the transmitter (a FIFO of at
+    // least TXC_AHEAD+2 sits in front of it, so the ACK an event sends never waits for a segment)
+    parameter TXC_AHEAD = 3
+)
+(
+    input  wire                           clk,
+    input  wire                           rst,
+
+    /*
+     * Configuration (registers) and the timer tick
+     */
+    input  wire [47:0]                    local_mac,
+    input  wire                           tick,
+    input  wire [7:0]                     cfg_ack_frequency,
+    input  wire [31:0]                    cfg_delayed_ack_ticks,
+    input  wire [7:0]                     cfg_max_retransmissions,
+    input  wire [7:0]                     cfg_dup_ack_threshold,
+    input  wire [31:0]                    cfg_push_ticks,
+    input  wire [31:0]                    cfg_min_rto_ticks,
+    input  wire [31:0]                    cfg_max_rto_ticks,
+
+    /*
+     * Host requests (whole descriptors) and completion records
+     */
+    input  wire [`FLUE_REQ_DESC_BITS-1:0] s_axis_req_tdata,
+    input  wire                           s_axis_req_tvalid,
+    output wire                           s_axis_req_tready,
+    output wire [CPL_REC_WIDTH-1:0]       m_axis_cpl_tdata,
+    output wire                           m_axis_cpl_tvalid,
+    input  wire                           m_axis_cpl_tready,
+
+    /*
+     * Received segment headers, placement commands and their status
+     */
+    input  wire [`TOE_RXH_WIDTH-1:0]      s_axis_rxh_tdata,
+    input  wire                           s_axis_rxh_tvalid,
+    output wire                           s_axis_rxh_tready,
+    output wire [`TOE_PLC_WIDTH-1:0]      m_axis_plc_tdata,
+    output wire                           m_axis_plc_tvalid,
+    input  wire                           m_axis_plc_tready,
+    input  wire                           s_plc_status_valid,
+    input  wire [3:0]                     s_plc_status_error,
+
+    /*
+     * Transmit commands and their status
+     */
+    output wire [`TOE_TXC_WIDTH-1:0]      m_axis_txc_tdata,
+    output wire                           m_axis_txc_tvalid,
+    input  wire                           m_axis_txc_tready,
+    input  wire                           s_txc_status_valid,
+    input  wire                           s_txc_status_error,
+
+    /*
+     * Connection table (toe_hash) updates
+     */
+    output wire                           m_hash_op,
+    output wire [`TOE_KEY_WIDTH-1:0]      m_hash_key,
+    output wire [CONN_WIDTH-1:0]          m_hash_conn,
+    output wire                           m_hash_valid,
+    input  wire                           m_hash_ready,
+    input  wire                           s_hash_ok,
+    input  wire                           s_hash_result_valid,
+
+    /*
+     * DMA read (state blocks at initiate and update)
+     */
+    output wire [63:0]                    m_axis_rd_desc_addr,
+    output wire [LEN_WIDTH-1:0]           m_axis_rd_desc_len,
+    output wire [TAG_WIDTH-1:0]           m_axis_rd_desc_tag,
+    output wire                           m_axis_rd_desc_valid,
+    input  wire                           m_axis_rd_desc_ready,
+    input  wire [DMA_DATA_WIDTH-1:0]      s_axis_rd_data_tdata,
+    input  wire                           s_axis_rd_data_tvalid,
+    output wire                           s_axis_rd_data_tready,
+    input  wire                           s_axis_rd_data_tlast,
+    input  wire                           s_axis_rd_data_tuser,
+
+    /*
+     * DMA write (delegated state at query and terminate)
+     */
+    output wire [63:0]                    m_axis_wr_desc_addr,
+    output wire [LEN_WIDTH-1:0]           m_axis_wr_desc_len,
+    output wire [TAG_WIDTH-1:0]           m_axis_wr_desc_tag,
+    output wire                           m_axis_wr_desc_valid,
+    input  wire                           m_axis_wr_desc_ready,
+    output wire [DMA_DATA_WIDTH-1:0]      m_axis_wr_data_tdata,
+    output wire                           m_axis_wr_data_tvalid,
+    input  wire                           m_axis_wr_data_tready,
+    output wire                           m_axis_wr_data_tlast,
+    input  wire [3:0]                     s_axis_wr_status_error,
+    input  wire                           s_axis_wr_status_valid,
+
+    /*
+     * Status
+     */
+    output wire                           status_ready,
+    output wire                           status_idle,
+    output wire                           stat_tx_segment,
+    output wire                           stat_retransmit,
+    output wire                           fault_dma
+);
+
+localparam MAX_CONNS = 1 << CONN_WIDTH;
+localparam SND_N = 1 << SND_PTR_WIDTH;
+localparam RCV_N = 1 << RCV_PTR_WIDTH;
+localparam CQ_N = 1 << CQ_LOG2;
+localparam INFO_END = `FLUE_CPL_ENTRY_INFO_LSB + `FLUE_CPL_ENTRY_INFO_WIDTH;
+localparam BLK_BITS = `FLUE_CONN_STATE_BYTES * 8;
+localparam BLK_WORDS = (BLK_BITS + DMA_DATA_WIDTH - 1) / DMA_DATA_WIDTH;
+localparam DLG_BITS = `FLUE_TCP_DELEGATED_STATE_BYTES * 8;
+localparam DLG_WORDS = DLG_BITS / DMA_DATA_WIDTH;
+localparam WORD_IDX_WIDTH = $clog2(BLK_WORDS + 1);
+localparam integer DLG_LAST = DLG_WORDS - 1;
+localparam [WORD_IDX_WIDTH-1:0] BLK_WORDS_W = BLK_WORDS[WORD_IDX_WIDTH-1:0];
+localparam [WORD_IDX_WIDTH-1:0] DLG_LAST_W = DLG_LAST[WORD_IDX_WIDTH-1:0];
+localparam SWEEP_WIDTH = (CONN_WIDTH > SND_PTR_WIDTH ? (CONN_WIDTH > RCV_PTR_WIDTH ? CONN_WIDTH : RCV_PTR_WIDTH)
+                                                     : (SND_PTR_WIDTH > RCV_PTR_WIDTH ? SND_PTR_WIDTH : RCV_PTR_WIDTH)) + 1;
+
+// bit positions inside the flat connection state block
+localparam NB = `FLUE_CONN_STATE_NEIGHBOR_OFFSET * 8;
+localparam PB = `FLUE_CONN_STATE_PATH_OFFSET * 8;
+localparam CB = `FLUE_CONN_STATE_TCP_CONST_OFFSET * 8;
+localparam KB = `FLUE_CONN_STATE_TCP_CACHED_OFFSET * 8;
+localparam DB = `FLUE_CONN_STATE_TCP_DELEGATED_OFFSET * 8;
+
+// send entry: {silent, push, tag, len, addr}; receive entry: {nopush, tag, len, addr}
+localparam SE_W = 48 + 17 + 32 + 1 + 1;
+localparam RE_W = 48 + 17 + 32 + 1;
+
+localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 32 + 32 + 32 + 32 + 32 + 32 + 32
+    + 32 + 32 + 32 + 32 + 32 + 32 + 32 + 1 + 8 + 8 + 1 + 16 + 16 + 32 + 32 + 32 + 1 + 1 + 32 + 1 + 32 + 8 + 1 + 32
+    + SND_PTR_WIDTH + SND_PTR_WIDTH + (SND_PTR_WIDTH+1) + 32 + SND_PTR_WIDTH + 32 + 1 + 1 + 1 + 1 + 32 + 1
+    + RCV_PTR_WIDTH + RCV_PTR_WIDTH + (RCV_PTR_WIDTH+1) + 17 + 1 + 1 + 1 + 16;
+
+// TCP states as held in the TCB (the contract's values)
+localparam [3:0]
+    ST_CLOSED = 4'd0,
+    ST_ESTABLISHED = 4'd4,
+    ST_FIN_WAIT_1 = 4'd5,
+    ST_FIN_WAIT_2 = 4'd6,
+    ST_CLOSE_WAIT = 4'd7,
+    ST_CLOSING = 4'd8,
+    ST_LAST_ACK = 4'd9,
+    ST_TIME_WAIT = 4'd10;
+
+localparam [7:0] F_FIN = 8'h01, F_RST = 8'h04, F_PSH = 8'h08, F_ACK = 8'h10;
+
+localparam [5:0]
+    S_SWEEP = 6'd0,
+    S_IDLE = 6'd1,
+    S_LOAD = 6'd2,
+    S_LOADED = 6'd3,
+    S_REQ = 6'd4,
+    S_BLK_DESC = 6'd5,
+    S_BLK_DATA = 6'd6,
+    S_INIT_CHECK = 6'd7,
+    S_INIT_HASH = 6'd8,
+    S_INIT_HASH_WAIT = 6'd9,
+    S_UPD_APPLY = 6'd10,
+    S_DLG_DESC = 6'd11,
+    S_DLG_DATA = 6'd12,
+    S_DLG_STATUS = 6'd13,
+    S_TERM_HASH = 6'd14,
+    S_TERM_HASH_WAIT = 6'd15,
+    S_TERM_FREE = 6'd16,
+    S_CPL = 6'd17,
+    S_WB = 6'd18,
+    S_EVENT = 6'd19,
+    S_RX = 6'd20,
+    S_RX_ACK = 6'd21,
+    S_RX_DATA = 6'd22,
+    S_RX_PLACE = 6'd23,
+    S_RQ_HEAD_WAIT = 6'd24,
+    S_RQ_HEAD_USE = 6'd25,
+    S_RX_PUSH = 6'd26,
+    S_RX_FIN = 6'd27,
+    S_RX_FIN2 = 6'd28,
+    S_RX_END = 6'd29,
+    S_SQ_HEAD = 6'd30,
+    S_SQ_HEAD_WAIT = 6'd31,
+    S_SQ_HEAD_USE = 6'd32,
+    S_RQ_POP = 6'd33,
+    S_RQ_POP_WAIT = 6'd34,
+    S_RQ_POP_USE = 6'd35,
+    S_FLUSH = 6'd36,
+    S_SEND_LINK = 6'd37,
+    S_RECV_LINK = 6'd38,
+    S_ABORT = 6'd39,
+    S_ABORT2 = 6'd40,
+    S_EMIT_ACK = 6'd41,
+    S_TX = 6'd42,
+    S_TX_WAIT = 6'd43,
+    S_TX_EMIT = 6'd44,
+    S_TX_FIN = 6'd45,
+    S_TMR_SCAN = 6'd46,
+    S_TMR = 6'd47,
+    S_TMR_END = 6'd48,
+    S_DISCARD = 6'd49;
+
+// event kinds
+localparam [1:0] EV_REQ = 2'd0, EV_RX = 2'd1, EV_TX = 2'd2, EV_TMR = 2'd3;
+
+// bus width assertions
+initial begin
+    if (CPL_REC_WIDTH != INFO_END) begin
+        $error("Error: CPL_REC_WIDTH must reach the end of the info field (instance %m)");
+        $finish;
+    end
+    if (DMA_DATA_WIDTH != 64 && DMA_DATA_WIDTH != 128 && DMA_DATA_WIDTH != 256) begin
+        $error("Error: DMA_DATA_WIDTH must be 64, 128 or 256 (instance %m)");
+        $finish;
+    end
+    if (NB_LOG2 < 1 || NB_LOG2 > 12) begin
+        $error("Error: NB_LOG2 must be 1..12 (instance %m)");
+        $finish;
+    end
+    if (CONN_WIDTH < 2 || CONN_WIDTH > 16 || SND_PTR_WIDTH < 2 || RCV_PTR_WIDTH < 2) begin
+        $error("Error: CONN_WIDTH must be 2..16, the pools at least 4 entries (instance %m)");
+        $finish;
+    end
+end
+
+function [47:0] mac_from_mem;   // six bytes as stored in host memory, first byte on the wire first
+    input [47:0] stored;
+    mac_from_mem = {stored[7:0], stored[15:8], stored[23:16], stored[31:24], stored[39:32], stored[47:40]};
+endfunction
+
+function [31:0] ip_from_mem;    // an address stored in network byte order
+    input [31:0] stored;
+    ip_from_mem = {stored[7:0], stored[15:8], stored[23:16], stored[31:24]};
+endfunction
+
+function seq_lt;                // a < b in sequence space: the sign of a - b
+    input [31:0] a;
+    input [31:0] b;
+    seq_lt = $signed(a - b) < 0;
+endfunction
+
+function [31:0] min32;
+    input [31:0] a;
+    input [31:0] b;
+    min32 = a < b ? a : b;
+endfunction
+
+function [31:0] max32;
+    input [31:0] a;
+    input [31:0] b;
+    max32 = a > b ? a : b;
+endfunction
+
+/*
+ * Memories: TCBs, send and receive entries with their next pointers, free lists
+ */
+reg [TCB_W-1:0] tcb_mem [0:MAX_CONNS-1];
+reg [TCB_W-1:0] tcb_rdata = {TCB_W{1'b0}};
+reg [CONN_WIDTH-1:0] tcb_raddr = {CONN_WIDTH{1'b0}};
+reg tcb_we = 1'b0;
+reg [CONN_WIDTH-1:0] tcb_waddr = {CONN_WIDTH{1'b0}};
+reg [TCB_W-1:0] tcb_wdata = {TCB_W{1'b0}};
+
+reg [SE_W-1:0] snd_mem [0:SND_N-1];
+reg [SND_PTR_WIDTH-1:0] snd_next_mem [0:SND_N-1];
+reg [SE_W-1:0] snd_rdata = {SE_W{1'b0}};
+reg [SND_PTR_WIDTH-1:0] snd_rnext = {SND_PTR_WIDTH{1'b0}};
+reg [SND_PTR_WIDTH-1:0] snd_raddr = {SND_PTR_WIDTH{1'b0}};
+reg snd_we = 1'b0;
+reg [SND_PTR_WIDTH-1:0] snd_waddr = {SND_PTR_WIDTH{1'b0}};
+reg [SE_W-1:0] snd_wdata = {SE_W{1'b0}};
+reg snd_nwe = 1'b0;
+reg [SND_PTR_WIDTH-1:0] snd_nwaddr = {SND_PTR_WIDTH{1'b0}};
+reg [SND_PTR_WIDTH-1:0] snd_nwdata = {SND_PTR_WIDTH{1'b0}};
+
+reg [RE_W-1:0] rcv_mem [0:RCV_N-1];
+reg [RCV_PTR_WIDTH-1:0] rcv_next_mem [0:RCV_N-1];
+reg [RE_W-1:0] rcv_rdata = {RE_W{1'b0}};
+reg [RCV_PTR_WIDTH-1:0] rcv_rnext = {RCV_PTR_WIDTH{1'b0}};
+reg [RCV_PTR_WIDTH-1:0] rcv_raddr = {RCV_PTR_WIDTH{1'b0}};
+reg rcv_we = 1'b0;
+reg [RCV_PTR_WIDTH-1:0] rcv_waddr = {RCV_PTR_WIDTH{1'b0}};
+reg [RE_W-1:0] rcv_wdata = {RE_W{1'b0}};
+reg rcv_nwe = 1'b0;
+reg [RCV_PTR_WIDTH-1:0] rcv_nwaddr = {RCV_PTR_WIDTH{1'b0}};
+reg [RCV_PTR_WIDTH-1:0] rcv_nwdata = {RCV_PTR_WIDTH{1'b0}};
+
+// free lists as stacks of ids
+reg [CONN_WIDTH-1:0] conn_free_mem [0:MAX_CONNS-1];
+reg [CONN_WIDTH:0] conn_free_count = {CONN_WIDTH+1{1'b0}};
+reg [SND_PTR_WIDTH-1:0] snd_free_mem [0:SND_N-1];
+reg [SND_PTR_WIDTH:0] snd_free_count = {SND_PTR_WIDTH+1{1'b0}};
+reg [RCV_PTR_WIDTH-1:0] rcv_free_mem [0:RCV_N-1];
+reg [RCV_PTR_WIDTH:0] rcv_free_count = {RCV_PTR_WIDTH+1{1'b0}};
+// stack tops, kept in registers so an allocation needs no RAM read
+reg [CONN_WIDTH-1:0] conn_free_top = {CONN_WIDTH{1'b0}};
+reg [SND_PTR_WIDTH-1:0] snd_free_top = {SND_PTR_WIDTH{1'b0}};
+reg [RCV_PTR_WIDTH-1:0] rcv_free_top = {RCV_PTR_WIDTH{1'b0}};
+
+reg [MAX_CONNS-1:0] conn_valid = {MAX_CONNS{1'b0}};
+
+// NIC buffers lent by the host (TCP_RECV_RETURN): a FIFO of {id, addr, len}; data that finds no
+// posted receive goes into the head one and is indicated (TCP_RECV_INDICATE, R48)
+localparam NB_N = 1 << NB_LOG2;
+localparam NB_W = 32 + 48 + 16;
+reg [NB_W-1:0] nb_mem [0:NB_N-1];
+reg [NB_LOG2:0] nb_wptr = {NB_LOG2+1{1'b0}};
+reg [NB_LOG2:0] nb_rptr = {NB_LOG2+1{1'b0}};
+reg [NB_W-1:0] nb_head = {NB_W{1'b0}};
+reg nb_settle = 1'b0;           // the head register is a cycle behind a push or a pop
+reg nb_we = 1'b0;
+reg [NB_W-1:0] nb_wdata = {NB_W{1'b0}};
+wire nb_usable = nb_wptr != nb_rptr && !nb_settle;
+wire nb_full = (nb_wptr - nb_rptr) == NB_N[NB_LOG2:0];
+wire [31:0] nb_id = nb_head[NB_W-1 -: 32];
+wire [47:0] nb_addr = nb_head[16 +: 48];
+wire [15:0] nb_len = nb_head[15:0];
+wire [15:0] nb_n = seg_avail < nb_len ? seg_avail : nb_len;
+
+// connections with transmit work, FIFO, each at most once
+reg [CONN_WIDTH-1:0] txq_mem [0:MAX_CONNS-1];
+reg [CONN_WIDTH:0] txq_wptr = {CONN_WIDTH+1{1'b0}};
+reg [CONN_WIDTH:0] txq_rptr = {CONN_WIDTH+1{1'b0}};
+reg [MAX_CONNS-1:0] txq_member = {MAX_CONNS{1'b0}};
+reg [CONN_WIDTH-1:0] txq_head = {CONN_WIDTH{1'b0}};
+reg txq_head_valid = 1'b0;
+
+// completion queue: {wait for a placement status, emit, record}
+reg [CPL_REC_WIDTH+1:0] cq_mem [0:CQ_N-1];
+reg [CQ_LOG2:0] cq_wptr = {CQ_LOG2+1{1'b0}};
+reg [CQ_LOG2:0] cq_rptr = {CQ_LOG2+1{1'b0}};
+reg [CPL_REC_WIDTH+1:0] cq_head = {CPL_REC_WIDTH+2{1'b0}};
+reg cq_head_valid = 1'b0;
+// placement statuses received and not yet matched: count and error bits in order
+reg [5:0] ps_count = 6'd0;
+reg [31:0] ps_err = 32'd0;
+
+/*
+ * Engine state
+ */
+reg [5:0] state_reg = S_SWEEP;
+reg [5:0] ret_state = S_IDLE;
+reg [1:0] ev = EV_REQ;
+reg [1:0] prio = 2'd0;
+reg [SWEEP_WIDTH-1:0] sweep = {SWEEP_WIDTH{1'b0}};
+reg [CONN_WIDTH-1:0] cur_conn = {CONN_WIDTH{1'b0}};
+reg [31:0] now = 32'd0;
+reg walk_pending = 1'b0;
+reg [CONN_WIDTH:0] walk_idx = {CONN_WIDTH+1{1'b0}};
+
+// the request being served
+reg [7:0] d_opcode = 8'd0;
+reg [7:0] d_flags = 8'd0;
+reg [31:0] d_tag = 32'd0;
+reg [63:0] d_addr = 64'd0;
+reg [31:0] d_len = 32'd0;
+reg [31:0] d_conn = 32'd0;
+reg [31:0] d_param = 32'd0;
+
+// the segment being received
+reg [31:0] h_seq = 32'd0;
+reg [31:0] h_ack = 32'd0;
+reg [7:0] h_flags = 8'd0;
+reg [15:0] h_wnd = 16'd0;
+reg [15:0] h_len = 16'd0;
+reg [15:0] seg_skip = 16'd0;      // bytes of the payload before the next one to place
+reg [15:0] seg_avail = 16'd0;     // bytes of the payload still to place
+reg plc_open = 1'b0;              // the payload packet still needs its last command
+reg ack_now = 1'b0;
+reg ack_rst = 1'b0;               // the pending ACK is an RST (abortive disconnect)
+
+// state block DMA
+reg [BLK_WORDS*DMA_DATA_WIDTH-1:0] blk = {BLK_WORDS*DMA_DATA_WIDTH{1'b0}};
+reg [WORD_IDX_WIDTH-1:0] word = {WORD_IDX_WIDTH{1'b0}};
+reg blk_error = 1'b0;
+reg rd_desc_valid_reg = 1'b0;
+reg wr_desc_valid_reg = 1'b0;
+reg [DLG_BITS-1:0] dlg = {DLG_BITS{1'b0}};
+
+// completion being built by S_CPL
+reg [7:0] c_kind = 8'd0;
+reg [7:0] c_opcode = 8'd0;
+reg [7:0] c_status = 8'd0;
+reg [31:0] c_length = 32'd0;
+reg [31:0] c_info = 32'd0;
+
+// flushes (terminate, RST, abortive disconnect): which list, with which status
+reg flush_sends = 1'b0;
+reg [7:0] flush_status = 8'd0;
+reg flush_term = 1'b0;            // a terminate: partly acknowledged sends report their bytes
+
+reg hash_valid_reg = 1'b0;
+reg hash_op_reg = 1'b0;
+reg txc_valid_reg = 1'b0;
+reg [`TOE_TXC_WIDTH-1:0] txc_reg = {`TOE_TXC_WIDTH{1'b0}};
+reg plc_valid_reg = 1'b0;
+reg [`TOE_PLC_WIDTH-1:0] plc_reg = {`TOE_PLC_WIDTH{1'b0}};
+reg stat_tx_segment_reg = 1'b0;
+reg stat_retransmit_reg = 1'b0;
+reg fault_reg = 1'b0;
+reg is_retransmit = 1'b0;
+
+reg cq_we = 1'b0;
+reg [CQ_LOG2-1:0] cq_waddr = {CQ_LOG2{1'b0}};
+reg [CPL_REC_WIDTH+1:0] cq_wdata = {CPL_REC_WIDTH+2{1'b0}};
+reg [CQ_LOG2:0] cq_wptr_done = {CQ_LOG2+1{1'b0}};
+reg txq_we = 1'b0;
+reg [CONN_WIDTH-1:0] txq_waddr = {CONN_WIDTH{1'b0}};
+reg [CONN_WIDTH-1:0] txq_wdata = {CONN_WIDTH{1'b0}};
+reg [CONN_WIDTH:0] txq_wptr_done = {CONN_WIDTH+1{1'b0}};
+
+// the TCB of the connection being served
+reg [4-1:0] t_state = 0;
+reg [48-1:0] t_dst_mac = 0;
+reg [48-1:0] t_src_mac = 0;
+reg [32-1:0] t_local_ip = 0;
+reg [32-1:0] t_remote_ip = 0;
+reg [16-1:0] t_local_port = 0;
+reg [16-1:0] t_remote_port = 0;
+reg [8-1:0] t_ttl = 0;
+reg [8-1:0] t_tos = 0;
+reg [16-1:0] t_mss = 0;
+reg [4-1:0] t_snd_ws = 0;
+reg [4-1:0] t_rcv_ws = 0;
+reg [32-1:0] t_rcv_nxt = 0;
+reg [32-1:0] t_rcv_adv = 0;
+reg [32-1:0] t_rcv_space = 0;
+reg [32-1:0] t_snd_una = 0;
+reg [32-1:0] t_snd_nxt = 0;
+reg [32-1:0] t_snd_max = 0;
+reg [32-1:0] t_snd_end = 0;
+reg [32-1:0] t_snd_wnd = 0;
+reg [32-1:0] t_snd_wl1 = 0;
+reg [32-1:0] t_snd_wl2 = 0;
+reg [32-1:0] t_max_snd_wnd = 0;
+reg [32-1:0] t_cwnd = 0;
+reg [32-1:0] t_ssthresh = 0;
+reg [32-1:0] t_recover = 0;
+reg [32-1:0] t_cwnd_acc = 0;
+reg t_in_recovery = 0;
+reg [8-1:0] t_dupacks = 0;
+reg [8-1:0] t_rt_count = 0;
+reg t_rexmit_one = 0;
+reg [16-1:0] t_srtt = 0;
+reg [16-1:0] t_rttvar = 0;
+reg [32-1:0] t_rto = 0;
+reg [32-1:0] t_rtt_seq = 0;
+reg [32-1:0] t_rtt_tick = 0;
+reg t_rtt_on = 0;
+reg t_rtx_on = 0;
+reg [32-1:0] t_rtx_at = 0;
+reg t_dack_on = 0;
+reg [32-1:0] t_dack_at = 0;
+reg [8-1:0] t_unacked = 0;
+reg t_push_on = 0;
+reg [32-1:0] t_push_at = 0;
+reg [SND_PTR_WIDTH-1:0] t_sq_head = 0;
+reg [SND_PTR_WIDTH-1:0] t_sq_tail = 0;
+reg [(SND_PTR_WIDTH+1)-1:0] t_sq_count = 0;
+reg [32-1:0] t_sq_head_seq = 0;
+reg [SND_PTR_WIDTH-1:0] t_tx_ptr = 0;
+reg [32-1:0] t_tx_seq = 0;
+reg t_tx_valid = 0;
+reg t_fin_req = 0;
+reg t_fin_sent = 0;
+reg t_fin_acked = 0;
+reg [32-1:0] t_disc_tag = 0;
+reg t_disc_pending = 0;
+reg [RCV_PTR_WIDTH-1:0] t_rq_head = 0;
+reg [RCV_PTR_WIDTH-1:0] t_rq_tail = 0;
+reg [(RCV_PTR_WIDTH+1)-1:0] t_rq_count = 0;
+reg [17-1:0] t_rq_fill = 0;
+reg t_fin_rcvd = 0;
+reg t_aborted = 0;
+reg t_retrieve_sent = 0;
+reg [16-1:0] t_ip_id = 0;
+
+/*
+ * Datapath: everything an event state decides, from the TCB and the segment at hand
+ */
+wire [47:0] src_mac = t_src_mac == 48'd0 ? local_mac : t_src_mac;
+wire [31:0] mss32 = {16'd0, t_mss};
+
+// receive window: the posted space, never shrunk
+wire [31:0] adv_cand = t_rcv_nxt + t_rcv_space;
+wire [31:0] adv_right = seq_lt(t_rcv_adv, adv_cand) ? adv_cand : t_rcv_adv;
+wire [31:0] win_bytes = adv_right - t_rcv_nxt;
+wire [31:0] win_scaled = win_bytes >> t_rcv_ws;
+wire [15:0] win_field = win_scaled > 32'h0000ffff ? 16'hffff : win_scaled[15:0];
+wire [31:0] adv_after = t_rcv_nxt + ({16'd0, win_field} << t_rcv_ws);
+wire [31:0] rcv_adv_sent = seq_lt(t_rcv_adv, adv_after) ? adv_after : t_rcv_adv;
+
+// receive: acceptability (RFC 9293 3.10.7.4) against the window offered so far
+wire h_fin = h_flags[`TOE_TCP_FIN];
+wire [31:0] rwnd = t_rcv_adv - t_rcv_nxt;
+wire [31:0] seg_l = {16'd0, h_len} + {31'd0, h_fin};
+wire [31:0] seg_last = h_seq + seg_l - 1'b1;
+wire seq_in = !seq_lt(h_seq, t_rcv_nxt) && seq_lt(h_seq, t_rcv_nxt + rwnd);
+wire last_in = !seq_lt(seg_last, t_rcv_nxt) && seq_lt(seg_last, t_rcv_nxt + rwnd);
+wire [31:0] rx_skip = t_rcv_nxt - h_seq;
+wire acceptable = seg_l == 0 ? (rwnd == 0 ? h_seq == t_rcv_nxt : seq_in) : (rwnd != 0 && (seq_in || last_in));
+
+// acknowledgments
+wire [31:0] flight = t_snd_max - t_snd_una;
+wire [31:0] half_flight = {1'b0, flight[31:1]};
+wire [31:0] ssthresh_cut = max32(half_flight, {mss32[30:0], 1'b0});
+wire ack_new = seq_lt(t_snd_una, h_ack) && !seq_lt(t_snd_max, h_ack);
+wire ack_ahead = seq_lt(t_snd_max, h_ack);
+wire [31:0] h_wnd_scaled = {16'd0, h_wnd} << t_snd_ws;
+wire ack_dup = h_ack == t_snd_una && h_len == 0 && !h_fin && h_wnd_scaled == t_snd_wnd && t_snd_max != t_snd_una;
+wire [31:0] acked = h_ack - t_snd_una;
+wire fin_acked_now = t_fin_sent && h_ack == t_snd_end + 1'b1;
+wire wnd_update = seq_lt(t_snd_wl1, h_seq) || (t_snd_wl1 == h_seq && !seq_lt(h_ack, t_snd_wl2));
+
+// RTT sample (Karn: only the timed segment, never a retransmitted one) and RFC 6298 RTO;
+// SRTT is kept x8 and RTTVAR x4 as NDIS exchanges them
+wire rtt_sample = t_rtt_on && seq_lt(t_rtt_seq, h_ack);
+wire [31:0] rtt_r = now - t_rtt_tick;
+wire [31:0] srtt_ticks = {19'd0, t_srtt[15:3]};
+wire [31:0] rtt_delta = rtt_r - srtt_ticks;
+wire [31:0] rtt_abs = rtt_delta[31] ? -rtt_delta : rtt_delta;
+wire [31:0] srtt_sum = t_srtt == 16'd0 ? rtt_r << 3 : {16'd0, t_srtt} + rtt_delta;
+wire [31:0] rttvar_sum = t_srtt == 16'd0 ? rtt_r << 1 : {16'd0, t_rttvar} + rtt_abs - {18'd0, t_rttvar[15:2]};
+wire [15:0] srtt_new = srtt_sum > 32'h0000ffff ? 16'hffff : srtt_sum[15:0];
+wire [15:0] rttvar_new = rttvar_sum > 32'h0000ffff ? 16'hffff : rttvar_sum[15:0];
+wire [31:0] rto_raw = {19'd0, srtt_new[15:3]} + {16'd0, rttvar_new};
+wire [31:0] rto_new = min32(max32(rto_raw, cfg_min_rto_ticks), cfg_max_rto_ticks);
+wire [31:0] rto_backoff = min32({t_rto[30:0], 1'b0}, cfg_max_rto_ticks);
+
+// congestion window on a new ACK (RFC 5681 3.1, RFC 6582 3.2)
+wire recovery_done = !seq_lt(h_ack, t_recover);
+wire [31:0] cwnd_deflate = (t_cwnd > acked ? t_cwnd - acked : 32'd0) + mss32;
+wire [31:0] cwnd_ca_acc = t_cwnd_acc + acked;
+reg [31:0] cwnd_new;
+reg [31:0] cwnd_acc_new;
+always @* begin
+    cwnd_new = t_cwnd;
+    cwnd_acc_new = t_cwnd_acc;
+    if (t_in_recovery) begin
+        cwnd_new = recovery_done ? t_ssthresh : max32(cwnd_deflate, mss32);
+    end else if (t_cwnd < t_ssthresh) begin
+        cwnd_new = t_cwnd + min32(acked, mss32);
+    end else if (cwnd_ca_acc >= t_cwnd) begin
+        cwnd_new = t_cwnd + mss32;
+        cwnd_acc_new = cwnd_ca_acc - t_cwnd;
+    end else begin
+        cwnd_acc_new = cwnd_ca_acc;
+    end
+end
+
+// send entry at hand (head for completions and retransmit-one, tx_ptr otherwise)
+wire [47:0] se_addr = snd_rdata[47:0];
+wire [16:0] se_len = snd_rdata[48 +: 17];
+wire [31:0] se_tag = snd_rdata[65 +: 32];
+wire se_push = snd_rdata[97];
+wire se_silent = snd_rdata[98];
+wire [31:0] una_data = fin_acked_now || (t_fin_sent && t_snd_una == t_snd_end + 1'b1) ? t_snd_end : t_snd_una;
+wire se_done = !seq_lt(una_data, t_sq_head_seq + {15'd0, se_len});
+
+// transmit decision
+wire [31:0] win_lim = min32(t_snd_wnd, t_cwnd);
+wire [31:0] in_flight = t_snd_nxt - t_snd_una;
+wire [31:0] usable = win_lim > in_flight ? win_lim - in_flight : 32'd0;
+wire data_pending = seq_lt(t_snd_nxt, t_snd_end);
+wire fin_tx = t_fin_req && t_snd_nxt == t_snd_end && (!t_fin_sent || seq_lt(t_snd_nxt, t_snd_max));
+wire can_send = t_state != ST_CLOSED && !t_aborted
+    && (t_rexmit_one || (data_pending && t_tx_valid && usable != 0) || fin_tx);
+wire [31:0] tx_base = t_rexmit_one ? t_sq_head_seq : t_tx_seq;
+wire [31:0] tx_from = t_rexmit_one ? t_snd_una : t_snd_nxt;
+wire [31:0] tx_off = tx_from - tx_base;
+wire [31:0] tx_rem = {15'd0, se_len} - tx_off;
+wire [31:0] tx_n = min32(min32(mss32, tx_rem), t_rexmit_one ? 32'hffffffff : usable);
+wire tx_entry_end = tx_n == tx_rem;
+wire tx_fin = t_fin_req && tx_from + tx_n == t_snd_end && tx_entry_end;
+
+// receive entry at hand (the head)
+wire [47:0] re_addr = rcv_rdata[47:0];
+wire [16:0] re_len = rcv_rdata[48 +: 17];
+wire [31:0] re_tag = rcv_rdata[65 +: 32];
+wire re_nopush = rcv_rdata[97];
+wire [16:0] re_room = re_len - t_rq_fill;
+wire [15:0] re_n = {1'b0, seg_avail} < re_room ? seg_avail : re_room[15:0];
+
+// a transmit command from the TCB and the segment fields chosen by the state machine
+reg [31:0] x_seq;
+reg [7:0] x_flags;
+reg [63:0] x_addr;
+reg [15:0] x_len;
+reg [`TOE_TXC_WIDTH-1:0] txc_build;
+always @* begin
+    txc_build = {`TOE_TXC_WIDTH{1'b0}};
+    txc_build[`TOE_TXC_DST_MAC_LSB +: 48] = t_dst_mac;
+    txc_build[`TOE_TXC_SRC_MAC_LSB +: 48] = src_mac;
+    txc_build[`TOE_TXC_SRC_IP_LSB +: 32] = t_local_ip;
+    txc_build[`TOE_TXC_DST_IP_LSB +: 32] = t_remote_ip;
+    txc_build[`TOE_TXC_SRC_PORT_LSB +: 16] = t_local_port;
+    txc_build[`TOE_TXC_DST_PORT_LSB +: 16] = t_remote_port;
+    txc_build[`TOE_TXC_SEQ_LSB +: 32] = x_seq;
+    txc_build[`TOE_TXC_ACK_LSB +: 32] = x_flags[`TOE_TCP_ACK] ? t_rcv_nxt : 32'd0;
+    txc_build[`TOE_TXC_FLAGS_LSB +: 8] = x_flags;
+    txc_build[`TOE_TXC_WINDOW_LSB +: 16] = x_flags[`TOE_TCP_RST] ? 16'd0 : win_field;
+    txc_build[`TOE_TXC_TTL_LSB +: 8] = t_ttl;
+    txc_build[`TOE_TXC_TOS_LSB +: 8] = t_tos;
+    txc_build[`TOE_TXC_IP_ID_LSB +: 16] = t_ip_id;
+    txc_build[`TOE_TXC_ADDR_LSB +: 64] = x_addr;
+    txc_build[`TOE_TXC_LEN_LSB +: 16] = x_len;
+    txc_build[`TOE_TXC_CTX_LSB +: 16] = {{16-CONN_WIDTH{1'b0}}, cur_conn};
+end
+
+// delegated state as the host reads it back (query, terminate)
+reg [DLG_BITS-1:0] dlg_build;
+always @* begin
+    dlg_build = {DLG_BITS{1'b0}};
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_STATE_LSB +: 8] = {4'd0, t_state};
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_DUP_ACK_COUNT_LSB +: 8] = t_dupacks;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_RCV_NXT_LSB +: 32] = t_rcv_nxt;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_RCV_WND_LSB +: 32] = t_rcv_adv - t_rcv_nxt;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_SND_UNA_LSB +: 32] = t_snd_una;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_SND_NXT_LSB +: 32] = t_snd_nxt;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_SND_MAX_LSB +: 32] = t_snd_max;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_SND_WND_LSB +: 32] = t_snd_wnd;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_MAX_SND_WND_LSB +: 32] = t_max_snd_wnd;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_SEND_WL1_LSB +: 32] = t_snd_wl1;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_C_WND_LSB +: 32] = t_cwnd;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_SS_THRESH_LSB +: 32] = t_ssthresh;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_S_RTT_LSB +: 16] = t_srtt;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_RTT_VAR_LSB +: 16] = t_rttvar;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_KA_TIMEOUT_DELTA_LSB +: 32] = 32'hffffffff;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_COUNT_LSB +: 32] = {24'd0, t_rt_count};
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_TIMEOUT_DELTA_LSB +: 32] = t_rtx_on ? t_rtx_at - now : 32'hffffffff;
+    // R29: backlog sizes are not reported by this target
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_SEND_BACKLOG_SIZE_LSB +: 32] = 32'hffffffff;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_RECEIVE_BACKLOG_SIZE_LSB +: 32] = 32'hffffffff;
+end
+
+// initiate: the state block's fields and their checks
+wire [31:0] b_valid_mask = blk[`FLUE_CONN_STATE_BLOCK_VALID_MASK_LSB +: 32];
+wire [11:0] b_vlan = blk[NB + `FLUE_NEIGHBOR_STATE_VLAN_ID_LSB +: 12];
+wire [47:0] b_src_mac = mac_from_mem(blk[NB + `FLUE_NEIGHBOR_STATE_DL_SOURCE_ADDRESS_LSB +: 48]);
+wire [47:0] b_dst_mac = mac_from_mem(blk[NB + `FLUE_NEIGHBOR_STATE_DL_DESTINATION_ADDRESS_LSB +: 48]);
+wire [31:0] b_src_ip = ip_from_mem(blk[PB + `FLUE_PATH_STATE_SOURCE_ADDRESS_LSB +: 32]);
+wire [31:0] b_dst_ip = ip_from_mem(blk[PB + `FLUE_PATH_STATE_DESTINATION_ADDRESS_LSB +: 32]);
+wire [31:0] b_mtu = blk[PB + `FLUE_PATH_STATE_PATH_MTU_LSB +: 32];
+wire [15:0] b_cflags = blk[CB + `FLUE_TCP_CONST_STATE_FLAGS_LSB +: 16];
+wire [15:0] b_rport = blk[CB + `FLUE_TCP_CONST_STATE_REMOTE_PORT_LSB +: 16];
+wire [15:0] b_lport = blk[CB + `FLUE_TCP_CONST_STATE_LOCAL_PORT_LSB +: 16];
+wire [3:0] b_snd_ws = blk[CB + `FLUE_TCP_CONST_STATE_SND_WIND_SCALE_LSB +: 4];
+wire [3:0] b_rcv_ws = blk[CB + `FLUE_TCP_CONST_STATE_RCV_WIND_SCALE_LSB +: 4];
+wire [15:0] b_rmss = blk[CB + `FLUE_TCP_CONST_STATE_REMOTE_MSS_LSB +: 16];
+wire [7:0] b_ttl = blk[KB + `FLUE_TCP_CACHED_STATE_TTL_LSB +: 8];
+wire [7:0] b_tos = blk[KB + `FLUE_TCP_CACHED_STATE_TOS_LSB +: 8];
+wire [7:0] b_state = blk[DB + `FLUE_TCP_DELEGATED_STATE_STATE_LSB +: 8];
+wire [31:0] b_rcv_nxt = blk[DB + `FLUE_TCP_DELEGATED_STATE_RCV_NXT_LSB +: 32];
+wire [31:0] b_rcv_wnd = blk[DB + `FLUE_TCP_DELEGATED_STATE_RCV_WND_LSB +: 32];
+wire [31:0] b_snd_una = blk[DB + `FLUE_TCP_DELEGATED_STATE_SND_UNA_LSB +: 32];
+wire [31:0] b_snd_nxt = blk[DB + `FLUE_TCP_DELEGATED_STATE_SND_NXT_LSB +: 32];
+wire [31:0] b_snd_max = blk[DB + `FLUE_TCP_DELEGATED_STATE_SND_MAX_LSB +: 32];
+wire [31:0] b_snd_wnd = blk[DB + `FLUE_TCP_DELEGATED_STATE_SND_WND_LSB +: 32];
+wire [31:0] b_max_snd_wnd = blk[DB + `FLUE_TCP_DELEGATED_STATE_MAX_SND_WND_LSB +: 32];
+wire [31:0] b_wl1 = blk[DB + `FLUE_TCP_DELEGATED_STATE_SEND_WL1_LSB +: 32];
+wire [31:0] b_cwnd = blk[DB + `FLUE_TCP_DELEGATED_STATE_C_WND_LSB +: 32];
+wire [31:0] b_ssthresh = blk[DB + `FLUE_TCP_DELEGATED_STATE_SS_THRESH_LSB +: 32];
+wire [15:0] b_srtt = blk[DB + `FLUE_TCP_DELEGATED_STATE_S_RTT_LSB +: 16];
+wire [15:0] b_rttvar = blk[DB + `FLUE_TCP_DELEGATED_STATE_RTT_VAR_LSB +: 16];
+wire [31:0] b_mss_path = b_mtu > 32'd40 ? b_mtu - 32'd40 : 32'd0;
+wire [15:0] b_mss = {16'd0, b_rmss} < b_mss_path ? b_rmss : b_mss_path[15:0];
+wire [31:0] b_rto_raw = {19'd0, b_srtt[15:3]} + {16'd0, b_rttvar};
+// no RTT known yet: RFC 6298 (2.1) 1 s, here five minimum RTOs
+wire [31:0] b_rto = b_srtt == 16'd0 ? min32(cfg_min_rto_ticks * 5, cfg_max_rto_ticks)
+    : min32(max32(b_rto_raw, cfg_min_rto_ticks), cfg_max_rto_ticks);
+wire b_state_ok = b_state == {4'd0, ST_ESTABLISHED} || b_state == {4'd0, ST_CLOSE_WAIT};
+// data in flight at initiate comes as the first sends (the miniport posts the NBL chain the
+// host handed over, from SndUna on): SND.UNA <= SND.NXT <= SND.MAX
+wire block_ok = b_valid_mask[4:0] == 5'h1f && b_vlan == 12'd0 && b_state_ok && !seq_lt(b_snd_nxt, b_snd_una)
+    && !seq_lt(b_snd_max, b_snd_nxt) && b_mss >= 16'd64 && b_snd_ws <= 4'd14 && b_rcv_ws <= 4'd14
+    && !b_cflags[0] && b_src_ip != 32'd0 && b_dst_ip != 32'd0;
+wire [`TOE_KEY_WIDTH-1:0] b_key = {b_dst_ip, b_src_ip, b_rport, b_lport};
+wire [`TOE_KEY_WIDTH-1:0] t_key = {t_remote_ip, t_local_ip, t_remote_port, t_local_port};
+
+wire cq_room = (cq_wptr - cq_rptr) < CQ_N - 2;
+
+function [CPL_REC_WIDTH-1:0] cpl_rec;
+    input [7:0] kind;
+    input [7:0] opcode;
+    input [7:0] status;
+    input [31:0] tag;
+    input [31:0] length;
+    input [31:0] conn;
+    input [31:0] info;
+    begin
+        cpl_rec = {CPL_REC_WIDTH{1'b0}};
+        cpl_rec[`FLUE_CPL_ENTRY_KIND_LSB +: 8] = kind;
+        cpl_rec[`FLUE_CPL_ENTRY_OPCODE_LSB +: 8] = opcode;
+        cpl_rec[`FLUE_CPL_ENTRY_STATUS_LSB +: 8] = status;
+        cpl_rec[`FLUE_CPL_ENTRY_TAG_LSB +: 32] = tag;
+        cpl_rec[`FLUE_CPL_ENTRY_LENGTH_LSB +: 32] = length;
+        cpl_rec[`FLUE_CPL_ENTRY_CONN_LSB +: 32] = conn;
+        cpl_rec[`FLUE_CPL_ENTRY_INFO_LSB +: 32] = info;
+    end
+endfunction
+
+wire [31:0] conn32 = {{32-CONN_WIDTH{1'b0}}, cur_conn};
+wire d_conn_ok = d_conn < MAX_CONNS && conn_valid[d_conn[CONN_WIDTH-1:0]];
+wire [CONN_WIDTH-1:0] h_conn = s_axis_rxh_tdata[`TOE_RXH_CONN_LSB +: CONN_WIDTH];
+wire walk_valid = conn_valid[walk_idx[CONN_WIDTH-1:0]];
+
+// the event the idle state takes next: the sources in turn, starting at prio
+reg [1:0] prio_pick;
+reg prio_any;
+// transmit commands handed on and not yet reported done by the transmitter
+reg [7:0] txc_inflight = 8'd0;
+wire txc_take = txc_valid_reg && m_axis_txc_tready;
+always @* begin : pick
+    integer k;
+    reg [1:0] c;
+    prio_pick = EV_REQ;
+    prio_any = 1'b0;
+    for (k = 3; k >= 0; k = k - 1) begin
+        c = prio + k[1:0];
+        if ((c == EV_REQ && s_axis_req_tvalid) || (c == EV_RX && s_axis_rxh_tvalid)
+                || (c == EV_TX && txq_head_valid && txc_inflight < TXC_AHEAD[7:0]) || (c == EV_TMR && walk_pending)) begin
+            prio_pick = c;
+            prio_any = 1'b1;
+        end
+    end
+end
+
+assign s_axis_req_tready = state_reg == S_IDLE && prio_any && prio_pick == EV_REQ;
+assign s_axis_rxh_tready = state_reg == S_IDLE && prio_any && prio_pick == EV_RX;
+
+// registers the state machine fills for S_CPL, S_EVENT, S_RQ_POP and S_FLUSH
+reg [31:0] c_conn = 32'd0;
+reg [5:0] cpl_next = S_IDLE;
+reg [5:0] flush_next = S_IDLE;
+reg [7:0] pop_status = 8'd0;
+reg pop_if_push = 1'b0;         // S_RQ_POP: only a push-mode buffer (a PSH arrived)
+reg disc_done = 1'b0;           // the FIN was just acknowledged: complete the disconnect after the sends
+reg placed_any = 1'b0;
+reg send_silent = 1'b0;         // the data of a graceful disconnect: no completion of its own
+reg cf_we = 1'b0;
+reg [CONN_WIDTH-1:0] cf_waddr = {CONN_WIDTH{1'b0}};
+reg [CONN_WIDTH-1:0] cf_wdata = {CONN_WIDTH{1'b0}};
+reg sf_we = 1'b0;
+reg [SND_PTR_WIDTH-1:0] sf_waddr = {SND_PTR_WIDTH{1'b0}};
+reg [SND_PTR_WIDTH-1:0] sf_wdata = {SND_PTR_WIDTH{1'b0}};
+reg rf_we = 1'b0;
+reg [RCV_PTR_WIDTH-1:0] rf_waddr = {RCV_PTR_WIDTH{1'b0}};
+reg [RCV_PTR_WIDTH-1:0] rf_wdata = {RCV_PTR_WIDTH{1'b0}};
+// the idle state takes the queue head
+wire txq_pop = state_reg == S_IDLE && prio_any && prio_pick == EV_TX;
+
+// the segment fields of the transmit command being built
+always @* begin
+    x_seq = t_snd_nxt;
+    x_flags = F_ACK;
+    x_addr = 64'd0;
+    x_len = 16'd0;
+    case (state_reg)
+        S_TX_EMIT: begin
+            x_seq = tx_from;
+            x_flags = F_ACK | (se_push && tx_entry_end ? F_PSH : 8'd0) | (tx_fin ? F_FIN : 8'd0);
+            x_addr = {16'd0, se_addr} + {32'd0, tx_off};
+            x_len = tx_n[15:0];
+        end
+        S_TX_FIN: begin
+            x_flags = F_ACK | F_FIN;
+        end
+        default: begin
+            x_flags = ack_rst ? (F_RST | F_ACK) : F_ACK;
+        end
+    endcase
+end
+
+wire txc_free = !txc_valid_reg;
+wire plc_free = !plc_valid_reg;
+wire [31:0] send_len = d_len;
+wire est_like = t_state == ST_ESTABLISHED || t_state == ST_CLOSE_WAIT;
+wire rcv_state = t_state == ST_ESTABLISHED || t_state == ST_FIN_WAIT_1 || t_state == ST_FIN_WAIT_2;
+wire [31:0] term_acked = una_data - t_sq_head_seq;
+
+always @(posedge clk) begin
+    tcb_we <= 1'b0;
+    snd_we <= 1'b0;
+    snd_nwe <= 1'b0;
+    rcv_we <= 1'b0;
+    rcv_nwe <= 1'b0;
+    cq_we <= 1'b0;
+    txq_we <= 1'b0;
+    cf_we <= 1'b0;
+    sf_we <= 1'b0;
+    rf_we <= 1'b0;
+    nb_we <= 1'b0;
+    nb_settle <= nb_we;
+    if (nb_we) nb_wptr <= nb_wptr + 1'b1;
+    stat_tx_segment_reg <= 1'b0;
+    stat_retransmit_reg <= 1'b0;
+    fault_reg <= 1'b0;
+
+    if (hash_valid_reg && m_hash_ready) hash_valid_reg <= 1'b0;
+    if (txc_valid_reg && m_axis_txc_tready) txc_valid_reg <= 1'b0;
+    if (plc_valid_reg && m_axis_plc_tready) plc_valid_reg <= 1'b0;
+    if (rd_desc_valid_reg && m_axis_rd_desc_ready) rd_desc_valid_reg <= 1'b0;
+    if (wr_desc_valid_reg && m_axis_wr_desc_ready) wr_desc_valid_reg <= 1'b0;
+
+    // the timer walker visits every connection once per tick
+    if (tick) begin
+        now <= now + 1'b1;
+        if (!walk_pending) begin
+            walk_pending <= 1'b1;
+            walk_idx <= {CONN_WIDTH+1{1'b0}};
+        end
+    end
+
+    case (state_reg)
+        S_SWEEP: begin
+            // fill the free lists: id 0 on top
+            if (sweep < MAX_CONNS) begin
+                cf_we <= 1'b1;
+                cf_waddr <= sweep[CONN_WIDTH-1:0];
+                cf_wdata <= MAX_CONNS[CONN_WIDTH-1:0] - 1'b1 - sweep[CONN_WIDTH-1:0];
+            end
+            if (sweep < SND_N) begin
+                sf_we <= 1'b1;
+                sf_waddr <= sweep[SND_PTR_WIDTH-1:0];
+                sf_wdata <= SND_N[SND_PTR_WIDTH-1:0] - 1'b1 - sweep[SND_PTR_WIDTH-1:0];
+            end
+            if (sweep < RCV_N) begin
+                rf_we <= 1'b1;
+                rf_waddr <= sweep[RCV_PTR_WIDTH-1:0];
+                rf_wdata <= RCV_N[RCV_PTR_WIDTH-1:0] - 1'b1 - sweep[RCV_PTR_WIDTH-1:0];
+            end
+            sweep <= sweep + 1'b1;
+            if (sweep >= MAX_CONNS && sweep >= SND_N && sweep >= RCV_N) begin
+                conn_free_count <= MAX_CONNS[CONN_WIDTH:0];
+                snd_free_count <= SND_N[SND_PTR_WIDTH:0];
+                rcv_free_count <= RCV_N[RCV_PTR_WIDTH:0];
+                state_reg <= S_IDLE;
+            end
+        end
+        S_IDLE: begin
+            ack_now <= 1'b0;
+            ack_rst <= 1'b0;
+            flush_sends <= 1'b0;
+            flush_term <= 1'b0;
+            pop_if_push <= 1'b0;
+            disc_done <= 1'b0;
+            placed_any <= 1'b0;
+            send_silent <= 1'b0;
+            plc_open <= 1'b0;
+            if (prio_any) begin
+                prio <= prio_pick + 1'b1;
+                ev <= prio_pick;
+                case (prio_pick)
+                    EV_REQ: begin
+                        d_opcode <= s_axis_req_tdata[`FLUE_REQ_DESC_OPCODE_LSB +: 8];
+                        d_flags <= s_axis_req_tdata[`FLUE_REQ_DESC_FLAGS_LSB +: 8];
+                        d_tag <= s_axis_req_tdata[`FLUE_REQ_DESC_TAG_LSB +: 32];
+                        d_addr <= s_axis_req_tdata[`FLUE_REQ_DESC_ADDR_LSB +: 64];
+                        d_len <= s_axis_req_tdata[`FLUE_REQ_DESC_LENGTH_LSB +: 32];
+                        d_conn <= s_axis_req_tdata[`FLUE_REQ_DESC_CONN_LSB +: 32];
+                        d_param <= s_axis_req_tdata[`FLUE_REQ_DESC_PARAM_LSB +: 32];
+                        state_reg <= S_REQ;
+                    end
+                    EV_RX: begin
+                        h_seq <= s_axis_rxh_tdata[`TOE_RXH_SEQ_LSB +: 32];
+                        h_ack <= s_axis_rxh_tdata[`TOE_RXH_ACK_LSB +: 32];
+                        h_flags <= s_axis_rxh_tdata[`TOE_RXH_FLAGS_LSB +: 8];
+                        h_wnd <= s_axis_rxh_tdata[`TOE_RXH_WINDOW_LSB +: 16];
+                        h_len <= s_axis_rxh_tdata[`TOE_RXH_LEN_LSB +: 16];
+                        plc_open <= s_axis_rxh_tdata[`TOE_RXH_LEN_LSB +: 16] != 16'd0;
+                        cur_conn <= h_conn;
+                        tcb_raddr <= h_conn;
+                        // a connection terminated while its segments were queued: drop them
+                        state_reg <= conn_valid[h_conn] ? S_LOAD : S_DISCARD;
+                    end
+                    EV_TX: begin
+                        txq_member[txq_head] <= 1'b0;
+                        cur_conn <= txq_head;
+                        tcb_raddr <= txq_head;
+                        state_reg <= conn_valid[txq_head] ? S_LOAD : S_IDLE;
+                    end
+                    default: begin
+                        state_reg <= S_TMR_SCAN;
+                    end
+                endcase
+            end
+        end
+        S_TMR_SCAN: begin
+            if (walk_idx[CONN_WIDTH]) begin
+                walk_pending <= 1'b0;
+                state_reg <= S_IDLE;
+            end else if (walk_valid) begin
+                cur_conn <= walk_idx[CONN_WIDTH-1:0];
+                tcb_raddr <= walk_idx[CONN_WIDTH-1:0];
+                walk_idx <= walk_idx + 1'b1;
+                state_reg <= S_LOAD;
+            end else begin
+                walk_idx <= walk_idx + 1'b1;
+                state_reg <= S_IDLE;
+            end
+        end
+        S_LOAD: begin
+            state_reg <= S_LOADED;
+        end
+        S_LOADED: begin
+            {t_state, t_dst_mac, t_src_mac, t_local_ip, t_remote_ip, t_local_port, t_remote_port, t_ttl, t_tos, t_mss,
+             t_snd_ws, t_rcv_ws, t_rcv_nxt, t_rcv_adv, t_rcv_space, t_snd_una, t_snd_nxt, t_snd_max, t_snd_end, t_snd_wnd,
+             t_snd_wl1, t_snd_wl2, t_max_snd_wnd, t_cwnd, t_ssthresh, t_recover, t_cwnd_acc, t_in_recovery, t_dupacks,
+             t_rt_count, t_rexmit_one, t_srtt, t_rttvar, t_rto, t_rtt_seq, t_rtt_tick, t_rtt_on, t_rtx_on, t_rtx_at,
+             t_dack_on, t_dack_at, t_unacked, t_push_on, t_push_at, t_sq_head, t_sq_tail, t_sq_count, t_sq_head_seq,
+             t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag, t_disc_pending, t_rq_head,
+             t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent, t_ip_id} <= tcb_rdata;
+            state_reg <= ret_state;
+            if (ev == EV_REQ && ret_state == S_BLK_DESC) begin
+                rd_desc_valid_reg <= 1'b1;
+            end
+            case (ev)
+                EV_RX: state_reg <= S_RX;
+                EV_TX: state_reg <= S_TX;
+                EV_TMR: state_reg <= S_TMR;
+                default: state_reg <= ret_state;
+            endcase
+        end
+        S_REQ: begin
+            word <= {WORD_IDX_WIDTH{1'b0}};
+            blk_error <= 1'b0;
+            c_conn <= d_conn;
+            c_length <= 32'd0;
+            cpl_next <= S_IDLE;
+            case (d_opcode)
+                `FLUE_OPCODE_OFFLOAD_INITIATE: begin
+                    c_conn <= 32'd0;
+                    if (conn_free_count == 0) begin
+                        c_status <= `FLUE_CPL_STATUS_RESOURCES;
+                        state_reg <= S_CPL;
+                    end else begin
+                        cur_conn <= conn_free_top;
+                        conn_free_count <= conn_free_count - 1'b1;
+                        rd_desc_valid_reg <= 1'b1;
+                        word <= {WORD_IDX_WIDTH{1'b0}};
+                        blk_error <= 1'b0;
+                        ret_state <= S_INIT_CHECK;
+                        state_reg <= S_BLK_DESC;
+                    end
+                end
+                `FLUE_OPCODE_TCP_RECV_RETURN: begin
+                    // a NIC buffer lent (again): addr/length, the host's id in param; not tied
+                    // to a connection
+                    c_conn <= 32'd0;
+                    if (nb_full) begin
+                        c_status <= `FLUE_CPL_STATUS_RESOURCES;
+                    end else if (d_len == 0 || d_len > 32'hffff) begin
+                        c_status <= `FLUE_CPL_STATUS_BAD_LENGTH;
+                    end else begin
+                        nb_we <= 1'b1;
+                        nb_wdata <= {d_param, d_addr[47:0], d_len[15:0]};
+                        c_status <= `FLUE_CPL_STATUS_OK;
+                    end
+                    state_reg <= S_CPL;
+                end
+                default: begin
+                    if (!d_conn_ok) begin
+                        c_status <= `FLUE_CPL_STATUS_BAD_CONN;
+                        state_reg <= S_CPL;
+                    end else begin
+                        cur_conn <= d_conn[CONN_WIDTH-1:0];
+                        tcb_raddr <= d_conn[CONN_WIDTH-1:0];
+                        state_reg <= S_LOAD;
+                        case (d_opcode)
+                            `FLUE_OPCODE_OFFLOAD_TERMINATE,
+                            `FLUE_OPCODE_OFFLOAD_QUERY: ret_state <= S_DLG_DESC;
+                            `FLUE_OPCODE_OFFLOAD_UPDATE: ret_state <= S_BLK_DESC;
+                            `FLUE_OPCODE_TCP_SEND: ret_state <= S_SEND_LINK;
+                            `FLUE_OPCODE_TCP_RECV_POST: ret_state <= S_RECV_LINK;
+                            `FLUE_OPCODE_TCP_DISCONNECT: ret_state <= d_flags[2] ? S_ABORT : S_SEND_LINK;
+                            default: begin
+                                // invalidate: this card keeps no cached state apart from what
+                                // update replaces; forward: not built yet
+                                c_status <= d_opcode == `FLUE_OPCODE_TCP_FORWARD ? `FLUE_CPL_STATUS_UNSUPPORTED
+                                                                               : `FLUE_CPL_STATUS_OK;
+                                state_reg <= S_CPL;
+                            end
+                        endcase
+                    end
+                end
+            endcase
+        end
+
+        /*
+         * State blocks: read at initiate and update, delegated state written at query/terminate
+         */
+        S_BLK_DESC: begin
+            if (rd_desc_valid_reg && m_axis_rd_desc_ready) begin
+                state_reg <= S_BLK_DATA;
+            end
+        end
+        S_BLK_DATA: begin
+            if (s_axis_rd_data_tvalid) begin
+                if (word < BLK_WORDS_W) begin
+                    blk[word*DMA_DATA_WIDTH +: DMA_DATA_WIDTH] <= s_axis_rd_data_tdata;
+                end
+                word <= word + 1'b1;
+                if (s_axis_rd_data_tuser) blk_error <= 1'b1;
+                if (s_axis_rd_data_tlast) begin
+                    state_reg <= d_opcode == `FLUE_OPCODE_OFFLOAD_INITIATE ? S_INIT_CHECK : S_UPD_APPLY;
+                end
+            end
+        end
+        S_INIT_CHECK: begin
+            if (blk_error || !block_ok) begin
+                // the id goes back on the free list
+                cf_we <= 1'b1;
+                cf_waddr <= conn_free_count[CONN_WIDTH-1:0];
+                cf_wdata <= cur_conn;
+                conn_free_count <= conn_free_count + 1'b1;
+                c_status <= blk_error ? `FLUE_CPL_STATUS_DMA_ERROR : `FLUE_CPL_STATUS_BAD_STATE_BLOCK;
+                fault_reg <= blk_error;
+                state_reg <= S_CPL;
+            end else begin
+                hash_valid_reg <= 1'b1;
+                hash_op_reg <= 1'b0;
+                state_reg <= S_INIT_HASH;
+            end
+        end
+        S_INIT_HASH: begin
+            if (!hash_valid_reg) state_reg <= S_INIT_HASH_WAIT;
+        end
+        S_INIT_HASH_WAIT: begin
+            if (s_hash_result_valid) begin
+                if (!s_hash_ok) begin
+                    cf_we <= 1'b1;
+                    cf_waddr <= conn_free_count[CONN_WIDTH-1:0];
+                    cf_wdata <= cur_conn;
+                    conn_free_count <= conn_free_count + 1'b1;
+                    c_status <= `FLUE_CPL_STATUS_RESOURCES;
+                    state_reg <= S_CPL;
+                end else begin
+                    conn_valid[cur_conn] <= 1'b1;
+                    t_state <= b_state[3:0];
+                    t_dst_mac <= b_dst_mac;
+                    t_src_mac <= b_src_mac;
+                    t_local_ip <= b_src_ip;
+                    t_remote_ip <= b_dst_ip;
+                    t_local_port <= b_lport;
+                    t_remote_port <= b_rport;
+                    t_ttl <= b_ttl;
+                    t_tos <= b_tos;
+                    t_mss <= b_mss;
+                    t_snd_ws <= b_snd_ws;
+                    t_rcv_ws <= b_rcv_ws;
+                    t_rcv_nxt <= b_rcv_nxt;
+                    t_rcv_adv <= b_rcv_nxt + b_rcv_wnd;
+                    t_rcv_space <= 32'd0;
+                    t_snd_una <= b_snd_una;
+                    t_snd_nxt <= b_snd_nxt;
+                    t_snd_max <= b_snd_max;
+                    t_snd_end <= b_snd_una;
+                    t_snd_wnd <= b_snd_wnd;
+                    t_snd_wl1 <= b_wl1;
+                    t_snd_wl2 <= b_snd_una;
+                    t_max_snd_wnd <= max32(b_max_snd_wnd, b_snd_wnd);
+                    // RFC 5681 (3): an initial window of up to 4 segments when the host gave none
+                    t_cwnd <= b_cwnd != 0 ? b_cwnd : {14'd0, b_mss, 2'd0};
+                    t_ssthresh <= b_ssthresh != 0 ? b_ssthresh : 32'hffffffff;
+                    t_recover <= b_snd_una;
+                    t_cwnd_acc <= 32'd0;
+                    t_in_recovery <= 1'b0;
+                    t_dupacks <= 8'd0;
+                    t_rt_count <= 8'd0;
+                    t_rexmit_one <= 1'b0;
+                    t_srtt <= b_srtt;
+                    t_rttvar <= b_rttvar;
+                    t_rto <= b_rto;
+                    t_rtt_seq <= 32'd0;
+                    t_rtt_tick <= 32'd0;
+                    t_rtt_on <= 1'b0;
+                    t_rtx_on <= b_snd_una != b_snd_max;
+                    t_rtx_at <= now + b_rto;
+                    t_dack_on <= 1'b0;
+                    t_dack_at <= 32'd0;
+                    t_unacked <= 8'd0;
+                    t_push_on <= 1'b0;
+                    t_push_at <= 32'd0;
+                    t_sq_head <= {SND_PTR_WIDTH{1'b0}};
+                    t_sq_tail <= {SND_PTR_WIDTH{1'b0}};
+                    t_sq_count <= {SND_PTR_WIDTH+1{1'b0}};
+                    t_sq_head_seq <= b_snd_una;
+                    t_tx_ptr <= {SND_PTR_WIDTH{1'b0}};
+                    t_tx_seq <= b_snd_una;
+                    t_tx_valid <= 1'b0;
+                    t_fin_req <= 1'b0;
+                    t_fin_sent <= 1'b0;
+                    t_fin_acked <= 1'b0;
+                    t_disc_tag <= 32'd0;
+                    t_disc_pending <= 1'b0;
+                    t_rq_head <= {RCV_PTR_WIDTH{1'b0}};
+                    t_rq_tail <= {RCV_PTR_WIDTH{1'b0}};
+                    t_rq_count <= {RCV_PTR_WIDTH+1{1'b0}};
+                    t_rq_fill <= 17'd0;
+                    t_fin_rcvd <= b_state[3:0] == ST_CLOSE_WAIT;
+                    t_aborted <= 1'b0;
+                    t_retrieve_sent <= 1'b0;
+                    t_ip_id <= b_snd_una[15:0];
+                    c_conn <= conn32;
+                    c_status <= `FLUE_CPL_STATUS_OK;
+                    cpl_next <= S_WB;
+                    state_reg <= S_CPL;
+                end
+            end
+        end
+        S_UPD_APPLY: begin
+            // the cached parts a host may change: neighbor next hop, path MTU, TTL and TOS
+            if (blk_error) begin
+                c_status <= `FLUE_CPL_STATUS_DMA_ERROR;
+                fault_reg <= 1'b1;
+                state_reg <= S_CPL;
+            end else begin
+                if (b_valid_mask[0]) t_dst_mac <= b_dst_mac;
+                if (b_valid_mask[1] && b_mss >= 16'd64) t_mss <= b_mss;
+                if (b_valid_mask[3]) begin
+                    t_ttl <= b_ttl;
+                    t_tos <= b_tos;
+                end
+                c_status <= `FLUE_CPL_STATUS_OK;
+                cpl_next <= S_WB;
+                state_reg <= S_CPL;
+            end
+        end
+        S_DLG_DESC: begin
+            if (!wr_desc_valid_reg && word == 0) begin
+                dlg <= dlg_build;
+                wr_desc_valid_reg <= 1'b1;
+                word <= 1;
+            end else if (!wr_desc_valid_reg) begin
+                word <= {WORD_IDX_WIDTH{1'b0}};
+                state_reg <= S_DLG_DATA;
+            end
+        end
+        S_DLG_DATA: begin
+            if (m_axis_wr_data_tready) begin
+                word <= word + 1'b1;
+                if (word == DLG_LAST_W) state_reg <= S_DLG_STATUS;
+            end
+        end
+        S_DLG_STATUS: begin
+            if (s_axis_wr_status_valid) begin
+                c_status <= s_axis_wr_status_error != 0 ? `FLUE_CPL_STATUS_DMA_ERROR : `FLUE_CPL_STATUS_OK;
+                fault_reg <= s_axis_wr_status_error != 0;
+                if (d_opcode == `FLUE_OPCODE_OFFLOAD_QUERY) begin
+                    state_reg <= S_CPL;
+                end else begin
+                    // R30: everything outstanding completes before the terminate does
+                    flush_status <= `FLUE_CPL_STATUS_UPLOAD_IN_PROGRESS;
+                    flush_term <= 1'b1;
+                    flush_next <= S_TERM_HASH;
+                    state_reg <= S_FLUSH;
+                end
+            end
+        end
+        S_TERM_HASH: begin
+            hash_valid_reg <= 1'b1;
+            hash_op_reg <= 1'b1;
+            state_reg <= S_TERM_HASH_WAIT;
+        end
+        S_TERM_HASH_WAIT: begin
+            if (!hash_valid_reg && s_hash_result_valid) begin
+                state_reg <= S_TERM_FREE;
+            end
+        end
+        S_TERM_FREE: begin
+            conn_valid[cur_conn] <= 1'b0;
+            cf_we <= 1'b1;
+            cf_waddr <= conn_free_count[CONN_WIDTH-1:0];
+            cf_wdata <= cur_conn;
+            conn_free_count <= conn_free_count + 1'b1;
+            cpl_next <= S_IDLE;
+            state_reg <= S_CPL;
+        end
+        S_CPL: begin
+            if (cq_room) begin
+                cq_we <= 1'b1;
+                cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_COMPLETION, d_opcode, c_status, d_tag, c_length, c_conn, 32'd0)};
+                cq_wptr <= cq_wptr + 1'b1;
+                state_reg <= cpl_next;
+            end
+        end
+        S_EVENT: begin
+            if (cq_room) begin
+                cq_we <= 1'b1;
+                cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_EVENT, c_opcode, `FLUE_CPL_STATUS_OK, 32'd0, 32'd0, conn32, c_info)};
+                cq_wptr <= cq_wptr + 1'b1;
+                state_reg <= cpl_next;
+            end
+        end
+        S_WB: begin
+            tcb_we <= 1'b1;
+            tcb_waddr <= cur_conn;
+            tcb_wdata <= {t_state, t_dst_mac, t_src_mac, t_local_ip, t_remote_ip, t_local_port, t_remote_port, t_ttl, t_tos,
+                t_mss, t_snd_ws, t_rcv_ws, t_rcv_nxt, t_rcv_adv, t_rcv_space, t_snd_una, t_snd_nxt, t_snd_max, t_snd_end,
+                t_snd_wnd, t_snd_wl1, t_snd_wl2, t_max_snd_wnd, t_cwnd, t_ssthresh, t_recover, t_cwnd_acc, t_in_recovery,
+                t_dupacks, t_rt_count, t_rexmit_one, t_srtt, t_rttvar, t_rto, t_rtt_seq, t_rtt_tick, t_rtt_on, t_rtx_on,
+                t_rtx_at, t_dack_on, t_dack_at, t_unacked, t_push_on, t_push_at, t_sq_head, t_sq_tail, t_sq_count,
+                t_sq_head_seq, t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag,
+                t_disc_pending, t_rq_head, t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent,
+                t_ip_id};
+            if (can_send && !txq_member[cur_conn]) begin
+                txq_member[cur_conn] <= 1'b1;
+                txq_we <= 1'b1;
+                txq_waddr <= txq_wptr[CONN_WIDTH-1:0];
+                txq_wdata <= cur_conn;
+                txq_wptr <= txq_wptr + 1'b1;
+            end
+            state_reg <= S_IDLE;
+        end
+
+        /*
+         * Host I/O requests
+         */
+        S_SEND_LINK: begin
+            // TCP_SEND, and the data of a graceful TCP_DISCONNECT (then FIN after it)
+            c_conn <= conn32;
+            if (t_aborted) begin
+                c_status <= `FLUE_CPL_STATUS_ABORTED;
+                state_reg <= S_CPL;
+            end else if (!est_like || t_fin_req) begin
+                c_status <= `FLUE_CPL_STATUS_INVALID_STATE;
+                state_reg <= S_CPL;
+            end else if (send_len != 0 && snd_free_count == 0) begin
+                c_status <= `FLUE_CPL_STATUS_RESOURCES;
+                state_reg <= S_CPL;
+            end else begin
+                if (send_len != 0) begin
+                    snd_free_count <= snd_free_count - 1'b1;
+                    snd_we <= 1'b1;
+                    snd_waddr <= snd_free_top;
+                    snd_wdata <= {d_opcode == `FLUE_OPCODE_TCP_DISCONNECT, d_flags[0], d_tag, send_len[16:0], d_addr[47:0]};
+                    if (t_sq_count == 0) begin
+                        t_sq_head <= snd_free_top;
+                        t_sq_head_seq <= t_snd_end;
+                    end else begin
+                        snd_nwe <= 1'b1;
+                        snd_nwaddr <= t_sq_tail;
+                        snd_nwdata <= snd_free_top;
+                    end
+                    t_sq_tail <= snd_free_top;
+                    t_sq_count <= t_sq_count + 1'b1;
+                    t_snd_end <= t_snd_end + send_len;
+                    if (!t_tx_valid) begin
+                        t_tx_ptr <= snd_free_top;
+                        t_tx_seq <= t_snd_end;
+                        t_tx_valid <= 1'b1;
+                    end
+                end
+                if (d_opcode == `FLUE_OPCODE_TCP_DISCONNECT) begin
+                    t_fin_req <= 1'b1;
+                    t_disc_tag <= d_tag;
+                    t_disc_pending <= 1'b1;
+                end
+                state_reg <= S_WB;
+            end
+        end
+        S_RECV_LINK: begin
+            c_conn <= conn32;
+            if (t_aborted) begin
+                c_status <= `FLUE_CPL_STATUS_ABORTED;
+                state_reg <= S_CPL;
+            end else if (t_fin_rcvd) begin
+                // R56: nothing more will arrive
+                c_status <= `FLUE_CPL_STATUS_INVALID_STATE;
+                state_reg <= S_CPL;
+            end else if (rcv_free_count == 0) begin
+                c_status <= `FLUE_CPL_STATUS_RESOURCES;
+                state_reg <= S_CPL;
+            end else begin
+                rcv_free_count <= rcv_free_count - 1'b1;
+                rcv_we <= 1'b1;
+                rcv_waddr <= rcv_free_top;
+                rcv_wdata <= {d_flags[1], d_tag, d_len[16:0], d_addr[47:0]};
+                if (t_rq_count == 0) begin
+                    t_rq_head <= rcv_free_top;
+                    t_rq_fill <= 17'd0;
+                end else begin
+                    rcv_nwe <= 1'b1;
+                    rcv_nwaddr <= t_rq_tail;
+                    rcv_nwdata <= rcv_free_top;
+                end
+                t_rq_tail <= rcv_free_top;
+                t_rq_count <= t_rq_count + 1'b1;
+                t_rcv_space <= t_rcv_space + d_len;
+                // a window that was nearly closed opens: say so at once
+                if (win_bytes < {mss32[30:0], 1'b0} && d_len >= mss32) begin
+                    ack_now <= 1'b1;
+                end
+                ret_state <= S_WB;
+                state_reg <= S_RX_END;
+            end
+        end
+        S_ABORT: begin
+            // R58: sends aborted, then RST, then the disconnect completes; receiving stops
+            flush_status <= `FLUE_CPL_STATUS_ABORTED;
+            flush_next <= S_ABORT2;
+            t_aborted <= 1'b1;
+            state_reg <= S_FLUSH;
+        end
+        S_ABORT2: begin
+            ack_rst <= 1'b1;
+            ret_state <= S_CPL;
+            c_status <= `FLUE_CPL_STATUS_OK;
+            c_conn <= conn32;
+            cpl_next <= S_WB;
+            t_state <= ST_CLOSED;
+            t_rtx_on <= 1'b0;
+            t_dack_on <= 1'b0;
+            t_push_on <= 1'b0;
+            state_reg <= S_EMIT_ACK;
+        end
+
+        /*
+         * Flush: receives, a pending disconnect, then sends, completed with flush_status
+         */
+        S_FLUSH: begin
+            if (t_rq_count != 0) begin
+                pop_status <= flush_status;
+                ret_state <= S_FLUSH;
+                state_reg <= S_RQ_POP;
+            end else if (t_disc_pending) begin
+                if (cq_room) begin
+                    cq_we <= 1'b1;
+                    cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                    cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_COMPLETION, `FLUE_OPCODE_TCP_DISCONNECT, flush_status,
+                        t_disc_tag, 32'd0, conn32, 32'd0)};
+                    cq_wptr <= cq_wptr + 1'b1;
+                    t_disc_pending <= 1'b0;
+                end
+            end else if (t_sq_count != 0) begin
+                flush_sends <= 1'b1;
+                ret_state <= S_FLUSH;
+                state_reg <= S_SQ_HEAD;
+            end else begin
+                flush_sends <= 1'b0;
+                state_reg <= flush_next;
+            end
+        end
+        S_RQ_POP: begin
+            rcv_raddr <= t_rq_head;
+            state_reg <= S_RQ_POP_WAIT;
+        end
+        S_RQ_POP_WAIT: begin
+            state_reg <= S_RQ_POP_USE;
+        end
+        S_RQ_POP_USE: begin
+            if (pop_if_push && re_nopush) begin
+                // R51: a no-push buffer completes only when full
+                state_reg <= ret_state;
+            end else if (cq_room) begin
+                cq_we <= 1'b1;
+                cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_COMPLETION, `FLUE_OPCODE_TCP_RECV_POST, pop_status,
+                    re_tag, {15'd0, t_rq_fill}, conn32, 32'd0)};
+                cq_wptr <= cq_wptr + 1'b1;
+                rf_we <= 1'b1;
+                rf_waddr <= rcv_free_count[RCV_PTR_WIDTH-1:0];
+                rf_wdata <= t_rq_head;
+                rcv_free_count <= rcv_free_count + 1'b1;
+                t_rq_head <= rcv_rnext;
+                t_rq_count <= t_rq_count - 1'b1;
+                t_rq_fill <= 17'd0;
+                t_rcv_space <= t_rcv_space - {15'd0, re_room};
+                t_push_on <= 1'b0;
+                state_reg <= ret_state;
+            end
+        end
+        S_SQ_HEAD: begin
+            snd_raddr <= t_sq_head;
+            state_reg <= S_SQ_HEAD_WAIT;
+        end
+        S_SQ_HEAD_WAIT: begin
+            state_reg <= S_SQ_HEAD_USE;
+        end
+        S_SQ_HEAD_USE: begin
+            if (!flush_sends && !se_done) begin
+                state_reg <= ret_state;
+            end else if (cq_room) begin
+                // R41: complete once every byte is acknowledged; at terminate a send reports
+                // the bytes of it that were (R31), after an abort none (R44, R58)
+                if (!se_silent) begin
+                    cq_we <= 1'b1;
+                    cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                    cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_COMPLETION, `FLUE_OPCODE_TCP_SEND,
+                        flush_sends ? flush_status : `FLUE_CPL_STATUS_OK, se_tag,
+                        !flush_sends ? {15'd0, se_len} : flush_term ? min32(term_acked, {15'd0, se_len}) : 32'd0,
+                        conn32, 32'd0)};
+                    cq_wptr <= cq_wptr + 1'b1;
+                end
+                sf_we <= 1'b1;
+                sf_waddr <= snd_free_count[SND_PTR_WIDTH-1:0];
+                sf_wdata <= t_sq_head;
+                snd_free_count <= snd_free_count + 1'b1;
+                t_sq_head <= snd_rnext;
+                t_sq_count <= t_sq_count - 1'b1;
+                t_sq_head_seq <= t_sq_head_seq + {15'd0, se_len};
+                if (t_tx_valid && t_tx_ptr == t_sq_head) begin
+                    // an ACK overtook a go-back-N retransmission: send on from the next entry
+                    t_tx_ptr <= snd_rnext;
+                    t_tx_seq <= t_sq_head_seq + {15'd0, se_len};
+                    t_tx_valid <= t_sq_count != 1;
+                end
+                state_reg <= (flush_sends || t_sq_count == 1) ? ret_state : S_SQ_HEAD;
+            end
+        end
+
+        /*
+         * A received segment
+         */
+        S_RX: begin
+            seg_skip <= 16'd0;
+            seg_avail <= 16'd0;
+            if (t_state == ST_CLOSED || t_aborted) begin
+                state_reg <= S_DISCARD;
+            end else if (!acceptable) begin
+                ack_now <= !h_flags[`TOE_TCP_RST];
+                state_reg <= S_RX_END;
+            end else if (h_flags[`TOE_TCP_RST]) begin
+                if (h_seq == t_rcv_nxt) begin
+                    // R65: the abort is indicated, everything outstanding completes aborted
+                    t_aborted <= 1'b1;
+                    t_state <= ST_CLOSED;
+                    t_rtx_on <= 1'b0;
+                    t_dack_on <= 1'b0;
+                    t_push_on <= 1'b0;
+                    c_opcode <= `FLUE_EVENT_CODE_TCP_ABORT;
+                    c_info <= 32'd0;
+                    flush_status <= `FLUE_CPL_STATUS_ABORTED;
+                    flush_next <= S_RX_END;
+                    cpl_next <= S_FLUSH;
+                    state_reg <= S_EVENT;
+                end else begin
+                    ack_now <= 1'b1;            // RFC 5961 3.2: challenge ACK
+                    state_reg <= S_RX_END;
+                end
+            end else if (h_flags[`TOE_TCP_SYN]) begin
+                ack_now <= 1'b1;                // RFC 5961 4.2
+                state_reg <= S_RX_END;
+            end else if (!h_flags[`TOE_TCP_ACK]) begin
+                state_reg <= S_RX_END;
+            end else begin
+                state_reg <= S_RX_ACK;
+            end
+        end
+        S_RX_ACK: begin
+            if (ack_ahead) begin
+                ack_now <= 1'b1;
+                state_reg <= S_RX_END;
+            end else begin
+                if (wnd_update) begin
+                    t_snd_wnd <= h_wnd_scaled;
+                    t_snd_wl1 <= h_seq;
+                    t_snd_wl2 <= h_ack;
+                    t_max_snd_wnd <= max32(t_max_snd_wnd, h_wnd_scaled);
+                end
+                state_reg <= S_RX_DATA;
+                if (ack_new) begin
+                    t_snd_una <= h_ack;
+                    if (seq_lt(t_snd_nxt, h_ack)) t_snd_nxt <= h_ack;
+                    t_cwnd <= cwnd_new;
+                    t_cwnd_acc <= cwnd_acc_new;
+                    if (t_in_recovery) begin
+                        if (recovery_done) t_in_recovery <= 1'b0;
+                        else t_rexmit_one <= 1'b1;      // RFC 6582: a partial ACK
+                    end
+                    t_dupacks <= 8'd0;
+                    t_rt_count <= 8'd0;
+                    if (rtt_sample) begin
+                        t_srtt <= srtt_new;
+                        t_rttvar <= rttvar_new;
+                        t_rto <= rto_new;
+                        t_rtt_on <= 1'b0;
+                    end
+                    // RFC 6298 (5.2), (5.3)
+                    t_rtx_on <= h_ack != t_snd_max;
+                    t_rtx_at <= now + (rtt_sample ? rto_new : t_rto);
+                    if (fin_acked_now) begin
+                        t_fin_acked <= 1'b1;
+                        disc_done <= t_disc_pending;
+                        case (t_state)
+                            ST_FIN_WAIT_1: t_state <= ST_FIN_WAIT_2;
+                            ST_CLOSING: t_state <= ST_TIME_WAIT;
+                            ST_LAST_ACK: t_state <= ST_CLOSED;
+                            default: t_state <= t_state;
+                        endcase
+                    end
+                    if (t_sq_count != 0) begin
+                        ret_state <= S_RX_DATA;
+                        state_reg <= S_SQ_HEAD;
+                    end
+                end else if (ack_dup) begin
+                    t_dupacks <= t_dupacks + 1'b1;
+                    if (t_dupacks + 1'b1 == cfg_dup_ack_threshold && !t_in_recovery) begin
+                        // RFC 5681 3.2 / RFC 6582: fast retransmit, enter recovery
+                        t_ssthresh <= ssthresh_cut;
+                        t_cwnd <= ssthresh_cut + mss32 * 3;
+                        t_recover <= t_snd_max;
+                        t_in_recovery <= 1'b1;
+                        t_rexmit_one <= 1'b1;
+                    end else if (t_in_recovery) begin
+                        t_cwnd <= t_cwnd + mss32;
+                    end
+                end
+            end
+        end
+        S_RX_DATA: begin
+            if (disc_done) begin
+                // R45, R60: the disconnect completes after the sends, once its FIN is acknowledged
+                if (cq_room) begin
+                    cq_we <= 1'b1;
+                    cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                    cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_COMPLETION, `FLUE_OPCODE_TCP_DISCONNECT,
+                        `FLUE_CPL_STATUS_OK, t_disc_tag, 32'd0, conn32, 32'd0)};
+                    cq_wptr <= cq_wptr + 1'b1;
+                    t_disc_pending <= 1'b0;
+                    disc_done <= 1'b0;
+                end
+            end else if (h_len != 0 && rcv_state) begin
+                if (seq_lt(t_rcv_nxt, h_seq)) begin
+                    // out of order: an immediate duplicate ACK (RFC 5681 4.2)
+                    ack_now <= 1'b1;
+                    state_reg <= S_RX_FIN;
+                end else begin
+                    seg_skip <= rx_skip[15:0];
+                    seg_avail <= h_len - rx_skip[15:0];
+                    state_reg <= S_RX_PLACE;
+                end
+            end else begin
+                state_reg <= S_RX_FIN;
+            end
+        end
+        S_RX_PLACE: begin
+            if (seg_avail != 0 && t_rq_count == 0 && nb_wptr != nb_rptr) begin
+                // no posted buffer: into a NIC buffer, indicated once written (R48)
+                if (nb_usable && plc_free && cq_room) begin
+                    plc_valid_reg <= 1'b1;
+                    plc_reg <= {nb_n == seg_avail, {16'd0, nb_addr}, nb_n, seg_skip};
+                    cq_we <= 1'b1;
+                    cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                    cq_wdata <= {1'b1, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_EVENT, `FLUE_EVENT_CODE_TCP_RECV_INDICATE,
+                        `FLUE_CPL_STATUS_OK, 32'd0, {16'd0, nb_n}, conn32, nb_id)};
+                    cq_wptr <= cq_wptr + 1'b1;
+                    nb_rptr <= nb_rptr + 1'b1;
+                    nb_settle <= 1'b1;
+                    if (nb_n == seg_avail) plc_open <= 1'b0;
+                    seg_skip <= 16'd0;
+                    seg_avail <= seg_avail - nb_n;
+                    placed_any <= 1'b1;
+                    t_rcv_nxt <= t_rcv_nxt + {16'd0, nb_n};
+                end
+            end else if (seg_avail == 0 || t_rq_count == 0) begin
+                // what found neither a posted buffer nor a NIC buffer is dropped; tell the peer
+                if (seg_avail != 0) ack_now <= 1'b1;
+                state_reg <= S_RX_PUSH;
+            end else begin
+                rcv_raddr <= t_rq_head;
+                state_reg <= S_RQ_HEAD_WAIT;
+            end
+        end
+        S_RQ_HEAD_WAIT: begin
+            state_reg <= S_RQ_HEAD_USE;
+        end
+        S_RQ_HEAD_USE: begin
+            if (re_room == 0) begin
+                // a zero-byte (or full) buffer at the head completes as it is (R47)
+                pop_status <= `FLUE_CPL_STATUS_OK;
+                ret_state <= S_RX_PLACE;
+                state_reg <= S_RQ_POP_USE;
+            end else if (plc_free && cq_room) begin
+                plc_valid_reg <= 1'b1;
+                plc_reg <= {re_n == seg_avail, {16'd0, re_addr} + {47'd0, t_rq_fill}, re_n, seg_skip};
+                // the buffer completes (R46) once the write that fills it is acknowledged
+                cq_we <= 1'b1;
+                cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                cq_wdata <= {1'b1, {1'b0, re_n} == re_room, cpl_rec(`FLUE_ENTRY_KIND_COMPLETION,
+                    `FLUE_OPCODE_TCP_RECV_POST, `FLUE_CPL_STATUS_OK, re_tag, {15'd0, re_len}, conn32, 32'd0)};
+                cq_wptr <= cq_wptr + 1'b1;
+                if (re_n == seg_avail) plc_open <= 1'b0;
+                seg_skip <= 16'd0;
+                seg_avail <= seg_avail - re_n;
+                placed_any <= 1'b1;
+                t_rcv_nxt <= t_rcv_nxt + {16'd0, re_n};
+                t_rcv_space <= t_rcv_space - {16'd0, re_n};
+                if ({1'b0, re_n} == re_room) begin
+                    rf_we <= 1'b1;
+                    rf_waddr <= rcv_free_count[RCV_PTR_WIDTH-1:0];
+                    rf_wdata <= t_rq_head;
+                    rcv_free_count <= rcv_free_count + 1'b1;
+                    t_rq_head <= rcv_rnext;
+                    t_rq_count <= t_rq_count - 1'b1;
+                    t_rq_fill <= 17'd0;
+                    t_push_on <= 1'b0;
+                end else begin
+                    t_rq_fill <= t_rq_fill + {1'b0, re_n};
+                end
+                state_reg <= S_RX_PLACE;
+            end
+        end
+        S_RX_PUSH: begin
+            if (placed_any) begin
+                // delayed ACK (TcpAckFrequency, TcpDelayedAckTicks)
+                t_unacked <= t_unacked + 1'b1;
+                if (t_unacked + 1'b1 >= cfg_ack_frequency) begin
+                    ack_now <= 1'b1;
+                end else if (!t_dack_on) begin
+                    t_dack_on <= 1'b1;
+                    t_dack_at <= now + cfg_delayed_ack_ticks;
+                end
+            end
+            if (placed_any && h_flags[`TOE_TCP_PSH] && t_rq_count != 0 && t_rq_fill != 0) begin
+                // R50: PSH completes a partly filled push-mode buffer
+                pop_status <= `FLUE_CPL_STATUS_OK;
+                pop_if_push <= 1'b1;
+                ret_state <= S_RX_FIN;
+                state_reg <= S_RQ_POP;
+            end else begin
+                state_reg <= S_RX_FIN;
+            end
+        end
+        S_RX_FIN: begin
+            pop_if_push <= 1'b0;
+            if (h_fin && !t_fin_rcvd && rcv_state && h_seq + {16'd0, h_len} == t_rcv_nxt) begin
+                t_rcv_nxt <= t_rcv_nxt + 1'b1;
+                t_fin_rcvd <= 1'b1;
+                ack_now <= 1'b1;
+                t_push_on <= 1'b0;
+                case (t_state)
+                    ST_ESTABLISHED: t_state <= ST_CLOSE_WAIT;
+                    ST_FIN_WAIT_1: t_state <= t_fin_acked ? ST_TIME_WAIT : ST_CLOSING;
+                    ST_FIN_WAIT_2: t_state <= ST_TIME_WAIT;
+                    default: t_state <= t_state;
+                endcase
+                // R64: earlier data completes first, then the disconnect is indicated
+                if (t_rq_count != 0 && t_rq_fill != 0) begin
+                    pop_status <= `FLUE_CPL_STATUS_OK;
+                    ret_state <= S_RX_FIN2;
+                    state_reg <= S_RQ_POP;
+                end else begin
+                    state_reg <= S_RX_FIN2;
+                end
+            end else begin
+                // R50: the push timer runs while a push-mode buffer holds data
+                if (placed_any && t_rq_count != 0 && t_rq_fill != 0) begin
+                    t_push_on <= 1'b1;
+                    t_push_at <= now + cfg_push_ticks;
+                end
+                state_reg <= S_RX_END;
+            end
+        end
+        S_RX_FIN2: begin
+            c_opcode <= `FLUE_EVENT_CODE_TCP_DISCONNECT;
+            c_info <= 32'd0;
+            cpl_next <= S_RX_END;
+            state_reg <= S_EVENT;
+        end
+        S_RX_END: begin
+            if (plc_open) begin
+                if (plc_free) begin
+                    plc_valid_reg <= 1'b1;
+                    plc_reg <= {1'b1, 64'd0, 16'd0, 16'd0};
+                    plc_open <= 1'b0;
+                end
+            end else begin
+                state_reg <= ack_now ? S_EMIT_ACK : S_WB;
+                ret_state <= S_WB;
+            end
+        end
+        S_DISCARD: begin
+            if (!plc_open) begin
+                state_reg <= S_IDLE;
+            end else if (plc_free) begin
+                plc_valid_reg <= 1'b1;
+                plc_reg <= {1'b1, 64'd0, 16'd0, 16'd0};
+                plc_open <= 1'b0;
+                state_reg <= S_IDLE;
+            end
+        end
+        S_EMIT_ACK: begin
+            // a segment without data: ACK, window update, or the RST of an abortive disconnect
+            if (txc_free) begin
+                txc_valid_reg <= 1'b1;
+                txc_reg <= txc_build;
+                t_ip_id <= t_ip_id + 1'b1;
+                t_rcv_adv <= rcv_adv_sent;
+                t_unacked <= 8'd0;
+                t_dack_on <= 1'b0;
+                ack_now <= 1'b0;
+                ack_rst <= 1'b0;
+                state_reg <= ret_state;
+            end
+        end
+
+        /*
+         * Transmit work: one segment per visit, the connection queued again while it has more
+         */
+        S_TX: begin
+            if (!can_send) begin
+                state_reg <= S_WB;
+            end else if (t_rexmit_one) begin
+                if (t_sq_count != 0) begin
+                    snd_raddr <= t_sq_head;
+                    state_reg <= S_TX_WAIT;
+                end else begin
+                    // only the FIN is unacknowledged: send it again from SND.UNA
+                    t_rexmit_one <= 1'b0;
+                    t_snd_nxt <= t_snd_una;
+                    state_reg <= S_WB;
+                end
+            end else if (data_pending && t_tx_valid && usable != 0) begin
+                snd_raddr <= t_tx_ptr;
+                state_reg <= S_TX_WAIT;
+            end else begin
+                state_reg <= S_TX_FIN;
+            end
+        end
+        S_TX_WAIT: begin
+            state_reg <= S_TX_EMIT;
+        end
+        S_TX_EMIT: begin
+            if (!t_rexmit_one && tx_off >= {15'd0, se_len}) begin
+                // SND.NXT lies past this entry (data sent before the offload, or an ACK that
+                // overtook a retransmission): move the cursor on, send from the next visit
+                t_tx_seq <= t_tx_seq + {15'd0, se_len};
+                if (t_tx_ptr == t_sq_tail) t_tx_valid <= 1'b0;
+                else t_tx_ptr <= snd_rnext;
+                state_reg <= S_WB;
+            end else if (txc_free) begin
+                txc_valid_reg <= 1'b1;
+                txc_reg <= txc_build;
+                stat_tx_segment_reg <= 1'b1;
+                t_ip_id <= t_ip_id + 1'b1;
+                t_rcv_adv <= rcv_adv_sent;
+                t_unacked <= 8'd0;
+                t_dack_on <= 1'b0;
+                if (!t_rtx_on) begin
+                    t_rtx_on <= 1'b1;
+                    t_rtx_at <= now + t_rto;
+                end
+                if (t_rexmit_one) begin
+                    t_rexmit_one <= 1'b0;
+                    stat_retransmit_reg <= 1'b1;
+                end else begin
+                    t_snd_nxt <= tx_from + tx_n + {31'd0, tx_fin};
+                    if (seq_lt(t_snd_max, tx_from + tx_n + {31'd0, tx_fin})) begin
+                        t_snd_max <= tx_from + tx_n + {31'd0, tx_fin};
+                    end
+                    if (seq_lt(tx_from, t_snd_max)) begin
+                        stat_retransmit_reg <= 1'b1;
+                    end else if (!t_rtt_on) begin
+                        // Karn: time only new data
+                        t_rtt_on <= 1'b1;
+                        t_rtt_seq <= tx_from;
+                        t_rtt_tick <= now;
+                    end
+                    if (tx_entry_end) begin
+                        t_tx_seq <= t_tx_seq + {15'd0, se_len};
+                        if (t_tx_ptr == t_sq_tail) t_tx_valid <= 1'b0;
+                        else t_tx_ptr <= snd_rnext;
+                    end
+                    if (tx_fin && !t_fin_sent) begin
+                        t_fin_sent <= 1'b1;
+                        t_state <= t_state == ST_CLOSE_WAIT ? ST_LAST_ACK : ST_FIN_WAIT_1;
+                    end
+                end
+                state_reg <= S_WB;
+            end
+        end
+        S_TX_FIN: begin
+            if (!fin_tx) begin
+                state_reg <= S_WB;
+            end else if (txc_free) begin
+                txc_valid_reg <= 1'b1;
+                txc_reg <= txc_build;
+                stat_tx_segment_reg <= 1'b1;
+                t_ip_id <= t_ip_id + 1'b1;
+                t_rcv_adv <= rcv_adv_sent;
+                t_unacked <= 8'd0;
+                t_dack_on <= 1'b0;
+                t_snd_nxt <= t_snd_nxt + 1'b1;
+                if (seq_lt(t_snd_max, t_snd_nxt + 1'b1)) t_snd_max <= t_snd_nxt + 1'b1;
+                if (!t_rtx_on) begin
+                    t_rtx_on <= 1'b1;
+                    t_rtx_at <= now + t_rto;
+                end
+                if (!t_fin_sent) begin
+                    t_fin_sent <= 1'b1;
+                    t_state <= t_state == ST_CLOSE_WAIT ? ST_LAST_ACK : ST_FIN_WAIT_1;
+                end else begin
+                    stat_retransmit_reg <= 1'b1;
+                end
+                state_reg <= S_WB;
+            end
+        end
+
+        /*
+         * Timer walker visit
+         */
+        S_TMR: begin
+            state_reg <= S_TMR_END;
+            if (t_rtx_on && !seq_lt(now, t_rtx_at)) begin
+                if (t_rt_count >= cfg_max_retransmissions) begin
+                    // TcpMaximumRetransmissions: ask the host to take the connection back
+                    t_rtx_on <= 1'b0;
+                    if (!t_retrieve_sent) begin
+                        t_retrieve_sent <= 1'b1;
+                        c_opcode <= `FLUE_EVENT_CODE_TCP_RETRIEVE;
+                        c_info <= `FLUE_UPLOAD_REASON_TIMEOUT_EXPIRATION;
+                        cpl_next <= S_TMR_END;
+                        state_reg <= S_EVENT;
+                    end
+                end else begin
+                    // RFC 6298 (5.4)-(5.6), RFC 5681 (4): go back to SND.UNA with one segment
+                    t_rt_count <= t_rt_count + 1'b1;
+                    t_ssthresh <= ssthresh_cut;
+                    t_cwnd <= mss32;
+                    t_cwnd_acc <= 32'd0;
+                    t_in_recovery <= 1'b0;
+                    t_dupacks <= 8'd0;
+                    t_rexmit_one <= 1'b0;
+                    t_snd_nxt <= t_snd_una;
+                    t_tx_ptr <= t_sq_head;
+                    t_tx_seq <= t_sq_head_seq;
+                    t_tx_valid <= t_sq_count != 0;
+                    t_rto <= rto_backoff;
+                    t_rtx_at <= now + rto_backoff;
+                    t_rtt_on <= 1'b0;
+                end
+            end
+            if (t_dack_on && !seq_lt(now, t_dack_at)) begin
+                ack_now <= 1'b1;
+            end
+            if (t_push_on && !seq_lt(now, t_push_at) && !(t_rtx_on && !seq_lt(now, t_rtx_at)
+                    && t_rt_count >= cfg_max_retransmissions && !t_retrieve_sent)) begin
+                t_push_on <= 1'b0;
+                if (t_rq_count != 0 && t_rq_fill != 0) begin
+                    pop_status <= `FLUE_CPL_STATUS_OK;
+                    ret_state <= S_TMR_END;
+                    state_reg <= S_RQ_POP;
+                end
+            end
+        end
+        S_TMR_END: begin
+            ret_state <= S_WB;
+            state_reg <= ack_now ? S_EMIT_ACK : S_WB;
+        end
+        default: begin
+            state_reg <= S_IDLE;
+        end
+    endcase
+
+    if (rst) begin
+        state_reg <= S_SWEEP;
+        nb_wptr <= {NB_LOG2+1{1'b0}};
+        nb_rptr <= {NB_LOG2+1{1'b0}};
+        nb_we <= 1'b0;
+        nb_settle <= 1'b0;
+        sweep <= {SWEEP_WIDTH{1'b0}};
+        prio <= 2'd0;
+        now <= 32'd0;
+        walk_pending <= 1'b0;
+        conn_valid <= {MAX_CONNS{1'b0}};
+        txq_member <= {MAX_CONNS{1'b0}};
+        txq_wptr <= {CONN_WIDTH+1{1'b0}};
+        cq_wptr <= {CQ_LOG2+1{1'b0}};
+        conn_free_count <= {CONN_WIDTH+1{1'b0}};
+        snd_free_count <= {SND_PTR_WIDTH+1{1'b0}};
+        rcv_free_count <= {RCV_PTR_WIDTH+1{1'b0}};
+        hash_valid_reg <= 1'b0;
+        txc_valid_reg <= 1'b0;
+        plc_valid_reg <= 1'b0;
+        rd_desc_valid_reg <= 1'b0;
+        wr_desc_valid_reg <= 1'b0;
+        tcb_we <= 1'b0;
+        snd_we <= 1'b0;
+        snd_nwe <= 1'b0;
+        rcv_we <= 1'b0;
+        rcv_nwe <= 1'b0;
+        cq_we <= 1'b0;
+        txq_we <= 1'b0;
+            cf_we <= 1'b0;
+        sf_we <= 1'b0;
+        rf_we <= 1'b0;
+        stat_tx_segment_reg <= 1'b0;
+        stat_retransmit_reg <= 1'b0;
+        fault_reg <= 1'b0;
+    end
+end
+
+// the transmitter reports every command once: the engine stays ahead of it by TXC_AHEAD
+always @(posedge clk) begin
+    if (txc_take && !s_txc_status_valid) txc_inflight <= txc_inflight + 1'b1;
+    else if (!txc_take && s_txc_status_valid && txc_inflight != 0) txc_inflight <= txc_inflight - 1'b1;
+    if (rst) txc_inflight <= 8'd0;
+end
+
+/*
+ * Memory ports
+ */
+always @(posedge clk) begin
+    tcb_rdata <= tcb_mem[tcb_raddr];
+    if (tcb_we) tcb_mem[tcb_waddr] <= tcb_wdata;
+end
+
+always @(posedge clk) begin
+    snd_rdata <= snd_mem[snd_raddr];
+    if (snd_we) snd_mem[snd_waddr] <= snd_wdata;
+end
+
+always @(posedge clk) begin
+    snd_rnext <= snd_next_mem[snd_raddr];
+    if (snd_nwe) snd_next_mem[snd_nwaddr] <= snd_nwdata;
+end
+
+always @(posedge clk) begin
+    nb_head <= nb_mem[nb_rptr[NB_LOG2-1:0]];
+    if (nb_we) nb_mem[nb_wptr[NB_LOG2-1:0]] <= nb_wdata;
+end
+
+always @(posedge clk) begin
+    rcv_rdata <= rcv_mem[rcv_raddr];
+    if (rcv_we) rcv_mem[rcv_waddr] <= rcv_wdata;
+end
+
+always @(posedge clk) begin
+    rcv_rnext <= rcv_next_mem[rcv_raddr];
+    if (rcv_nwe) rcv_next_mem[rcv_nwaddr] <= rcv_nwdata;
+end
+
+// free-list tops follow the stack pointers one cycle behind; an event never allocates in
+// the cycle after it freed
+wire [CONN_WIDTH-1:0] conn_top_addr = conn_free_count[CONN_WIDTH-1:0] - 1'b1;
+wire [SND_PTR_WIDTH-1:0] snd_top_addr = snd_free_count[SND_PTR_WIDTH-1:0] - 1'b1;
+wire [RCV_PTR_WIDTH-1:0] rcv_top_addr = rcv_free_count[RCV_PTR_WIDTH-1:0] - 1'b1;
+
+always @(posedge clk) begin
+    conn_free_top <= conn_free_mem[conn_top_addr];
+    if (cf_we) conn_free_mem[cf_waddr] <= cf_wdata;
+end
+
+always @(posedge clk) begin
+    snd_free_top <= snd_free_mem[snd_top_addr];
+    if (sf_we) snd_free_mem[sf_waddr] <= sf_wdata;
+end
+
+always @(posedge clk) begin
+    rcv_free_top <= rcv_free_mem[rcv_top_addr];
+    if (rf_we) rcv_free_mem[rf_waddr] <= rf_wdata;
+end
+
+/*
+ * Transmit-work FIFO: written by S_WB, its head prefetched into txq_head
+ */
+wire txq_take = (!txq_head_valid || txq_pop) && txq_rptr != txq_wptr_done;
+
+always @(posedge clk) begin
+    if (txq_we) txq_mem[txq_waddr] <= txq_wdata;
+    txq_wptr_done <= txq_wptr;
+    if (txq_take) begin
+        txq_head <= txq_mem[txq_rptr[CONN_WIDTH-1:0]];
+        txq_rptr <= txq_rptr + 1'b1;
+        txq_head_valid <= 1'b1;
+    end else if (txq_pop) begin
+        txq_head_valid <= 1'b0;
+    end
+    if (rst) begin
+        txq_rptr <= {CONN_WIDTH+1{1'b0}};
+        txq_wptr_done <= {CONN_WIDTH+1{1'b0}};
+        txq_head_valid <= 1'b0;
+    end
+end
+
+/*
+ * Completion queue output: an entry that waits for a placement status leaves only after it
+ * (with DMA_ERROR if the write failed); a silent one (a placement into a buffer that is not
+ * yet full) just consumes the status
+ */
+wire cq_head_wait = cq_head[CPL_REC_WIDTH+1];
+wire cq_head_emit = cq_head[CPL_REC_WIDTH];
+wire cq_ready_to_go = cq_head_valid && (!cq_head_wait || ps_count != 0);
+wire cq_pop = cq_ready_to_go && (!cq_head_emit || m_axis_cpl_tready);
+wire cq_take = (!cq_head_valid || cq_pop) && cq_rptr != cq_wptr_done;
+reg [CPL_REC_WIDTH-1:0] cq_out;
+
+always @* begin
+    cq_out = cq_head[CPL_REC_WIDTH-1:0];
+    if (cq_head_wait && ps_err[0]) begin
+        cq_out[`FLUE_CPL_ENTRY_STATUS_LSB +: 8] = `FLUE_CPL_STATUS_DMA_ERROR;
+    end
+end
+
+assign m_axis_cpl_tdata = cq_out;
+assign m_axis_cpl_tvalid = cq_ready_to_go && cq_head_emit;
+
+always @(posedge clk) begin
+    if (cq_we) cq_mem[cq_waddr] <= cq_wdata;
+    cq_wptr_done <= cq_wptr;
+    if (cq_take) begin
+        cq_head <= cq_mem[cq_rptr[CQ_LOG2-1:0]];
+        cq_rptr <= cq_rptr + 1'b1;
+        cq_head_valid <= 1'b1;
+    end else if (cq_pop) begin
+        cq_head_valid <= 1'b0;
+    end
+
+    // placement statuses, in order, matched one to one with waiting entries
+    case ({s_plc_status_valid, cq_pop && cq_head_wait})
+        2'b10: begin
+            ps_err[ps_count[4:0]] <= s_plc_status_error != 0;
+            ps_count <= ps_count + 1'b1;
+        end
+        2'b01: begin
+            ps_err <= {1'b0, ps_err[31:1]};
+            ps_count <= ps_count - 1'b1;
+        end
+        2'b11: begin
+            ps_err <= {1'b0, ps_err[31:1]};
+            ps_err[ps_count[4:0] - 1'b1] <= s_plc_status_error != 0;
+        end
+        default: begin
+        end
+    endcase
+
+    if (rst) begin
+        cq_rptr <= {CQ_LOG2+1{1'b0}};
+        cq_wptr_done <= {CQ_LOG2+1{1'b0}};
+        cq_head_valid <= 1'b0;
+        ps_count <= 6'd0;
+        ps_err <= 32'd0;
+    end
+end
+
+/*
+ * Outputs
+ */
+assign m_axis_plc_tdata = plc_reg;
+assign m_axis_plc_tvalid = plc_valid_reg;
+assign m_axis_txc_tdata = txc_reg;
+assign m_axis_txc_tvalid = txc_valid_reg;
+assign m_hash_op = hash_op_reg;
+assign m_hash_key = hash_op_reg ? t_key : b_key;
+assign m_hash_conn = cur_conn;
+assign m_hash_valid = hash_valid_reg;
+assign m_axis_rd_desc_addr = d_addr;
+assign m_axis_rd_desc_len = `FLUE_CONN_STATE_BYTES;
+assign m_axis_rd_desc_tag = {TAG_WIDTH{1'b0}};
+assign m_axis_rd_desc_valid = rd_desc_valid_reg;
+assign s_axis_rd_data_tready = state_reg == S_BLK_DATA;
+assign m_axis_wr_desc_addr = d_addr + `FLUE_CONN_STATE_TCP_DELEGATED_OFFSET;
+assign m_axis_wr_desc_len = `FLUE_TCP_DELEGATED_STATE_BYTES;
+assign m_axis_wr_desc_tag = {TAG_WIDTH{1'b0}};
+assign m_axis_wr_desc_valid = wr_desc_valid_reg;
+assign m_axis_wr_data_tdata = dlg[word*DMA_DATA_WIDTH +: DMA_DATA_WIDTH];
+assign m_axis_wr_data_tvalid = state_reg == S_DLG_DATA;
+assign m_axis_wr_data_tlast = word == DLG_LAST_W;
+assign status_ready = state_reg != S_SWEEP;
+assign status_idle = state_reg == S_IDLE && !cq_head_valid && cq_rptr == cq_wptr && !txc_valid_reg && !plc_valid_reg
+    && !rd_desc_valid_reg && !wr_desc_valid_reg;
+assign stat_tx_segment = stat_tx_segment_reg;
+assign stat_retransmit = stat_retransmit_reg;
+assign fault_dma = fault_reg;
+
+// the TCB fields not read by this build's datapath, the rest of the statuses
+/* verilator lint_off UNUSED */
+// (the descriptor's param and reserved bytes, request flags other than PUSH/NO_PUSH/ABORTIVE,
+// TCP flags above URG, state-block fields this engine does not use)
+wire unused_ok = &{1'b0, s_axis_rxh_tdata, s_txc_status_error, s_axis_wr_status_valid,
+    t_fin_acked, d_len[31:17], send_silent, d_conn, c_kind, is_retransmit, s_axis_req_tdata[255:192],
+    s_axis_req_tdata[31:16], d_flags[7:3], h_flags[7:5], blk, rx_skip[31:16], flight[0], b_valid_mask[31:5],
+    b_cflags[15:1]};
+/* verilator lint_on UNUSED */
+
+endmodule
+
+`resetall
