@@ -235,15 +235,7 @@ function [3:0] popcount8;
     end
 endfunction
 
-// ones' complement fold of a 32-bit sum to 16 bits
-function [15:0] fold32;
-    input [31:0] value;
-    reg [16:0] part;
-    begin
-        part = {1'b0, value[15:0]} + {1'b0, value[31:16]};
-        fold32 = part[15:0] + {15'd0, part[16]};
-    end
-endfunction
+`include "toe_functions.vh"
 
 /*
  * L2 delay line: stage 1 is the input register the parser works on; no reset (a pure delay)

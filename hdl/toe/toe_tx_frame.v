@@ -261,6 +261,8 @@ integer i;
 integer j;
 integer k;
 
+`include "toe_functions.vh"
+
 always @* begin
     for (i = 0; i < DMA_KEEP_WIDTH; i = i + 1) begin
         read_masked[8*i +: 8] = s_axis_read_data_tkeep[i] ? s_axis_read_data_tdata[8*i +: 8] : 8'd0;
@@ -490,7 +492,6 @@ reg img_take;
 reg [31:0] ip_sum;
 reg [31:0] tcp_sum;
 reg [31:0] tcp_total;
-reg [16:0] ip_fold1, tcp_fold1;
 reg [15:0] ip_csum, tcp_csum;
 reg [8*HDR_TS_BYTES-1:0] hdr;
 
@@ -526,12 +527,10 @@ always @* begin
             + {16'd0, c_ts_ecr[31:16]} + {16'd0, c_ts_ecr[15:0]};
     end
 
-    // fold the sums to 16 bits (ip_sum is under 2^20, tcp_total under 2^32) (ip_sum is under 2^20, tcp_total under 2^32)
+    // fold the sums to 16 bits (ip_sum is under 2^20, tcp_total under 2^32)
     tcp_total = tcp_sum_reg + ((c_len != 16'd0) ? sum_payload : 32'd0);
-    ip_fold1 = {1'b0, ip_sum_reg[15:0]} + {1'b0, ip_sum_reg[31:16]};
-    ip_csum = ~(ip_fold1[15:0] + {15'd0, ip_fold1[16]});
-    tcp_fold1 = {1'b0, tcp_total[15:0]} + {1'b0, tcp_total[31:16]};
-    tcp_csum = ~(tcp_fold1[15:0] + {15'd0, tcp_fold1[16]});
+    ip_csum = ~fold32(ip_sum_reg);
+    tcp_csum = ~fold32(tcp_total);
 
     // the header, byte k in hdr[8*k +: 8]
     hdr = {8*HDR_TS_BYTES{1'b0}};
