@@ -132,7 +132,7 @@ export class ChimneyTarget {
           // MiniportReserved says whose memory it is: a NIC buffer goes back to the card, a
           // copy made for BufferedData at terminate is freed
           const r = n.miniportReserved as ReservedBuffer | null;
-          if (r && 'nicBuffer' in r) this.lendNicBuffer(r.nicBuffer);
+          if (r && 'nicBuffer' in r) this.lendNicBuffer(r.nicBuffer, false);
           else if (r && 'heldCopy' in r) this.adapter.link.memory.release(r.heldCopy);
         }
         void this.adapter.flushDoorbells();
@@ -369,15 +369,17 @@ export class ChimneyTarget {
   private lendNicBuffers(): void {
     for (let id = 1; id <= NIC_BUFFERS; id++) {
       this.nicBuffers.set(id, this.adapter.allocMapped(NIC_BUFFER_BYTES));
-      this.lendNicBuffer(id);
+      this.lendNicBuffer(id, false);
     }
+    void this.adapter.flushDoorbells();
   }
 
-  private lendNicBuffer(id: number): void {
+  /** Posts TCP_RECV_RETURN for buffer `id`; `ring`: the doorbell too (false: the caller rings once for several). */
+  private lendNicBuffer(id: number, ring = true): void {
     const buf = this.nicBuffers.get(id);
     if (!buf) return;
     void this.adapter.postRequest({ opcode: Opcode.TCP_RECV_RETURN, flags: 0, addr: buf.addr, length: buf.length, conn: 0, param: id });
-    void this.adapter.flushDoorbells();
+    if (ring) void this.adapter.flushDoorbells();
   }
 
   /**
