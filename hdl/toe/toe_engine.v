@@ -355,7 +355,13 @@ reg [CONN_WIDTH-1:0] conn_free_top = {CONN_WIDTH{1'b0}};
 reg [SND_PTR_WIDTH-1:0] snd_free_top = {SND_PTR_WIDTH{1'b0}};
 reg [RCV_PTR_WIDTH-1:0] rcv_free_top = {RCV_PTR_WIDTH{1'b0}};
 
+// One bit per connection id. Kept out of the state machine's always block and written through
+// one-cycle strobes: a MAX_CONNS-wide vector assigned by variable index inside that block made
+// Yosys's proc_mux build a MAX_CONNS-wide multiplexer for every branch of it (minutes at 1024).
 reg [MAX_CONNS-1:0] conn_valid = {MAX_CONNS{1'b0}};
+reg conn_valid_set = 1'b0;
+reg conn_valid_clr = 1'b0;
+reg [CONN_WIDTH-1:0] conn_valid_addr = {CONN_WIDTH{1'b0}};
 
 // NIC buffers lent by the host (TCP_RECV_RETURN): a FIFO of {id, addr, len}; data that finds no
 // posted receive goes into the head one and is indicated (TCP_RECV_INDICATE, R48)
@@ -379,7 +385,11 @@ wire [15:0] nb_n = seg_avail < nb_len ? seg_avail : nb_len;
 reg [CONN_WIDTH-1:0] txq_mem [0:MAX_CONNS-1];
 reg [CONN_WIDTH:0] txq_wptr = {CONN_WIDTH+1{1'b0}};
 reg [CONN_WIDTH:0] txq_rptr = {CONN_WIDTH+1{1'b0}};
-reg [MAX_CONNS-1:0] txq_member = {MAX_CONNS{1'b0}};
+reg [MAX_CONNS-1:0] txq_member = {MAX_CONNS{1'b0}};   // written through strobes, like conn_valid
+reg txq_member_set = 1'b0;
+reg [CONN_WIDTH-1:0] txq_member_set_addr = {CONN_WIDTH{1'b0}};
+reg txq_member_clr = 1'b0;
+reg [CONN_WIDTH-1:0] txq_member_clr_addr = {CONN_WIDTH{1'b0}};
 reg [CONN_WIDTH-1:0] txq_head = {CONN_WIDTH{1'b0}};
 reg txq_head_valid = 1'b0;
 
@@ -848,6 +858,10 @@ always @(posedge clk) begin
     sf_we <= 1'b0;
     rf_we <= 1'b0;
     nb_we <= 1'b0;
+    conn_valid_set <= 1'b0;
+    conn_valid_clr <= 1'b0;
+    txq_member_set <= 1'b0;
+    txq_member_clr <= 1'b0;
     nb_settle <= nb_we;
     if (nb_we) nb_wptr <= nb_wptr + 1'b1;
     stat_tx_segment_reg <= 1'b0;
@@ -932,7 +946,8 @@ always @(posedge clk) begin
                         state_reg <= conn_valid[h_conn] ? S_LOAD : S_DISCARD;
                     end
                     EV_TX: begin
-                        txq_member[txq_head] <= 1'b0;
+                        txq_member_clr <= 1'b1;
+                        txq_member_clr_addr <= txq_head;
                         cur_conn <= txq_head;
                         tcb_raddr <= txq_head;
                         state_reg <= conn_valid[txq_head] ? S_LOAD : S_IDLE;
@@ -1093,7 +1108,8 @@ always @(posedge clk) begin
                     c_status <= `FLUE_CPL_STATUS_RESOURCES;
                     state_reg <= S_CPL;
                 end else begin
-                    conn_valid[cur_conn] <= 1'b1;
+                    conn_valid_set <= 1'b1;
+                    conn_valid_addr <= cur_conn;
                     t_state <= b_state[3:0];
                     t_dst_mac <= b_dst_mac;
                     t_src_mac <= b_src_mac;
@@ -1226,7 +1242,8 @@ always @(posedge clk) begin
             end
         end
         S_TERM_FREE: begin
-            conn_valid[cur_conn] <= 1'b0;
+            conn_valid_clr <= 1'b1;
+            conn_valid_addr <= cur_conn;
             cf_we <= 1'b1;
             cf_waddr <= conn_free_count[CONN_WIDTH-1:0];
             cf_wdata <= cur_conn;
@@ -1264,7 +1281,8 @@ always @(posedge clk) begin
                 t_disc_pending, t_rq_head, t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent,
                 t_ip_id};
             if (can_send && !txq_member[cur_conn]) begin
-                txq_member[cur_conn] <= 1'b1;
+                txq_member_set <= 1'b1;
+                txq_member_set_addr <= cur_conn;
                 txq_we <= 1'b1;
                 txq_waddr <= txq_wptr[CONN_WIDTH-1:0];
                 txq_wdata <= cur_conn;
@@ -1923,8 +1941,10 @@ always @(posedge clk) begin
         prio <= 2'd0;
         now <= 32'd0;
         walk_pending <= 1'b0;
-        conn_valid <= {MAX_CONNS{1'b0}};
-        txq_member <= {MAX_CONNS{1'b0}};
+        conn_valid_set <= 1'b0;
+        conn_valid_clr <= 1'b0;
+        txq_member_set <= 1'b0;
+        txq_member_clr <= 1'b0;
         txq_wptr <= {CONN_WIDTH+1{1'b0}};
         cq_wptr <= {CQ_LOG2+1{1'b0}};
         conn_free_count <= {CONN_WIDTH+1{1'b0}};
@@ -1961,6 +1981,19 @@ end
 /*
  * Memory ports
  */
+// the per-connection bits, a cycle after the state that asks for the change (a set wins over a
+// clear of the same bit; the engine never asks for both at once)
+always @(posedge clk) begin
+    if (conn_valid_clr) conn_valid[conn_valid_addr] <= 1'b0;
+    if (conn_valid_set) conn_valid[conn_valid_addr] <= 1'b1;
+    if (txq_member_clr) txq_member[txq_member_clr_addr] <= 1'b0;
+    if (txq_member_set) txq_member[txq_member_set_addr] <= 1'b1;
+    if (rst) begin
+        conn_valid <= {MAX_CONNS{1'b0}};
+        txq_member <= {MAX_CONNS{1'b0}};
+    end
+end
+
 always @(posedge clk) begin
     tcb_rdata <= tcb_mem[tcb_raddr];
     if (tcb_we) tcb_mem[tcb_waddr] <= tcb_wdata;
@@ -2118,7 +2151,9 @@ assign m_axis_wr_data_tdata = dlg[word*DMA_DATA_WIDTH +: DMA_DATA_WIDTH];
 assign m_axis_wr_data_tvalid = state_reg == S_DLG_DATA;
 assign m_axis_wr_data_tlast = word == DLG_LAST_W;
 assign status_ready = state_reg != S_SWEEP;
-assign status_idle = state_reg == S_IDLE && !cq_head_valid && cq_rptr == cq_wptr && !txc_valid_reg && !plc_valid_reg
+// the sweep after reset that fills the free lists touches only the engine's own memories, so it
+// counts as idle: the card reads READY and IDLE out of reset as the contract says
+assign status_idle = (state_reg == S_IDLE || state_reg == S_SWEEP) && !cq_head_valid && cq_rptr == cq_wptr && !txc_valid_reg && !plc_valid_reg
     && !rd_desc_valid_reg && !wr_desc_valid_reg;
 assign stat_tx_segment = stat_tx_segment_reg;
 assign stat_retransmit = stat_retransmit_reg;
