@@ -139,7 +139,10 @@ function [KEEP_COUNT_WIDTH-1:0] popcount;
 endfunction
 
 // wire framing, followed through resets (see the clocked block)
-reg wire_in_frame_reg = 1'b0, wire_in_frame_next;
+reg wire_in_frame_reg = 1'b0;
+// a continuous assignment, not in the always @* below: that block first runs when one of its
+// inputs changes, and a register with no reset must not take an X from it at the first edge
+wire wire_in_frame_next = s_axis_rx_tvalid ? !s_axis_rx_tlast : wire_in_frame_reg;
 reg discard_reg = 1'b0, discard_next;
 
 // input check
@@ -244,10 +247,8 @@ assign status_idle = state_reg == STATE_IDLE && up_idle && fifo_empty && !fifo_i
 
 // wire framing: a reset that finds the wire inside a frame discards the rest of it
 always @* begin
-    wire_in_frame_next = wire_in_frame_reg;
     discard_next = discard_reg;
     if (s_axis_rx_tvalid) begin
-        wire_in_frame_next = !s_axis_rx_tlast;
         if (s_axis_rx_tlast) begin
             discard_next = 1'b0;
         end

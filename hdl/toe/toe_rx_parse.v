@@ -258,7 +258,10 @@ wire [DL_WIDTH-1:0] dl_tail = dl_reg[DL_WIDTH*DL_STAGES-1 -: DL_WIDTH];
 /*
  * Parser state: fields of the frame in the input register, updated beat by beat
  */
-reg wire_in_frame_reg = 1'b0, wire_in_frame_next;
+reg wire_in_frame_reg = 1'b0;
+// a continuous assignment, not part of the always @* below: that block first runs when one of
+// its inputs changes, and a register with no reset must not take an X from it at the first edge
+wire wire_in_frame_next = s0_valid ? !s0_last : wire_in_frame_reg;
 reg discard_reg = 1'b0, discard_next;
 reg [7:0] beat_reg = 8'd0, beat_next;
 reg [15:0] len_reg = 16'd0, len_next;
@@ -414,7 +417,6 @@ assign status_idle = !(|dl_valid_reg) && !l2_out_reg[72] && !wire_in_frame_reg &
  * Parser: one beat of the input register per cycle
  */
 always @* begin
-    wire_in_frame_next = wire_in_frame_reg;
     discard_next = discard_reg;
     beat_next = beat_reg;
     len_next = len_reg;
@@ -447,7 +449,6 @@ always @* begin
 
     // wire framing, followed through resets (a reset discards the rest of a frame it cut)
     if (s0_valid) begin
-        wire_in_frame_next = !s0_last;
         if (s0_last) begin
             discard_next = 1'b0;
         end
