@@ -59,7 +59,7 @@ describe('NIC bring-up against the RTL', () => {
     expect((await link.mmioRead(Reg.STATUS)) & STATUS_FIELDS.READY.mask).toBeTruthy();
     const adapter = new MiniportAdapter(link);
     const id = await adapter.initialize();
-    expect(id).toMatchObject({ id: 0x464c5545, versionMajor: 1, l2: true, toe: false, irqModeration: true, irqVectors: 4, dmaBytes: 16, maxFrame: 1518 });
+    expect(id).toMatchObject({ id: 0x464c5545, versionMajor: 1, l2: true, toe: true, irqModeration: true, irqVectors: 4, dmaBytes: 16, maxFrame: 1518 });
     expect(adapter.state).toBe('running');
   });
 
