@@ -35,6 +35,9 @@ export interface RunOptions {
 
 export type RunResult = 'done' | 'limit';
 
+/** Wall-clock milliseconds a run may go without yielding to the event loop. */
+const YIELD_MS = 50;
+
 export class LockstepScheduler {
   private readonly devices: { link: DeviceLink; onIrq: InterruptHandler }[] = [];
   private readonly wires: Wire[] = [];
@@ -73,8 +76,15 @@ export class LockstepScheduler {
   async run(options: RunOptions): Promise<RunResult> {
     const limit = this.time + options.maxCycles;
     const until = options.until ?? (() => false);
+    let turn = Date.now();
     while (!until()) {
       if (this.time >= limit) return 'limit';
+      // a local model resolves every await at once; give the event loop (timers, I/O, a test
+      // runner's messages) a turn now and then, or a long run starves it
+      if (Date.now() - turn >= YIELD_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        turn = Date.now();
+      }
       let target = Math.min(this.time + this.quantum, limit);
       const next = this.timers.find((t) => !t.cancelled);
       if (next && next.at < target) target = Math.max(next.at, this.time + 1);
