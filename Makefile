@@ -66,7 +66,10 @@ lint-rtl: $(APT_STAMP)
 	done; echo "each of $(words $(RTL_FILES)) modules lints clean as top"
 	iverilog -g2012 -Iprotocol/generated -Ihdl/toe -s nic_top -o build/nic_top.iverilog $(RTL_FILES)
 
-synth: $(APT_STAMP)
+# Yosys takes minutes on the integrated design: redone only when the RTL or the script changes
+SYNTH_REPORT := build/synth/nic_top.txt
+synth: $(SYNTH_REPORT)
+$(SYNTH_REPORT): $(APT_STAMP) tools/synth.sh hdl/files.f $(RTL_FILES) $(wildcard hdl/toe/*.vh) protocol/generated/flue_contract.vh
 	bash tools/synth.sh
 
 # ------------------------------------------------------------------ main job, tests, benchmarks
