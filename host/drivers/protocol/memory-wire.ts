@@ -5,7 +5,7 @@
  */
 import type { PcapWriter } from '../../wire/pcap.js';
 import type { Clock } from './clock.js';
-import { Impairment, type ImpairmentConfig } from './impair.js';
+import { Impairment, type ImpairmentConfig } from '../../wire/impair.js';
 import type { Link } from './stack.js';
 
 export interface WireOptions {
@@ -31,7 +31,10 @@ export class WireEnd implements Link {
     this.wire.capture(frame);
     if (this.wire.tap?.(frame, this.side) === true) return;
     const peer = this.peer;
-    this.impairment.push(frame.slice(), (f) => peer.receiver?.(f));
+    const now = this.wire.now();
+    for (const copy of this.impairment.decide(frame.slice())) {
+      this.wire.clockTimer(now + copy.delayMs, () => peer.receiver?.(copy.data));
+    }
   }
 }
 
@@ -42,8 +45,8 @@ export class MemoryWire {
 
   constructor(private readonly clock: Clock, macA: Uint8Array, macB: Uint8Array, private readonly options: WireOptions = {}) {
     const seed = options.seed ?? 1;
-    this.a = new WireEnd(macA, this, new Impairment(seed * 2 + 1, options.aToB ?? {}, clock), 'a');
-    this.b = new WireEnd(macB, this, new Impairment(seed * 2 + 2, options.bToA ?? {}, clock), 'b');
+    this.a = new WireEnd(macA, this, new Impairment(seed * 2 + 1, options.aToB ?? {}), 'a');
+    this.b = new WireEnd(macB, this, new Impairment(seed * 2 + 2, options.bToA ?? {}), 'b');
     this.a.peer = this.b;
     this.b.peer = this.a;
   }
@@ -51,6 +54,16 @@ export class MemoryWire {
   /** Puts a raw frame on the wire as if `from` had sent it (injection in tests). */
   inject(frame: Uint8Array, from: WireSide): void {
     (from === 'a' ? this.a : this.b).send(frame);
+  }
+
+  /** @internal */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** @internal */
+  clockTimer(at: number, fn: () => void): void {
+    this.clock.setTimer(at, fn);
   }
 
   /** @internal */
