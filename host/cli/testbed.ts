@@ -12,6 +12,7 @@ import { Stack } from '../drivers/protocol/stack.js';
 import type { TcpConfig } from '../drivers/protocol/tcp-config.js';
 import { BackToBackWire } from '../wire/back-to-back.js';
 import { PcapWriter } from '../wire/pcap.js';
+import type { ImpairmentConfig } from '../wire/impair.js';
 import type { ThroughputRecorder } from '../wire/throughput.js';
 import type { Endpoint } from '../wire/traffic.js';
 
@@ -40,6 +41,8 @@ export interface BackToBackOptions {
   fstPath?: string;
   /** records the cable's throughput over time */
   throughput?: ThroughputRecorder;
+  /** impairs the cable, seeded (times in ms of simulated time) */
+  impairment?: { seed: number; aToB?: Partial<ImpairmentConfig>; bToA?: Partial<ImpairmentConfig> };
 }
 
 /** Documentation addresses only (RFC 5737), locally administered MACs. */
@@ -66,6 +69,7 @@ export async function createBackToBack(options: BackToBackOptions = {}): Promise
     latency: quantum,
     ...(pcap ? { pcap } : {}),
     ...(options.throughput ? { throughput: options.throughput } : {}),
+    ...(options.impairment ?? {}),
   });
   try {
     await a.adapter.initialize();
@@ -98,9 +102,9 @@ export const TCP_MINIPORT: BackToBackOptions['miniport'] = { txBuffers: 128, rxB
  * scheduler's clock. The default windows (128 KiB) stay below the NIC's 256 posted receive
  * buffers, so no frame is dropped for want of a buffer and no RTO costs simulated seconds.
  */
-export function stackOn(bed: BackToBack, station: Station, ip: string, seed: number, tcp: Partial<TcpConfig> = { receiveBuffer: 128 * 1024, sendBuffer: 128 * 1024 }): Stack {
+export function stackOn(bed: BackToBack, station: Station, ip: string, seed: number, tcp: Partial<TcpConfig> = { receiveBuffer: 128 * 1024, sendBuffer: 128 * 1024 }, fixedIsn?: number): Stack {
   const link = new L2Link(station.adapter.datapath, station.endpoint.mac);
-  const stack = new Stack({ ip, link, clock: schedulerClock(bed.scheduler), seed, tcp });
+  const stack = new Stack({ ip, link, clock: schedulerClock(bed.scheduler), seed, tcp, ...(fixedIsn !== undefined ? { fixedIsn } : {}) });
   link.attach(stack);
   return stack;
 }

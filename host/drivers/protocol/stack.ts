@@ -32,6 +32,8 @@ export interface StackOptions {
   clock: Clock;
   /** seeds initial sequence numbers and ephemeral ports (reproducible runs) */
   seed?: number;
+  /** every connection's initial sequence number, instead of RFC 6528's (tests: a start near 2^32) */
+  fixedIsn?: number;
   tcp?: Partial<TcpConfig>;
   arp?: Partial<ArpConfig>;
   reassembly?: Partial<ReassemblyConfig>;
@@ -79,6 +81,7 @@ export class Stack {
   private readonly listeners = new Map<number, TcpListener>();
   private readonly listenerOf = new Map<TcpConnection, TcpListener>();
   private readonly secret: number;
+  private readonly fixedIsn: number | undefined;
   private nextPort: number;
   private ipId = 0;
   private readonly queue: (() => void)[] = [];
@@ -99,6 +102,9 @@ export class Stack {
       if (!Number.isInteger(c[k]) || c[k] < 1 || c[k] > 2 ** 30) throw new StackError(StackErrorCode.BAD_ARGUMENT, `${k} ${c[k]} must be 1 to 2^30`);
     }
     this.secret = mix32(options.seed ?? 1, 0x5ca1ab1e);
+    if (options.fixedIsn !== undefined && !(Number.isInteger(options.fixedIsn) && options.fixedIsn >= 0 && options.fixedIsn <= 0xffffffff))
+      throw new StackError(StackErrorCode.BAD_ARGUMENT, `fixedIsn ${options.fixedIsn} must be a 32-bit unsigned integer`);
+    this.fixedIsn = options.fixedIsn;
     this.nextPort = EPHEMERAL_FIRST + (this.secret % EPHEMERAL_COUNT);
     this.arp = new ArpTable(this.clock, this.counters, { ...DEFAULT_ARP_CONFIG, ...options.arp }, this.link.mac, this.ip, (p, dst) => this.sendArp(p, dst));
     this.reassembler = new Reassembler(this.clock, this.counters, { ...DEFAULT_REASSEMBLY_CONFIG, ...options.reassembly });
@@ -302,6 +308,7 @@ export class Stack {
 
   /** RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey). */
   private isn(id: ConnectionId): number {
+    if (this.fixedIsn !== undefined) return this.fixedIsn;
     let h = this.secret;
     for (const v of [id.localIp, id.localPort, id.remoteIp, id.remotePort]) h = mix32(h, v);
     return (h + Math.floor(this.clock.now() * ISN_TICKS_PER_MS)) >>> 0;
