@@ -9,5 +9,8 @@ describe('flue command line', () => {
     await expect(main(['demo', '--seed'])).rejects.toThrow(/--seed needs a value/);
     await expect(main(['demo', '--colour', 'red'])).rejects.toThrow(/demo has no option --colour/);
     await expect(main(['demo', 'extra'])).rejects.toThrow(/unexpected argument 'extra'/);
+    await expect(main(['run'])).rejects.toThrow(/run needs exactly one scenario file, got 0/);
+    await expect(main(['run', 'a.json', 'b.json'])).rejects.toThrow(/got 2/);
+    await expect(main(['run', 'a.json', '--frames', '3'])).rejects.toThrow(/run has no option --frames/);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The `flue` command.
  *   flue demo [--seed N] [--frames N] [--json] [--pcap PATH] [--fst PATH]
+ *   flue run <scenario file> [--seed N] [--json] [--pcap PATH]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DeviceError, DeviceErrorCode } from '../device/errors.js';
 import { repoRoot } from '../device/verilator/native.js';
 import { formatSummary, runDemo } from './demo.js';
+import { ScenarioError, formatScenario, loadScenario, runScenario } from './scenario.js';
 
 const USAGE = `usage: flue <command> [options]
 
@@ -19,6 +21,13 @@ commands:
             --json       print the summary as one JSON object
             --pcap PATH  capture of the cable (default out/demo.pcap)
             --fst PATH   FST waveform of NIC A (slow)
+  run FILE  runs a scenario (fixtures/scenarios/*.json): offloaded TCP connections between
+            two NICs, with the peer, impairments, connections, bytes each way and upload
+            moments the file gives; prints bytes each way, whether SHA-256 matched,
+            retransmissions, simulated goodput, cycles, wall time and the capture's path
+            --seed N     seed of the data and the impairments (default 1)
+            --json       print the summary as one JSON object
+            --pcap PATH  capture of the cable (default out/<scenario>-<seed>.pcap)
   help      this text`;
 
 export class UsageError extends Error {
@@ -29,14 +38,17 @@ export class UsageError extends Error {
 interface Parsed {
   command: string;
   flags: Map<string, string | true>;
+  /** arguments that are not options (the scenario file of 'run') */
+  positional: string[];
 }
 
 function parse(argv: string[]): Parsed {
   const [command = 'help', ...rest] = argv;
   const flags = new Map<string, string | true>();
+  const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
-    if (!a.startsWith('--')) throw new UsageError(`unexpected argument '${a}'`);
+    if (!a.startsWith('--')) { positional.push(a); continue; }
     const name = a.slice(2);
     if (name === 'json') { flags.set(name, true); continue; }
     const value = rest[i + 1];
@@ -44,7 +56,7 @@ function parse(argv: string[]): Parsed {
     flags.set(name, value);
     i++;
   }
-  return { command, flags };
+  return { command, flags, positional };
 }
 
 function intFlag(flags: Map<string, string | true>, name: string, def: number, min: number, max: number): number {
@@ -83,7 +95,8 @@ function progressPrinter(): (done: number, total: number) => void {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { command, flags } = parse(argv);
+  const { command, flags, positional } = parse(argv);
+  if (command !== 'run' && positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]!}'`);
   switch (command) {
     case 'help':
     case '--help':
@@ -110,6 +123,22 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write((json ? JSON.stringify(summary) : formatSummary(summary)) + '\n');
       return summary.ok ? 0 : 1;
     }
+    case 'run': {
+      for (const k of flags.keys()) {
+        if (!['seed', 'json', 'pcap'].includes(k)) throw new UsageError(`run has no option --${k}`);
+      }
+      if (positional.length !== 1) throw new UsageError(`run needs exactly one scenario file, got ${positional.length}`);
+      const scenario = loadScenario(positional[0]!);
+      const seed = intFlag(flags, 'seed', 1, 0, 2 ** 31 - 1);
+      const json = flags.get('json') === true;
+      const pcapPath = resolve(String(flags.get('pcap') ?? `out/${scenario.name}-${seed}.pcap`));
+      mkdirSync(dirname(pcapPath), { recursive: true });
+      ensureModel();
+      if (!json) process.stderr.write(`running ${scenario.name} (seed ${seed})...\n`);
+      const summary = await runScenario(scenario, { seed, pcapPath });
+      process.stdout.write((json ? JSON.stringify(summary) : formatScenario(summary)) + '\n');
+      return summary.ok ? 0 : 1;
+    }
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -122,7 +151,7 @@ export async function run(argv: string[]): Promise<void> {
     if (e instanceof UsageError) {
       process.stderr.write(`flue: ${e.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
-    } else if (e instanceof DeviceError) {
+    } else if (e instanceof DeviceError || e instanceof ScenarioError) {
       process.stderr.write(`flue: ${e.message}\n`);
       process.exitCode = 1;
     } else {

@@ -1,0 +1,83 @@
+/**
+ * Scenarios against the RTL: `flue run`'s runner with the cards Verilated, the miniport and the
+ * NDIS runtime in the loop. What each checks is in its name; the capture is judged by tshark.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from './main.js';
+import { loadScenario, runScenario, type ScenarioSummary } from './scenario.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flue-scenario-'));
+const fixture = (name: string): string => join(import.meta.dirname, '../../fixtures/scenarios', `${name}.json`);
+
+/** tshark's complaints about a capture, less the flags in `explained`. */
+function judge(pcap: string, explained: string[] = []): string {
+  const filter = ['tcp.analysis.flags', '!tcp.analysis.window_update', ...explained.map((f) => `!tcp.analysis.${f}`)].join(' && ');
+  return execFileSync('tshark', ['-r', pcap, '-o', 'tcp.check_checksum:TRUE', '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info'], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim();
+}
+
+function expectDelivered(r: ScenarioSummary, bytes: number, connections = 1): void {
+  expect(r.result).toBe('done');
+  expect(r.violations).toEqual([]);
+  expect(r.firstBad).toEqual(Array.from({ length: connections }, () => ({ aToB: -1, bToA: -1 })));
+  expect([r.bytesAtoB, r.bytesBtoA]).toEqual([bytes * connections, bytes * connections]);
+  expect(r.sha256Match).toBe(true);
+  expect(r.badDescriptors).toEqual([0, 0]);
+  expect(r.dmaErrors).toEqual([0, 0]);
+  expect(r.ok).toBe(true);
+}
+
+describe('scenarios on the RTL', () => {
+  it('R41 R46: sequence numbers that start within 64 KiB of 2^32 change nothing: 1 MiB each way, no retransmission, a clean capture', async () => {
+    const s = loadScenario(fixture('sequence-wrap'));
+    expect(s.isn!.a).toBeGreaterThan(2 ** 32 - 65536);
+    expect(s.isn!.b).toBeGreaterThan(2 ** 32 - 65536);
+    const pcap = join(dir, 'wrap.pcap');
+    const r = await runScenario(s, { seed: 1, pcapPath: pcap });
+    expectDelivered(r, s.bytes);
+    expect(r.offloads.a).toBe(1);
+    expect(r.retransmissions).toBe(0);
+    expect(judge(pcap)).toBe('');
+    // the capture really crosses 2^32 in both directions while offloaded
+    const seqs = execFileSync('tshark', ['-r', pcap, '-o', 'tcp.relative_sequence_numbers:FALSE', '-Y', 'tcp.len > 0', '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.seq'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+      .trim().split('\n').map((l) => l.split('\t'));
+    for (const src of ['192.0.2.10', '198.51.100.11']) {
+      const mine = seqs.filter(([ip]) => ip === src).map(([, q]) => Number(q));
+      expect(mine.some((q) => q > 2 ** 32 - 65536)).toBe(true);
+      expect(mine.some((q) => q < 65536)).toBe(true);
+    }
+  }, 120_000);
+
+  it('carries data intact through a cable that loses, duplicates, reorders and delays (1% / 0.5% / 1%), the capture clean apart from what the impairment explains', async () => {
+    const s = loadScenario(fixture('impaired'));
+    const pcap = join(dir, 'impaired.pcap');
+    const r = await runScenario(s, { seed: 1, pcapPath: pcap });
+    expectDelivered(r, s.bytes);
+    expect(r.offloads.a).toBe(1);
+    expect(r.impairment!.aToB.lost + r.impairment!.bToA.lost).toBeGreaterThan(0);
+    expect(r.impairment!.aToB.reordered + r.impairment!.bToA.reordered).toBeGreaterThan(0);
+    expect(r.impairment!.aToB.duplicated + r.impairment!.bToA.duplicated).toBeGreaterThan(0);
+    expect(judge(pcap, ['retransmission', 'fast_retransmission', 'spurious_retransmission', 'duplicate_ack', 'out_of_order', 'lost_segment', 'ack_lost_segment', 'zero_window', 'zero_window_probe', 'window_full'])).toBe('');
+  }, 600_000);
+
+  it('flue run: runs a scenario file and prints its summary as JSON; exit status 0 when everything held', async () => {
+    const file = join(dir, 'small.json');
+    writeFileSync(file, JSON.stringify({ name: 'small', peer: 'software', connections: 1, bytes: 1 << 20 }));
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out.push(String(chunk)); return true; });
+    let status: number;
+    try {
+      status = await main(['run', file, '--seed', '3', '--json', '--pcap', join(dir, 'small.pcap')]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(status).toBe(0);
+    const summary = JSON.parse(out.join('')) as ScenarioSummary;
+    expect(summary).toMatchObject({ scenario: 'small', seed: 3, ok: true, sha256Match: true, bytesAtoB: 1 << 20, bytesBtoA: 1 << 20, retransmissions: 0, pcap: join(dir, 'small.pcap') });
+    expect(summary.cycles).toBeGreaterThan(0);
+    expect(summary.goodputGbps).toBeGreaterThan(10);
+  }, 120_000);
+});

@@ -1,0 +1,367 @@
+/**
+ * Scenarios: offloaded TCP connections between two emulated NICs back to back, as a file says
+ * (`fixtures/scenarios/*.json`). Station A runs flue's TCP/IP stack with the offload client:
+ * its connections are handed to A's card through NDIS and the miniport (ChimneyTarget), and the
+ * card carries them. Station B is the peer: flue's software stack on B's plain L2 path
+ * (`peer: "software"`), or a second offloading host (`peer: "offloaded"`). The cable can be
+ * impaired; A can upload its connections in the middle of the transfer and offload them again.
+ * Data both ways is checked by SHA-256; the capture is judged by tshark when it is installed.
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Reg } from '../../protocol/generated/contract.js';
+import { ChimneyTarget } from '../drivers/miniport/chimney.js';
+import { OffloadClient, type UploadCause } from '../drivers/protocol/offload/client.js';
+import type { TcpSocket } from '../drivers/protocol/socket.js';
+import type { Stack } from '../drivers/protocol/stack.js';
+import { seededBytes } from '../drivers/protocol/transfer.js';
+import { Ndis } from '../ndis/runtime.js';
+import { NdisStatus } from '../ndis/status.js';
+import type { ImpairmentConfig, ImpairmentCounters } from '../wire/impair.js';
+import { TCP_MINIPORT, createBackToBack, stackOn, type BackToBack, type Station } from './testbed.js';
+
+/** What a scenario file holds. */
+export interface Scenario {
+  readonly name: string;
+  readonly description?: string;
+  /** who B is: flue's software stack on its NIC's L2 path, or a host that offloads too */
+  readonly peer: 'software' | 'offloaded';
+  /** connections A opens to B, all at once */
+  readonly connections: number;
+  /** bytes each way on every connection */
+  readonly bytes: number;
+  /** the cable's impairment, the same both ways (times in ms of simulated time) */
+  readonly impairment?: Partial<ImpairmentConfig>;
+  /** A uploads each connection when it has received this share of its bytes, then offloads it again at `reoffloadAt` */
+  readonly upload?: { readonly at: number; readonly reoffloadAt?: number };
+  /** initial sequence numbers of A's and B's connections (to cross 2^32 early) */
+  readonly isn?: { readonly a: number; readonly b: number };
+  /** lower bound of the retransmission timeout on both sides, ms (card register and software stacks) */
+  readonly minRtoMs?: number;
+  /** give up after this many cycles (default 2e9) */
+  readonly maxCycles?: number;
+}
+
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+const PORT = 47001;
+const MAX_CONNECTIONS = 1024;
+const IMPAIRMENT_KEYS: readonly (keyof ImpairmentConfig)[] = ['loss', 'duplicate', 'reorder', 'reorderDelayMs', 'delayMs', 'jitterMs', 'corrupt'];
+
+function fail(where: string, message: string): never {
+  throw new ScenarioError(`${where}: ${message}`);
+}
+
+function num(where: string, key: string, v: unknown, min: number, max: number, integer: boolean): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v)))
+    fail(where, `"${key}" must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Checks a parsed scenario file; every problem names the file and the field. */
+export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(where, 'must be a JSON object');
+  const o = raw as Record<string, unknown>;
+  const known = ['name', 'description', 'peer', 'connections', 'bytes', 'impairment', 'upload', 'isn', 'minRtoMs', 'maxCycles'];
+  for (const k of Object.keys(o)) if (!known.includes(k)) fail(where, `unknown field "${k}" (known: ${known.join(', ')})`);
+  if (typeof o.name !== 'string' || o.name === '') fail(where, '"name" must be a non-empty string');
+  if (o.description !== undefined && typeof o.description !== 'string') fail(where, '"description" must be a string');
+  if (o.peer !== 'software' && o.peer !== 'offloaded') fail(where, `"peer" must be "software" or "offloaded", got ${JSON.stringify(o.peer)}`);
+  const s: { -readonly [K in keyof Scenario]: Scenario[K] } = {
+    name: o.name,
+    peer: o.peer,
+    connections: num(where, 'connections', o.connections, 1, MAX_CONNECTIONS, true),
+    bytes: num(where, 'bytes', o.bytes, 1, 2 ** 31, true),
+  };
+  if (typeof o.description === 'string') s.description = o.description;
+  if (o.impairment !== undefined) {
+    if (typeof o.impairment !== 'object' || o.impairment === null) fail(where, '"impairment" must be an object');
+    const imp: Partial<Record<keyof ImpairmentConfig, number>> = {};
+    for (const [k, v] of Object.entries(o.impairment)) {
+      if (!IMPAIRMENT_KEYS.includes(k as keyof ImpairmentConfig)) fail(where, `unknown impairment "${k}" (known: ${IMPAIRMENT_KEYS.join(', ')})`);
+      const probability = ['loss', 'duplicate', 'reorder', 'corrupt'].includes(k);
+      imp[k as keyof ImpairmentConfig] = num(where, `impairment.${k}`, v, 0, probability ? 1 : 10_000, false);
+    }
+    s.impairment = imp;
+  }
+  if (o.upload !== undefined) {
+    const u = o.upload as Record<string, unknown>;
+    if (typeof u !== 'object' || u === null) fail(where, '"upload" must be an object');
+    const at = num(where, 'upload.at', u.at, 0, 1, false);
+    if (u.reoffloadAt !== undefined) {
+      const re = num(where, 'upload.reoffloadAt', u.reoffloadAt, 0, 1, false);
+      if (re <= at) fail(where, '"upload.reoffloadAt" must come after "upload.at"');
+      s.upload = { at, reoffloadAt: re };
+    } else s.upload = { at };
+  }
+  if (o.isn !== undefined) {
+    const i = o.isn as Record<string, unknown>;
+    if (typeof i !== 'object' || i === null) fail(where, '"isn" must be an object { "a": n, "b": n }');
+    s.isn = { a: num(where, 'isn.a', i.a, 0, 0xffffffff, true), b: num(where, 'isn.b', i.b, 0, 0xffffffff, true) };
+  }
+  if (o.minRtoMs !== undefined) s.minRtoMs = num(where, 'minRtoMs', o.minRtoMs, 1, 60_000, true);
+  if (o.maxCycles !== undefined) s.maxCycles = num(where, 'maxCycles', o.maxCycles, 1, 2 ** 50, true);
+  return s;
+}
+
+/** Reads and checks a scenario file. */
+export function loadScenario(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(`${path}: cannot read it (${(e as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return checkScenario(raw, path);
+}
+
+export interface ScenarioOptions {
+  seed: number;
+  /** capture of the cable (none if omitted) */
+  pcapPath?: string;
+}
+
+/** One side's offload machinery: its own NDIS, the miniport's chimney target, the client. */
+export interface OffloadSide {
+  readonly ndis: Ndis;
+  readonly target: ChimneyTarget;
+  readonly client: OffloadClient;
+}
+
+export interface ScenarioSummary {
+  scenario: string;
+  seed: number;
+  peer: Scenario['peer'];
+  connections: number;
+  result: 'done' | 'limit';
+  /** payload bytes delivered, summed over the connections */
+  bytesAtoB: number;
+  bytesBtoA: number;
+  sha256Match: boolean;
+  /** byte offset where each direction's data first went wrong, per connection (-1: never) */
+  firstBad: { aToB: number; bToA: number }[];
+  /** offloads completed and uploads, per side */
+  offloads: { a: number; b: number };
+  uploads: { a: number; b: number };
+  /** why each upload happened ('A demand', 'B retrieve (reason 2)', ...) */
+  uploadCauses: string[];
+  /** NDIS rule violations seen by either side's runtime */
+  violations: string[];
+  /** the cards' descriptor and DMA error counters (A, then B) */
+  badDescriptors: [number, number];
+  dmaErrors: [number, number];
+  impairment: { aToB: ImpairmentCounters; bToA: ImpairmentCounters } | undefined;
+  /** tshark's retransmission count (undefined without a capture or tshark) */
+  retransmissions: number | undefined;
+  cycles: number;
+  /** payload bits both ways over simulated time at the core clock */
+  goodputGbps: number;
+  wallMs: number;
+  pcap: string | undefined;
+  ok: boolean;
+}
+
+const OFFLOAD_PARAMETERS = {
+  ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 8,
+  tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 2, nceStaleTicks: 3000,
+};
+
+/** Gives a station's stack an offload client bound to the station's card. */
+export async function offloadSide(station: Station, stack: Stack, name: string, automatic: boolean, minRtoMs?: number): Promise<OffloadSide> {
+  const ndis = new Ndis();
+  const target = new ChimneyTarget(station.adapter, ndis, name);
+  const status = await target.setOffloadParameters(OFFLOAD_PARAMETERS);
+  if (status !== NdisStatus.SUCCESS) throw new ScenarioError(`${name}: the card refused the offload parameters (status 0x${status.toString(16)})`);
+  // ticks are ms at 1000 ticks per second
+  if (minRtoMs !== undefined) await station.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, minRtoMs);
+  const client = new OffloadClient(ndis, stack, station.link.memory, { policy: automatic ? { when: 'established' } : { when: 'demand' }, receivePostSize: 16384 });
+  client.bind(target.handle);
+  return { ndis, target, client };
+}
+
+/** tshark's count of retransmitted segments in a capture (undefined if tshark is missing). */
+export function countRetransmissions(pcap: string): number | undefined {
+  try {
+    const out = execFileSync('tshark', ['-r', pcap, '-Y', 'tcp.analysis.retransmission || tcp.analysis.fast_retransmission', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+    return out.split('\n').filter((l) => l !== '').length;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface RunningScenario {
+  readonly bed: BackToBack;
+  readonly a: Stack;
+  readonly b: Stack;
+  readonly sideA: OffloadSide;
+  readonly sideB: OffloadSide | undefined;
+}
+
+/**
+ * Runs a scenario to the end (every connection closed both ways, or maxCycles). `inspect` sees
+ * the rig before it is torn down (tests read the cards' registers there).
+ */
+export async function runScenario(s: Scenario, options: ScenarioOptions, inspect?: (r: RunningScenario) => Promise<void>): Promise<ScenarioSummary> {
+  const started = Date.now();
+  const bed = await createBackToBack({
+    ...(options.pcapPath ? { pcapPath: options.pcapPath } : {}),
+    miniport: TCP_MINIPORT,
+    ...(s.impairment ? { impairment: { seed: options.seed, aToB: s.impairment, bToA: s.impairment } } : {}),
+  });
+  try {
+    const rto = s.minRtoMs !== undefined ? { rto: { initialRto: Math.max(s.minRtoMs, 3), minRto: s.minRtoMs, maxRto: 60_000, granularity: 1 } } : {};
+    const tcp = { receiveBuffer: 256 * 1024, sendBuffer: 256 * 1024, ...rto };
+    const a = stackOn(bed, bed.a, '192.0.2.10', options.seed * 2 + 1, tcp, s.isn?.a);
+    const b = stackOn(bed, bed.b, '198.51.100.11', options.seed * 2 + 2, tcp, s.isn?.b);
+    // offloaded on demand the moment each end is established, before any data is written (a
+    // policy that waits for a segment would find a short transfer already closing)
+    const sideA = await offloadSide(bed.a, a, 'nic-a', false, s.minRtoMs);
+    const sideB = s.peer === 'offloaded' ? await offloadSide(bed.b, b, 'nic-b', false, s.minRtoMs) : undefined;
+    const offloader = [sideA, sideB] as const;
+    const uploadCauses: string[] = [];
+    const noteUpload = (side: string) => (_conn: unknown, cause: UploadCause): void => {
+      uploadCauses.push(`${side} ${cause.kind}${cause.kind === 'retrieve' ? ` (reason ${cause.reason})` : cause.kind === 'io-failed' ? ` (status 0x${cause.status.toString(16)})` : ''}`);
+    };
+    sideA.client.on('uploaded', noteUpload('A'));
+    sideB?.client.on('uploaded', noteUpload('B'));
+
+    const n = s.connections;
+    const sent = Array.from({ length: n }, (_, i) => [seededBytes(options.seed * 7919 + 2 * i, s.bytes), seededBytes(options.seed * 7919 + 2 * i + 1, s.bytes)] as const);
+    const hashes = Array.from({ length: n }, () => [createHash('sha256'), createHash('sha256')] as const);
+    const count = Array.from({ length: n }, () => [0, 0]);
+    const firstBad = Array.from({ length: n }, () => [-1, -1]);
+    let closed = 0;
+    const upload = s.upload;
+    const uploaded = new Set<TcpSocket>();
+    const reoffloaded = new Set<TcpSocket>();
+
+    // side 0 is A's end of connection i, side 1 is B's; each sends sent[i][side] and receives the other
+    const wire = (i: number, side: 0 | 1, sock: TcpSocket, open: boolean): void => {
+      let n = 0;
+      const mine = sent[i]![side];
+      const theirs = sent[i]![1 - side]!;
+      const pump = (): void => {
+        while (n < s.bytes) {
+          const k = sock.send(mine.subarray(n, Math.min(s.bytes, n + 65536)));
+          if (k === 0) return;
+          n += k;
+        }
+        if (n === s.bytes) { n++; sock.close(); }
+      };
+      sock.on('data', () => {
+        const d = sock.receive();
+        const c = count[i]!;
+        if (firstBad[i]![side] === -1) {
+          const want = theirs.subarray(c[side]!, c[side]! + d.length);
+          const k = d.findIndex((x, j) => x !== want[j]);
+          if (k >= 0 || want.length < d.length) firstBad[i]![side] = c[side]! + (k >= 0 ? k : want.length);
+        }
+        c[side]! += d.length;
+        hashes[i]![side].update(d);
+        if (side === 0 && upload) {
+          const share = c[0]! / s.bytes;
+          if (share >= upload.at && !uploaded.has(sock) && sideA.client.phaseOf(sock) === 'offloaded') {
+            uploaded.add(sock);
+            sideA.client.upload(sock);
+          } else if (upload.reoffloadAt !== undefined && share >= upload.reoffloadAt && uploaded.has(sock) && !reoffloaded.has(sock) && sideA.client.phaseOf(sock) === 'software') {
+            reoffloaded.add(sock);
+            sideA.client.offload(sock);
+          }
+        }
+      });
+      const start = (): void => {
+        offloader[side]?.client.offload(sock);
+        pump();
+      };
+      sock.on('drain', pump);
+      sock.on('close', () => { closed++; });
+      if (open) start();
+      else sock.on('connect', start);
+    };
+    const listener = b.listen(PORT, n);
+    // B's end of connection i is the one whose remote port is A's end's local port
+    const indexOfPort = new Map<number, number>();
+    listener.on('connection', () => {
+      for (let sock = listener.accept(); sock; sock = listener.accept()) {
+        const i = indexOfPort.get(sock.remotePort);
+        if (i === undefined) throw new ScenarioError(`B accepted a connection from port ${sock.remotePort}, which A never opened`);
+        wire(i, 1, sock, true);
+      }
+    });
+    for (let i = 0; i < n; i++) {
+      const sock = a.connect('198.51.100.11', PORT);
+      indexOfPort.set(sock.localPort, i);
+      wire(i, 0, sock, false);
+    }
+    const result = await bed.scheduler.run({ until: () => closed === 2 * n, maxCycles: s.maxCycles ?? 2e9 });
+    listener.close();
+    const cycles = bed.scheduler.now;
+    if (inspect) await inspect({ bed, a, b, sideA, sideB });
+
+    let match = true;
+    let bytesAtoB = 0;
+    let bytesBtoA = 0;
+    for (let i = 0; i < n; i++) {
+      const want = (side: 0 | 1): string => createHash('sha256').update(sent[i]![side]).digest('hex');
+      if (hashes[i]![0].digest('hex') !== want(1) || hashes[i]![1].digest('hex') !== want(0)) match = false;
+      if (count[i]![0] !== s.bytes || count[i]![1] !== s.bytes) match = false;
+      bytesAtoB += count[i]![1]!;
+      bytesBtoA += count[i]![0]!;
+    }
+    const reg = async (st: Station, r: number): Promise<number> => st.link.mmioRead(r);
+    const violations = [...sideA.ndis.violations, ...(sideB?.ndis.violations ?? [])].map((v) => `R${v.rule} ${v.by}: ${v.message}`);
+    const badDescriptors: [number, number] = [await reg(bed.a, Reg.STAT_BAD_DESC), await reg(bed.b, Reg.STAT_BAD_DESC)];
+    const dmaErrors: [number, number] = [await reg(bed.a, Reg.STAT_DMA_ERRORS), await reg(bed.b, Reg.STAT_DMA_ERRORS)];
+    const [impAB, impBA] = bed.wire.impairments;
+    await bed.close();
+    const retransmissions = options.pcapPath ? countRetransmissions(options.pcapPath) : undefined;
+    const seconds = cycles / bed.a.link.clockHz;
+    const summary: ScenarioSummary = {
+      scenario: s.name, seed: options.seed, peer: s.peer, connections: n, result,
+      bytesAtoB, bytesBtoA, sha256Match: match,
+      firstBad: firstBad.map(([x, y]) => ({ aToB: y!, bToA: x! })),
+      offloads: { a: sideA.client.counters.offloads, b: sideB?.client.counters.offloads ?? 0 },
+      uploads: { a: sideA.client.counters.uploads, b: sideB?.client.counters.uploads ?? 0 },
+      uploadCauses,
+      violations, badDescriptors, dmaErrors,
+      impairment: impAB && impBA ? { aToB: { ...impAB.counters }, bToA: { ...impBA.counters } } : undefined,
+      retransmissions,
+      cycles,
+      goodputGbps: seconds > 0 ? ((bytesAtoB + bytesBtoA) * 8) / seconds / 1e9 : 0,
+      wallMs: Date.now() - started,
+      pcap: options.pcapPath,
+      ok: false,
+    };
+    summary.ok = result === 'done' && match && violations.length === 0 && badDescriptors.every((x) => x === 0) && dmaErrors.every((x) => x === 0)
+      && summary.offloads.a >= n && (s.peer === 'software' || summary.offloads.b >= n);
+    return summary;
+  } catch (e) {
+    await bed.close();
+    throw e;
+  }
+}
+
+export function formatScenario(r: ScenarioSummary): string {
+  const mib = (b: number): string => (b / 2 ** 20).toFixed(2);
+  const lines = [
+    `flue run: ${r.scenario} (seed ${r.seed}, peer ${r.peer}, ${r.connections} connection${r.connections === 1 ? '' : 's'})`,
+    `  A->B ${mib(r.bytesAtoB)} MiB, B->A ${mib(r.bytesBtoA)} MiB, SHA-256 ${r.sha256Match ? 'matched' : 'MISMATCH'}`,
+    `  offloads A ${r.offloads.a} / B ${r.offloads.b}, uploads A ${r.uploads.a} / B ${r.uploads.b}${r.uploadCauses.length ? ` (${r.uploadCauses.join(', ')})` : ''}`,
+    `  retransmissions ${r.retransmissions ?? 'n/a (no capture or no tshark)'}`,
+    ...(r.impairment ? [`  impairment A->B lost ${r.impairment.aToB.lost} dup ${r.impairment.aToB.duplicated} reord ${r.impairment.aToB.reordered}; B->A lost ${r.impairment.bToA.lost} dup ${r.impairment.bToA.duplicated} reord ${r.impairment.bToA.reordered}`] : []),
+    `  ${r.cycles} cycles, ${r.goodputGbps.toFixed(2)} Gbit/s simulated goodput (both ways), ${(r.wallMs / 1000).toFixed(1)} s wall`,
+    ...(r.violations.length ? [`  NDIS violations: ${r.violations.join('; ')}`] : []),
+    `  pcap ${r.pcap ?? 'none'}`,
+    r.ok ? 'OK' : `FAILED (${r.result === 'limit' ? 'ran out of cycles' : 'see above'})`,
+  ];
+  return lines.join('\n');
+}
