@@ -84,7 +84,7 @@ test-host: deps addon
 test-rtl: $(APT_STAMP) $(VENV_STAMP)
 	VENV=$(VENV) bash testbench/rtl/run_all.sh
 
-bench: deps addon build
+bench: deps addon build synth
 	node dist/bench/run.js
 
 clean:

@@ -3,7 +3,7 @@
  * machines). Simulated-time figures are exact; wall-clock figures are medians of several runs
  * on the machine named in the report.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +16,7 @@ import { runDemo } from '../host/cli/demo.js';
 import { initiateTree, scripted, sendNbl, targetObjectOf, world } from '../host/drivers/intermediate/fixtures.js';
 import { NdisStatus } from '../host/ndis/status.js';
 import { TCP_MINIPORT, createBackToBack, stackOn } from '../host/cli/testbed.js';
+import { runScenario } from '../host/cli/scenario.js';
 import { makePair } from '../host/drivers/protocol/pair.js';
 import { bulkTransfer, seededBytes } from '../host/drivers/protocol/transfer.js';
 
@@ -241,6 +242,41 @@ async function stackGoodput(): Promise<Metric[]> {
   ];
 }
 
+/** TCP goodput limit of a 10 Gbit/s wire at MTU 1500 without TCP options: 1460 payload bytes per 1538 on the wire. */
+const TCP_GOODPUT_LIMIT_GBPS = (WIRE_BYTES_PER_CYCLE * 8 * CORE_CLOCK_HZ / 1e9) * 1460 / (1460 + 40 + 14 + WIRE_OVERHEAD_BYTES);
+
+/** Offloaded bulk goodput: the RTL TOE carries the connection against the software peer. */
+async function toeGoodput(): Promise<Metric[]> {
+  const BYTES = 16 << 20;
+  const r = await runScenario({ name: 'bench-toe', peer: 'software', connections: 1, bytes: BYTES }, { seed: 1 });
+  if (!r.ok) throw new Error(`TOE goodput: the run failed (${JSON.stringify({ result: r.result, sha: r.sha256Match, offloads: r.offloads })})`);
+  const perDirection = (BYTES * 8) / (r.cycles / CORE_CLOCK_HZ) / 1e9;
+  return [
+    { name: 'offloaded TCP goodput, 1 connection, each way at once', value: Number(perDirection.toFixed(3)), unit: 'Gbit/s (simulated)', how: `16 MiB each way at once over one connection offloaded to A's card (the RTL TOE) against the software stack on B, handshake to both FINs; payload bits of one direction over the whole run's simulated time (${r.cycles} cycles at 156.25 MHz, exact)` },
+    { name: 'offloaded TCP goodput, share of the 1500-MTU limit', value: Number((perDirection / TCP_GOODPUT_LIMIT_GBPS).toFixed(3)), unit: 'ratio', how: `the figure above over ${TCP_GOODPUT_LIMIT_GBPS.toFixed(3)} Gbit/s (10 Gbit/s x 1460 / 1538: payload per frame on the wire with headers, FCS, preamble and gap); goal 0.99` },
+  ];
+}
+
+/** The Yosys synth_xilinx report of nic_top that 'make synth' wrote (make bench runs it first). */
+function synthReport(): Metric[] {
+  const path = join(repoRoot(), 'build', 'synth', 'nic_top.txt');
+  if (!existsSync(path)) throw new Error(`synthesis report ${path} is missing: run 'make synth'`);
+  const text = readFileSync(path, 'utf8');
+  const field = (label: string): number => {
+    const m = new RegExp(`^\\s*${label}\\s+([0-9.]+)`, 'm').exec(text);
+    if (!m) throw new Error(`synthesis report ${path} has no '${label}' line`);
+    return Number(m[1]);
+  };
+  const conns = /TOE with (\d+) connections/.exec(text)?.[1] ?? '?';
+  const how = `Yosys synth_xilinx (7-series cells, flattened, out of context) of nic_top with the TOE holding ${conns} connections; build/synth/nic_top.txt`;
+  return [
+    { name: `nic_top LUTs (logic), TOE ${conns} connections`, value: field('LUT \\(logic\\)'), unit: 'LUT', how },
+    { name: `nic_top LUTs as distributed RAM`, value: field('LUTRAM'), unit: 'LUT', how },
+    { name: `nic_top flip-flops`, value: field('FF'), unit: 'FF', how },
+    { name: `nic_top block RAM`, value: field('BRAM'), unit: 'RAMB36', how: `${how}; a RAMB18 counts half` },
+  ];
+}
+
 function machine(): string {
   const c = cpus();
   return `${c[0]?.model ?? 'unknown CPU'}, ${c.length} cores, Node ${process.version}`;
@@ -258,6 +294,10 @@ async function main(): Promise<void> {
   metrics.push(await completionCost());
   log('bench: software TCP goodput');
   metrics.push(...(await stackGoodput()));
+  log('bench: offloaded TCP goodput (RTL TOE)');
+  metrics.push(...(await toeGoodput()));
+  log('bench: synthesis report');
+  metrics.push(...synthReport());
   log('bench: chimney I/O through intermediate drivers');
   chimneyIoCost(3); // warm every path of the JIT before any depth is measured
   for (const depth of [0, 1, 3]) metrics.push(chimneyIoCost(depth));
