@@ -188,6 +188,16 @@ export async function offloadSide(station: Station, stack: Stack, name: string, 
   return { ndis, target, client };
 }
 
+/**
+ * tshark's complaints about a capture (its TCP analysis flags, checksums checked), one line per
+ * frame, less window updates and the flags named in `explained` (what an impairment or flow
+ * control accounts for: 'retransmission', 'window_full', ...). Empty when the capture is clean.
+ */
+export function tsharkComplaints(pcap: string, explained: readonly string[] = []): string {
+  const filter = ['tcp.analysis.flags', '!tcp.analysis.window_update', ...explained.map((f) => `!tcp.analysis.${f}`)].join(' && ');
+  return execFileSync('tshark', ['-r', pcap, '-o', 'tcp.check_checksum:TRUE', '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info'], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim();
+}
+
 /** tshark's count of retransmitted segments in a capture (undefined if tshark is missing). */
 export function countRetransmissions(pcap: string): number | undefined {
   try {

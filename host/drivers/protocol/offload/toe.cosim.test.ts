@@ -6,16 +6,15 @@
  * tshark.
  */
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Reg } from '../../../../protocol/generated/contract.js';
+import { offloadSide, tsharkComplaints } from '../../../cli/scenario.js';
 import { TCP_MINIPORT, createBackToBack, stackOn, type BackToBack } from '../../../cli/testbed.js';
 import { ChimneyTarget } from '../../miniport/chimney.js';
 import { Ndis } from '../../../ndis/runtime.js';
-import { NdisStatus } from '../../../ndis/status.js';
 import type { TcpSocket } from '../socket.js';
 import type { Stack } from '../stack.js';
 import { seededBytes } from '../transfer.js';
@@ -33,15 +32,8 @@ async function rig(pcapPath?: string): Promise<Rig> {
   const tcp = { receiveBuffer: 256 * 1024, sendBuffer: 256 * 1024 };
   const a = stackOn(bed, bed.a, IP_A, 1, tcp);
   const b = stackOn(bed, bed.b, IP_B, 2, tcp);
-  const ndis = new Ndis();
-  const target = new ChimneyTarget(bed.a.adapter, ndis, 'nic-a');
-  const status = await target.setOffloadParameters({
-    ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 8,
-    tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 2, nceStaleTicks: 3000,
-  });
-  expect(status).toBe(NdisStatus.SUCCESS);
-  const client = new OffloadClient(ndis, a, bed.a.link.memory, { policy: { when: 'established' }, receivePostSize: 16384 });
-  client.bind(target.handle);
+  // throws unless the card takes the offload parameters
+  const { ndis, target, client } = await offloadSide(bed.a, a, 'nic-a', true);
   return { bed, a, b, client, target, ndis };
 }
 
@@ -88,12 +80,6 @@ async function transfer(r: Rig, bytes: number) {
   return { result, offloaded, count, firstBad, match: [got[0]!.digest('hex') === hex(sent[1]!), got[1]!.digest('hex') === hex(sent[0]!)] };
 }
 
-/** tshark's complaints; a sender filling the receiver's window is flow control, not one (`windowFullOk`). */
-function judge(pcap: string, windowFullOk = false): string {
-  const filter = `tcp.analysis.flags && !tcp.analysis.window_update${windowFullOk ? ' && !tcp.analysis.window_full' : ''}`;
-  return execFileSync('tshark', ['-r', pcap, '-o', 'tcp.check_checksum:TRUE', '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info'], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim();
-}
-
 /** Offloads one connection, moves `bytes` each way, closes; checks the data and the card's counters. */
 async function bulk(pcap: string, bytes: number): Promise<void> {
   const r = await rig(pcap);
@@ -121,13 +107,13 @@ describe('the RTL TOE carries an offloaded connection', () => {
   it('R41 R46 R48 R60 R64 moves 1 MiB each way through the card with SHA-256 equal, closes gracefully, and tshark finds nothing wrong', async () => {
     const pcap = join(dir, 'toe.pcap');
     await bulk(pcap, Number(process.env.FLUE_TOE_BYTES ?? 1 << 20));
-    expect(judge(pcap)).toBe('');
+    expect(tsharkComplaints(pcap)).toBe('');
   }, 300_000);
 
   it('moves 64 MiB each way, both directions at once, with SHA-256 equal and tshark finding no retransmission', async () => {
     const pcap = join(dir, 'toe64.pcap');
     await bulk(pcap, 64 << 20);
     // the card outruns the software peer's 256 KiB receive buffer: it fills the window, as it should
-    expect(judge(pcap, true)).toBe('');
+    expect(tsharkComplaints(pcap, ['window_full'])).toBe('');
   }, 600_000);
 });
