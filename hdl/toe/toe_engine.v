@@ -736,12 +736,20 @@ wire [31:0] b_rto_raw = {19'd0, b_srtt[15:3]} + {16'd0, b_rttvar};
 // no RTT known yet: RFC 6298 (2.1) 1 s, here five minimum RTOs
 wire [31:0] b_rto = b_srtt == 16'd0 ? min32(cfg_min_rto_ticks * 5, cfg_max_rto_ticks)
     : min32(max32(b_rto_raw, cfg_min_rto_ticks), cfg_max_rto_ticks);
-wire b_state_ok = b_state == {4'd0, ST_ESTABLISHED} || b_state == {4'd0, ST_CLOSE_WAIT};
+// R21: ESTABLISHED, CLOSE_WAIT and the states after the host's own close. After a FIN the host
+// sent and the peer has not acknowledged (FIN_WAIT_1, CLOSING, LAST_ACK) the connection goes in
+// as it was before that close, and the miniport posts a disconnect after the handed-over data:
+// that places the FIN (see S_SEND_LINK). In FIN_WAIT_2 the FIN is acknowledged: SND.UNA is past it.
+wire b_fin_acked_state = b_state == {4'd0, ST_FIN_WAIT_2};
+wire b_state_ok = b_state == {4'd0, ST_ESTABLISHED} || b_state == {4'd0, ST_CLOSE_WAIT} || b_fin_acked_state
+    || b_state == {4'd0, ST_FIN_WAIT_1} || b_state == {4'd0, ST_CLOSING} || b_state == {4'd0, ST_LAST_ACK};
+wire b_peer_fin = b_state == {4'd0, ST_CLOSE_WAIT} || b_state == {4'd0, ST_CLOSING} || b_state == {4'd0, ST_LAST_ACK};
+wire [3:0] b_install_state = b_fin_acked_state ? ST_FIN_WAIT_2 : b_peer_fin ? ST_CLOSE_WAIT : ST_ESTABLISHED;
 // data in flight at initiate comes as the first sends (the miniport posts the NBL chain the
 // host handed over, from SndUna on): SND.UNA <= SND.NXT <= SND.MAX
 wire block_ok = b_valid_mask[4:0] == 5'h1f && b_vlan == 12'd0 && b_state_ok && !seq_lt(b_snd_nxt, b_snd_una)
     && !seq_lt(b_snd_max, b_snd_nxt) && b_mss >= 16'd64 && b_snd_ws <= 4'd14 && b_rcv_ws <= 4'd14
-    && !b_cflags[0] && b_src_ip != 32'd0 && b_dst_ip != 32'd0;
+    && !b_cflags[0] && b_src_ip != 32'd0 && b_dst_ip != 32'd0 && (!b_fin_acked_state || b_snd_una == b_snd_max);
 wire [`TOE_KEY_WIDTH-1:0] b_key = {b_dst_ip, b_src_ip, b_rport, b_lport};
 wire [`TOE_KEY_WIDTH-1:0] t_key = {t_remote_ip, t_local_ip, t_remote_port, t_local_port};
 
@@ -1110,7 +1118,7 @@ always @(posedge clk) begin
                 end else begin
                     conn_valid_set <= 1'b1;
                     conn_valid_addr <= cur_conn;
-                    t_state <= b_state[3:0];
+                    t_state <= b_install_state;
                     t_dst_mac <= b_dst_mac;
                     t_src_mac <= b_src_mac;
                     t_local_ip <= b_src_ip;
@@ -1128,7 +1136,7 @@ always @(posedge clk) begin
                     t_snd_una <= b_snd_una;
                     t_snd_nxt <= b_snd_nxt;
                     t_snd_max <= b_snd_max;
-                    t_snd_end <= b_snd_una;
+                    t_snd_end <= b_fin_acked_state ? b_snd_una - 1'b1 : b_snd_una;
                     t_snd_wnd <= b_snd_wnd;
                     t_snd_wl1 <= b_wl1;
                     t_snd_wl2 <= b_snd_una;
@@ -1162,16 +1170,16 @@ always @(posedge clk) begin
                     t_tx_ptr <= {SND_PTR_WIDTH{1'b0}};
                     t_tx_seq <= b_snd_una;
                     t_tx_valid <= 1'b0;
-                    t_fin_req <= 1'b0;
-                    t_fin_sent <= 1'b0;
-                    t_fin_acked <= 1'b0;
+                    t_fin_req <= b_fin_acked_state;
+                    t_fin_sent <= b_fin_acked_state;
+                    t_fin_acked <= b_fin_acked_state;
                     t_disc_tag <= 32'd0;
                     t_disc_pending <= 1'b0;
                     t_rq_head <= {RCV_PTR_WIDTH{1'b0}};
                     t_rq_tail <= {RCV_PTR_WIDTH{1'b0}};
                     t_rq_count <= {RCV_PTR_WIDTH+1{1'b0}};
                     t_rq_fill <= 17'd0;
-                    t_fin_rcvd <= b_state[3:0] == ST_CLOSE_WAIT;
+                    t_fin_rcvd <= b_peer_fin;
                     t_aborted <= 1'b0;
                     t_retrieve_sent <= 1'b0;
                     t_ip_id <= b_snd_una[15:0];
@@ -1333,6 +1341,12 @@ always @(posedge clk) begin
                     t_fin_req <= 1'b1;
                     t_disc_tag <= d_tag;
                     t_disc_pending <= 1'b1;
+                    // sequence space one past the data: the host sent this FIN before the
+                    // offload (installed from FIN_WAIT_1, CLOSING or LAST_ACK); not sent again
+                    if (t_snd_end + send_len + 1'b1 == t_snd_max) begin
+                        t_fin_sent <= 1'b1;
+                        t_state <= t_state == ST_CLOSE_WAIT ? ST_LAST_ACK : ST_FIN_WAIT_1;
+                    end
                 end
                 state_reg <= S_WB;
             end

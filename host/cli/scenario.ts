@@ -14,6 +14,7 @@ import { Reg } from '../../protocol/generated/contract.js';
 import { ChimneyTarget } from '../drivers/miniport/chimney.js';
 import { OffloadClient, type UploadCause } from '../drivers/protocol/offload/client.js';
 import type { TcpSocket } from '../drivers/protocol/socket.js';
+import type { TcpConnection } from '../drivers/protocol/tcp-connection.js';
 import type { Stack } from '../drivers/protocol/stack.js';
 import { seededBytes } from '../drivers/protocol/transfer.js';
 import { Ndis } from '../ndis/runtime.js';
@@ -39,6 +40,16 @@ export interface Scenario {
   readonly isn?: { readonly a: number; readonly b: number };
   /** lower bound of the retransmission timeout on both sides, ms (card register and software stacks) */
   readonly minRtoMs?: number;
+  /**
+   * when the offloading side(s) offload each connection: 'established' (default; the data
+   * follows the initiate's completion) or 'after-close' (once the side has written everything
+   * and closed: R21's FIN_WAIT_1 / LAST_ACK, often with data and the FIN in flight)
+   */
+  readonly offload?: 'established' | 'after-close';
+  /** every socket's send and receive buffer, bytes (default 256 KiB); A posts receives up to it */
+  readonly socketBuffer?: number;
+  /** bytes of receive posts A keeps outstanding, all connections together (default half of host memory) */
+  readonly receiveMemory?: number;
   /** give up after this many cycles (default 2e9) */
   readonly maxCycles?: number;
 }
@@ -65,7 +76,7 @@ function num(where: string, key: string, v: unknown, min: number, max: number, i
 export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(where, 'must be a JSON object');
   const o = raw as Record<string, unknown>;
-  const known = ['name', 'description', 'peer', 'connections', 'bytes', 'impairment', 'upload', 'isn', 'minRtoMs', 'maxCycles'];
+  const known = ['name', 'description', 'peer', 'connections', 'bytes', 'impairment', 'upload', 'isn', 'minRtoMs', 'offload', 'socketBuffer', 'receiveMemory', 'maxCycles'];
   for (const k of Object.keys(o)) if (!known.includes(k)) fail(where, `unknown field "${k}" (known: ${known.join(', ')})`);
   if (typeof o.name !== 'string' || o.name === '') fail(where, '"name" must be a non-empty string');
   if (o.description !== undefined && typeof o.description !== 'string') fail(where, '"description" must be a string');
@@ -103,6 +114,12 @@ export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
     s.isn = { a: num(where, 'isn.a', i.a, 0, 0xffffffff, true), b: num(where, 'isn.b', i.b, 0, 0xffffffff, true) };
   }
   if (o.minRtoMs !== undefined) s.minRtoMs = num(where, 'minRtoMs', o.minRtoMs, 1, 60_000, true);
+  if (o.offload !== undefined) {
+    if (o.offload !== 'established' && o.offload !== 'after-close') fail(where, `"offload" must be "established" or "after-close", not ${JSON.stringify(o.offload)}`);
+    s.offload = o.offload;
+  }
+  if (o.socketBuffer !== undefined) s.socketBuffer = num(where, 'socketBuffer', o.socketBuffer, 4096, 16 * 2 ** 20, true);
+  if (o.receiveMemory !== undefined) s.receiveMemory = num(where, 'receiveMemory', o.receiveMemory, 0, 2 ** 30, true);
   if (o.maxCycles !== undefined) s.maxCycles = num(where, 'maxCycles', o.maxCycles, 1, 2 ** 50, true);
   return s;
 }
@@ -154,6 +171,8 @@ export interface ScenarioSummary {
   uploads: { a: number; b: number };
   /** why each upload happened ('A demand', 'B retrieve (reason 2)', ...) */
   uploadCauses: string[];
+  /** each failed initiate: side and the status the card completed it with */
+  offloadFailures: string[];
   /** NDIS rule violations seen by either side's runtime */
   violations: string[];
   /** the cards' descriptor and DMA error counters (A, then B) */
@@ -176,14 +195,14 @@ const OFFLOAD_PARAMETERS = {
 };
 
 /** Gives a station's stack an offload client bound to the station's card. */
-export async function offloadSide(station: Station, stack: Stack, name: string, automatic: boolean, minRtoMs?: number): Promise<OffloadSide> {
+export async function offloadSide(station: Station, stack: Stack, name: string, automatic: boolean, minRtoMs?: number, receiveMemory?: number): Promise<OffloadSide> {
   const ndis = new Ndis();
   const target = new ChimneyTarget(station.adapter, ndis, name);
   const status = await target.setOffloadParameters(OFFLOAD_PARAMETERS);
   if (status !== NdisStatus.SUCCESS) throw new ScenarioError(`${name}: the card refused the offload parameters (status 0x${status.toString(16)})`);
   // ticks are ms at 1000 ticks per second
   if (minRtoMs !== undefined) await station.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, minRtoMs);
-  const client = new OffloadClient(ndis, stack, station.link.memory, { policy: automatic ? { when: 'established' } : { when: 'demand' }, receivePostSize: 16384 });
+  const client = new OffloadClient(ndis, stack, station.link.memory, { policy: automatic ? { when: 'established' } : { when: 'demand' }, receivePostSize: 16384, ...(receiveMemory !== undefined ? { receiveMemory } : {}) });
   client.bind(target.handle);
   return { ndis, target, client };
 }
@@ -222,20 +241,24 @@ export interface RunningScenario {
  */
 export async function runScenario(s: Scenario, options: ScenarioOptions, inspect?: (r: RunningScenario) => Promise<void>): Promise<ScenarioSummary> {
   const started = Date.now();
+  // room for every socket's send and receive buffers in host memory, and then some
+  const buffer = s.socketBuffer ?? 256 * 1024;
+  const memorySize = Math.max(16 * 2 ** 20, Math.ceil((2 * s.connections * buffer + 8 * 2 ** 20) / 2 ** 20) * 2 ** 20);
   const bed = await createBackToBack({
+    memorySize,
     ...(options.pcapPath ? { pcapPath: options.pcapPath } : {}),
     miniport: TCP_MINIPORT,
     ...(s.impairment ? { impairment: { seed: options.seed, aToB: s.impairment, bToA: s.impairment } } : {}),
   });
   try {
     const rto = s.minRtoMs !== undefined ? { rto: { initialRto: Math.max(s.minRtoMs, 3), minRto: s.minRtoMs, maxRto: 60_000, granularity: 1 } } : {};
-    const tcp = { receiveBuffer: 256 * 1024, sendBuffer: 256 * 1024, ...rto };
+    const tcp = { receiveBuffer: buffer, sendBuffer: buffer, ...rto };
     const a = stackOn(bed, bed.a, '192.0.2.10', options.seed * 2 + 1, tcp, s.isn?.a);
     const b = stackOn(bed, bed.b, '198.51.100.11', options.seed * 2 + 2, tcp, s.isn?.b);
     // offloaded on demand the moment each end is established, before any data is written (a
     // policy that waits for a segment would find a short transfer already closing)
-    const sideA = await offloadSide(bed.a, a, 'nic-a', false, s.minRtoMs);
-    const sideB = s.peer === 'offloaded' ? await offloadSide(bed.b, b, 'nic-b', false, s.minRtoMs) : undefined;
+    const sideA = await offloadSide(bed.a, a, 'nic-a', false, s.minRtoMs, s.receiveMemory);
+    const sideB = s.peer === 'offloaded' ? await offloadSide(bed.b, b, 'nic-b', false, s.minRtoMs, s.receiveMemory) : undefined;
     const offloader = [sideA, sideB] as const;
     const uploadCauses: string[] = [];
     const noteUpload = (side: string) => (_conn: unknown, cause: UploadCause): void => {
@@ -243,6 +266,23 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     };
     sideA.client.on('uploaded', noteUpload('A'));
     sideB?.client.on('uploaded', noteUpload('B'));
+    const offloadFailures: string[] = [];
+    const noteFailure = (side: string) => (_conn: unknown, status: number): void => {
+      offloadFailures.push(`${side} 0x${(status >>> 0).toString(16)}`);
+    };
+    sideA.client.on('offloadFailed', noteFailure('A'));
+    sideB?.client.on('offloadFailed', noteFailure('B'));
+    // connection → what to do once its initiate completed, either way
+    const settled = new Map<TcpConnection, () => void>();
+    const settle = (conn: TcpConnection): void => {
+      const go = settled.get(conn);
+      settled.delete(conn);
+      go?.();
+    };
+    for (const side of [sideA, sideB]) {
+      side?.client.on('offloaded', settle);
+      side?.client.on('offloadFailed', settle);
+    }
 
     const n = s.connections;
     const sent = Array.from({ length: n }, (_, i) => [seededBytes(options.seed * 7919 + 2 * i, s.bytes), seededBytes(options.seed * 7919 + 2 * i + 1, s.bytes)] as const);
@@ -265,7 +305,19 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
           if (k === 0) return;
           n += k;
         }
-        if (n === s.bytes) { n++; sock.close(); }
+        if (n === s.bytes) {
+          n++;
+          sock.close();
+          if (s.offload === 'after-close') offloadNow(side, sock);
+        }
+      };
+      const offloadNow = (side: 0 | 1, sock: TcpSocket): void => {
+        try {
+          offloader[side]?.client.offload(sock);
+        } catch (e) {
+          // not offloadable (outside R21's states): it moves its data in software
+          offloadFailures.push(`${side === 0 ? 'A' : 'B'} ${(e as Error).message}`);
+        }
       };
       sock.on('data', () => {
         const d = sock.receive();
@@ -289,8 +341,19 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
         }
       });
       const start = (): void => {
-        offloader[side]?.client.offload(sock);
-        pump();
+        const side_ = offloader[side];
+        if (!side_ || s.offload === 'after-close') { pump(); return; }
+        // the data follows the offload's outcome: a connection that waited its turn (R20, one
+        // initiate at a time per new path) would otherwise have closed in software meanwhile
+        settled.set(sock.connection, pump);
+        try {
+          side_.client.offload(sock);
+        } catch (e) {
+          // not offloadable (outside R21's states): it moves its data in software
+          settled.delete(sock.connection);
+          offloadFailures.push(`${side === 0 ? 'A' : 'B'} ${(e as Error).message}`);
+          pump();
+        }
       };
       sock.on('drain', pump);
       sock.on('close', () => { closed++; });
@@ -307,11 +370,15 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
         wire(i, 1, sock, true);
       }
     });
-    for (let i = 0; i < n; i++) {
+    const open = (i: number): TcpSocket => {
       const sock = a.connect('198.51.100.11', PORT);
       indexOfPort.set(sock.localPort, i);
       wire(i, 0, sock, false);
-    }
+      return sock;
+    };
+    // the rest once the first is up: B's address is resolved then (ARP queues only a few
+    // packets for an unresolved address; the SYNs beyond them would wait out a 1 s RTO)
+    open(0).on('connect', () => { for (let i = 1; i < n; i++) open(i); });
     const result = await bed.scheduler.run({ until: () => closed === 2 * n, maxCycles: s.maxCycles ?? 2e9 });
     listener.close();
     const cycles = bed.scheduler.now;
@@ -342,6 +409,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
       offloads: { a: sideA.client.counters.offloads, b: sideB?.client.counters.offloads ?? 0 },
       uploads: { a: sideA.client.counters.uploads, b: sideB?.client.counters.uploads ?? 0 },
       uploadCauses,
+      offloadFailures,
       violations, badDescriptors, dmaErrors,
       impairment: impAB && impBA ? { aToB: { ...impAB.counters }, bToA: { ...impBA.counters } } : undefined,
       retransmissions,
@@ -361,12 +429,20 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
   }
 }
 
+/** "A 0xc000009a ×15, B 0x..." — failures counted by side and status */
+function summarizeFailures(failures: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const f of failures) counts.set(f, (counts.get(f) ?? 0) + 1);
+  return [...counts].map(([f, k]) => (k > 1 ? `${f} ×${k}` : f)).join(', ');
+}
+
 export function formatScenario(r: ScenarioSummary): string {
   const mib = (b: number): string => (b / 2 ** 20).toFixed(2);
   const lines = [
     `flue run: ${r.scenario} (seed ${r.seed}, peer ${r.peer}, ${r.connections} connection${r.connections === 1 ? '' : 's'})`,
     `  A->B ${mib(r.bytesAtoB)} MiB, B->A ${mib(r.bytesBtoA)} MiB, SHA-256 ${r.sha256Match ? 'matched' : 'MISMATCH'}`,
     `  offloads A ${r.offloads.a} / B ${r.offloads.b}, uploads A ${r.uploads.a} / B ${r.uploads.b}${r.uploadCauses.length ? ` (${r.uploadCauses.join(', ')})` : ''}`,
+    ...(r.offloadFailures.length ? [`  failed offloads: ${summarizeFailures(r.offloadFailures)}`] : []),
     `  retransmissions ${r.retransmissions ?? 'n/a (no capture or no tshark)'}`,
     ...(r.impairment ? [`  impairment A->B lost ${r.impairment.aToB.lost} dup ${r.impairment.aToB.duplicated} reord ${r.impairment.aToB.reordered}; B->A lost ${r.impairment.bToA.lost} dup ${r.impairment.bToA.duplicated} reord ${r.impairment.bToA.reordered}`] : []),
     `  ${r.cycles} cycles, ${r.goodputGbps.toFixed(2)} Gbit/s simulated goodput (both ways), ${(r.wallMs / 1000).toFixed(1)} s wall`,

@@ -43,6 +43,8 @@ export interface BackToBackOptions {
   throughput?: ThroughputRecorder;
   /** impairs the cable, seeded (times in ms of simulated time) */
   impairment?: { seed: number; aToB?: Partial<ImpairmentConfig>; bToA?: Partial<ImpairmentConfig> };
+  /** each host's memory in bytes (default the link's, 16 MiB) */
+  memorySize?: number;
 }
 
 /** Documentation addresses only (RFC 5737), locally administered MACs. */
@@ -57,7 +59,7 @@ export async function createBackToBack(options: BackToBackOptions = {}): Promise
   const quantum = options.quantum ?? 256;
   const scheduler = new LockstepScheduler(quantum);
   const make = (name: string, endpoint: Endpoint): Station => {
-    const link = new VerilatorLink({ name });
+    const link = new VerilatorLink({ name, ...(options.memorySize !== undefined ? { memorySize: options.memorySize } : {}) });
     const adapter = new MiniportAdapter(link, { ...options.miniport, mac: endpoint.mac });
     return { link, adapter, endpoint };
   };

@@ -21,6 +21,11 @@ interface FreeRange {
   length: number;
 }
 
+/** True for the error alloc() throws when no free range fits (a caller may wait and retry). */
+export function isHostMemoryExhausted(e: unknown): boolean {
+  return e instanceof DeviceError && e.code === DeviceErrorCode.NO_MEMORY;
+}
+
 /** The default base puts host memory above 4 GiB so 64-bit addressing is exercised. */
 export const DEFAULT_MEMORY_BASE = 0x1_0000_0000;
 

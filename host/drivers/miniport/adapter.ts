@@ -368,6 +368,15 @@ export class MiniportAdapter {
     });
   }
 
+  /**
+   * Like postRequest, but `onComplete` runs inside the DPC, in completion-ring order with the
+   * events around it (a target whose receive completions and indications must reach the host
+   * in the card's order). If the adapter is not running it runs at once, with ABORTED.
+   */
+  postRequestWith(fields: RawRequest, onComplete: (c: CompletionFields) => void): void {
+    this.postInternal(fields, { kind: 'raw', opcode: fields.opcode, resolve: onComplete });
+  }
+
   /** @internal posts or backlogs; the caller flushes doorbells */
   postInternal(fields: RawRequest, entry: Pending): void {
     if (this.stateValue !== AdapterState.RUNNING) {

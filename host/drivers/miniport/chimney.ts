@@ -17,7 +17,7 @@ import type { DmaBuffer } from '../../device/memory.js';
 import type { NdisHandle, ProviderChimneyGeneric, ProviderChimneyTcp, TcpOffloadEventHandlers } from '../../ndis/characteristics.js';
 import { NetBuffer, NetBufferList, allocateNbl, chainNbls, mdlFor, nblArray, type Mdl } from '../../ndis/nbl.js';
 import {
-  ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadEventType, emptyTcpDelegated, roleOf, settleInitiateStatuses, traverse,
+  ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadConnectionState, TcpOffloadEventType, emptyTcpDelegated, roleOf, settleInitiateStatuses, traverse,
   type NdisOffloadHandle, type OffloadBlockList, type TcpDelegatedState,
 } from '../../ndis/offload.js';
 import type { Ndis } from '../../ndis/runtime.js';
@@ -237,7 +237,7 @@ export class ChimneyTarget {
       writeConnState(block, neighbor, path, tcp);
       this.stateRequests++;
       const c = await this.request({ opcode: Opcode.OFFLOAD_INITIATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: 0, param: 0 });
-      const status = stateStatus(c.status, true);
+      const status = stateStatus(c.status, true); if (process.env.DBG && c.status !== 0) { const d = tcp.tcp.delegated!; console.error("INIT", c.status, d.state, d.sndUna, d.sndNxt, d.sndMax, d.rcvNxt, d.sndWnd); }
       if (status === NdisStatus.SUCCESS) {
         const obj = this.install(tcp, c.conn);
         // R17: BufferedData is copied now; the host keeps its NBLs
@@ -249,6 +249,14 @@ export class ChimneyTarget {
         if (chain) {
           tcp.netBufferListChain = null;
           this.dataRequests(obj, chain, Opcode.TCP_SEND, 0, 'send');
+        }
+        // R21: closed by the host before the offload, its FIN not yet acknowledged: a
+        // disconnect of our own after that data tells the card where the FIN is (it knows
+        // from SndMax that the FIN was sent). Its completion is ours, never the host's.
+        const state = tcp.tcp.delegated?.state;
+        if (state === TcpOffloadConnectionState.FIN_WAIT1 || state === TcpOffloadConnectionState.CLOSING || state === TcpOffloadConnectionState.LAST_ACK) {
+          this.adapter.postRequestWith({ opcode: Opcode.TCP_DISCONNECT, flags: 0, addr: 0, length: 0, conn: c.conn, param: 0 }, () => undefined);
+          void this.adapter.flushDoorbells();
         }
       }
       return status;
@@ -321,6 +329,7 @@ export class ChimneyTarget {
       disconnect: (n: NetBufferList) => this.handlers.tcpOffloadDisconnectComplete(this.handle, n),
       forward: (n: NetBufferList) => this.handlers.tcpOffloadForwardComplete(this.handle, n),
     }[op];
+    let posting = true;
     for (const nbl of nblArray(first)) {
       nbl.next = null;
       // one descriptor per contiguous run of bytes: MDLs are not contiguous in host memory
@@ -354,11 +363,15 @@ export class ChimneyTarget {
           if (op === 'receive' && obj.held.length > 0 && status === NdisStatus.SUCCESS) bytes = this.rotateHeld(obj, whole, bytes);
           nbl.status = status;
           nbl.info.tcpOffloadBytesTransferred = bytes; // R43
-          queueMicrotask(() => complete(chainNbls([nbl])!));
+          // from the DPC at once, so a receive completes before an indication or a disconnect
+          // the card queued after it (R64); never inside this handler (an adapter that stopped)
+          if (posting) queueMicrotask(() => complete(chainNbls([nbl])!));
+          else complete(chainNbls([nbl])!);
         }
       };
-      for (const r of runs) void this.adapter.postRequest({ opcode, flags, addr: r.addr, length: r.length, conn: obj.conn, param: 0 }).then(done);
+      for (const r of runs) this.adapter.postRequestWith({ opcode, flags, addr: r.addr, length: r.length, conn: obj.conn, param: 0 }, done);
     }
+    posting = false;
     void this.adapter.flushDoorbells();
     return NdisStatus.PENDING;
   }

@@ -12,7 +12,7 @@
  * Neighbor and path objects are shared between connections (one per next hop / remote
  * address) and terminated with the last connection that uses them (R34).
  */
-import type { DmaBuffer, HostMemory } from '../../../device/memory.js';
+import { isHostMemoryExhausted, type DmaBuffer, type HostMemory } from '../../../device/memory.js';
 import type { BytesConsumed, ClientChimneyGeneric, ClientChimneyTcp, NdisHandle } from '../../../ndis/characteristics.js';
 import { allocateNbl, nblArray, type NetBufferList } from '../../../ndis/nbl.js';
 import {
@@ -66,6 +66,12 @@ export interface OffloadClientOptions {
   receivePostSize?: number;
   /** largest send NBL the client builds from one send() */
   maxSendNbl?: number;
+  /**
+   * bytes of receive posts outstanding, all connections together (default half of host
+   * memory, so sends always find room: a post completes only when data arrives). A connection
+   * with no post gets one all the same; beyond that the card indicates into its own buffers.
+   */
+  receiveMemory?: number;
   /** upload on the optional retrieve reasons too (default: keep the connection offloaded) */
   uploadOnOptionalRetrieve?: boolean;
   /** how the client defers its own work (receive-return after an accepted indication) */
@@ -106,6 +112,8 @@ export interface OffloadClientCounters {
   pauseIndications: number;
   uploadAllIndications: number;
   resumeIndications: number;
+  /** times a connection had to wait for host memory for a send or a receive post (retried as memory frees) */
+  memoryShortfalls: number;
 }
 
 type ClientEvents = {
@@ -165,7 +173,7 @@ export class OffloadClient extends Emitter<ClientEvents> {
     initiates: 0, offloads: 0, initiateFailures: 0, terminates: 0, uploads: 0, uploadFailures: 0, retrieves: {}, retrievesKept: 0,
     sends: 0, sendBytesAcked: 0, sendsReturned: 0, sendsAborted: 0, receivePosts: 0, receiveBytes: 0, indications: 0,
     indicatedBytesAccepted: 0, indicationsRefused: 0, forwards: 0, segmentsHeld: 0, disconnects: 0, backlogChanges: 0,
-    neighborQueries: 0, pauseIndications: 0, uploadAllIndications: 0, resumeIndications: 0,
+    neighborQueries: 0, pauseIndications: 0, uploadAllIndications: 0, resumeIndications: 0, memoryShortfalls: 0,
   };
   private binding: NdisHandle | undefined;
   private readonly byHandle = new Map<NdisOffloadHandle, OffloadedConnectionPath>();
@@ -177,6 +185,10 @@ export class OffloadClient extends Emitter<ClientEvents> {
   private readonly tried = new WeakSet<TcpConnection>();
   /** connections waiting for a shared object still being offloaded (R20), or for resume */
   private readonly waiting = new Set<TcpConnection>();
+  /** connections with sends or receive posts put off for want of host memory */
+  private readonly memoryWaiters = new Set<OffloadedConnectionPath>();
+  /** @internal bytes of receive posts outstanding, all connections together */
+  receivePostedBytes = 0;
   /** the target paused offload (NDIS_STATUS_OFFLOAD_PAUSE) or the host paused the binding */
   private targetPaused = false;
   private hostPaused = false;
@@ -188,8 +200,10 @@ export class OffloadClient extends Emitter<ClientEvents> {
       throw new StackError(StackErrorCode.BAD_ARGUMENT, `offload policy threshold ${options.policy.threshold} must be a non-negative integer`);
     const post = options.receivePostSize ?? DEFAULT_POST;
     if (!Number.isInteger(post) || post < 1) throw new StackError(StackErrorCode.BAD_ARGUMENT, `receivePostSize ${post} must be a positive integer`);
+    const receiveMemory = options.receiveMemory ?? memory.size / 2;
+    if (!Number.isInteger(receiveMemory) || receiveMemory < 0) throw new StackError(StackErrorCode.BAD_ARGUMENT, `receiveMemory ${receiveMemory} must be a non-negative integer`);
     this.options = {
-      policy: options.policy, receivePostSize: post, maxSendNbl: options.maxSendNbl ?? DEFAULT_MAX_SEND_NBL,
+      policy: options.policy, receivePostSize: post, maxSendNbl: options.maxSendNbl ?? DEFAULT_MAX_SEND_NBL, receiveMemory,
       uploadOnOptionalRetrieve: options.uploadOnOptionalRetrieve ?? false, defer: options.defer ?? queueMicrotask,
       tree: { ...DEFAULT_OFFLOAD, ...options.tree },
     };
@@ -257,6 +271,24 @@ export class OffloadClient extends Emitter<ClientEvents> {
       return;
     }
     this.initiate(conn, b);
+  }
+
+  /** @internal a path could not allocate: it retries when memory is released */
+  waitForMemory(path: OffloadedConnectionPath): void {
+    if (this.memoryWaiters.has(path)) return;
+    this.counters.memoryShortfalls++;
+    this.memoryWaiters.add(path);
+  }
+
+  /** @internal returns a buffer to host memory and lets a waiting connection try again */
+  releaseMemory(buffer: DmaBuffer): void {
+    this.memory.release(buffer);
+    // first come, first served, until one finds memory short again (the rest keep waiting)
+    for (const p of this.memoryWaiters) {
+      this.memoryWaiters.delete(p);
+      p.memoryAvailable();
+      if (this.memoryWaiters.has(p)) return;
+    }
   }
 
   /** Uploads one connection (terminate, then it carries on in software). */
@@ -579,12 +611,9 @@ export class OffloadedConnectionPath implements OffloadedPath {
     const n = Math.min(data.length, this.space);
     if (n < data.length) this.writableWanted = true;
     if (n === 0) return 0;
-    const part = data.subarray(0, n);
-    if (this.phase === 'offloaded') this.post(part);
-    else {
-      this.held.push(part.slice());
-      this.heldBytes += n;
-    }
+    this.held.push(data.slice(0, n));
+    this.heldBytes += n;
+    if (this.phase === 'offloaded') this.postHeld();
     return n;
   }
 
@@ -595,7 +624,8 @@ export class OffloadedConnectionPath implements OffloadedPath {
   close(): void {
     if (this.closeWanted || this.aborted) return;
     this.closeWanted = true;
-    if (this.phase === 'offloaded') this.postDisconnect(TcpDisconnectFlags.GRACEFUL);
+    // the FIN goes after every byte written: data still held (host memory ran short) first
+    if (this.phase === 'offloaded' && this.held.length === 0) this.postDisconnect(TcpDisconnectFlags.GRACEFUL);
   }
 
   abort(): void {
@@ -643,7 +673,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
   private freeBufferedData(): void {
     for (const nbl of this.bufferedNbls) {
       const buffer = nbl.protocolReserved as DmaBuffer | undefined;
-      if (buffer) this.client.memory.release(buffer);
+      if (buffer) this.client.releaseMemory(buffer);
       nbl.protocolReserved = null;
     }
     this.bufferedNbls = [];
@@ -655,13 +685,10 @@ export class OffloadedConnectionPath implements OffloadedPath {
     this.freeBufferedData();
     // R18: the target delivers the handed-over bytes to the first posts
     this.topUpReceives();
-    const held = this.held;
-    this.held = [];
-    this.heldBytes = 0;
-    for (const d of held) this.post(d);
+    this.postHeld();
     for (const { tcp } of this.heldSegments.splice(0)) this.forward(tcp);
     if (this.abortWanted) this.postDisconnect(TcpDisconnectFlags.ABORTIVE);
-    else if (this.closeWanted) this.postDisconnect(TcpDisconnectFlags.GRACEFUL);
+    else if (this.closeWanted && this.held.length === 0) this.postDisconnect(TcpDisconnectFlags.GRACEFUL);
     if (this.uploadCause) {
       const cause = this.uploadCause;
       this.uploadCause = undefined;
@@ -675,7 +702,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
     const conn = this.conn;
     conn.offload = undefined;
     this.freeBufferedData();
-    for (const r of this.sends) if (r.buffer) this.client.memory.release(r.buffer);
+    for (const r of this.sends) if (r.buffer) this.client.releaseMemory(r.buffer);
     this.sends.length = 0;
     this.outstanding = 0;
     restoreSoftware(this.stack, conn, this.handedOver);
@@ -702,26 +729,60 @@ export class OffloadedConnectionPath implements OffloadedPath {
     return { nbl, buffer };
   }
 
-  private post(data: Uint8Array): void {
-    const max = this.client.options.maxSendNbl;
-    for (let off = 0; off < data.length; off += max) {
-      const part = data.subarray(off, Math.min(data.length, off + max));
-      const { nbl, buffer } = this.allocate(part.length, { data: part });
-      this.sends.push({ nbl, buffer, length: part.length, state: 'pending' });
-      this.outstanding += part.length;
-      this.client.counters.sends++;
-      this.client.ndis.offloadTcpSend(this.tcpHandle, nbl);
+  /** @internal memory was released after a shortfall: post what waited */
+  memoryAvailable(): void {
+    if (this.phase !== 'offloaded') return;
+    this.postHeld();
+    this.topUpReceives();
+  }
+
+  /** allocate(), or undefined when host memory is short now (counted; the caller retries later) */
+  private tryAllocate(length: number, options: { data?: Uint8Array } = {}): { nbl: NetBufferList; buffer: DmaBuffer } | undefined {
+    try {
+      return this.allocate(length, options);
+    } catch (e) {
+      if (!isHostMemoryExhausted(e)) throw e;
+      this.client.waitForMemory(this);
+      return undefined;
     }
+  }
+
+  /**
+   * Posts the written bytes not yet posted, in order, as far as host memory allows; the rest
+   * stays held and is posted as sends complete and free memory. Then the FIN if it waited.
+   */
+  private postHeld(): void {
+    const max = this.client.options.maxSendNbl;
+    while (this.held.length > 0) {
+      const d = this.held[0]!;
+      const part = d.subarray(0, Math.min(d.length, max));
+      const got = this.tryAllocate(part.length, { data: part });
+      if (!got) return;
+      this.sends.push({ nbl: got.nbl, buffer: got.buffer, length: part.length, state: 'pending' });
+      this.outstanding += part.length;
+      this.heldBytes -= part.length;
+      if (part.length === d.length) this.held.shift();
+      else this.held[0] = d.subarray(part.length);
+      this.client.counters.sends++;
+      this.client.ndis.offloadTcpSend(this.tcpHandle, got.nbl);
+    }
+    if (this.closeWanted && !this.abortWanted && !this.aborted) this.postDisconnect(TcpDisconnectFlags.GRACEFUL);
   }
 
   private topUpReceives(): void {
     if (this.phase !== 'offloaded' || this.peerFin || this.aborted) return;
     const size = this.client.options.receivePostSize;
     const capacity = this.conn.config.receiveBuffer;
-    while (this.postedBytes + size + this.conn.rcv.readable.length <= capacity || (this.posted.size === 0 && this.conn.rcv.readable.length === 0)) {
-      const { nbl } = this.allocate(size);
+    const client = this.client;
+    while ((this.postedBytes + size + this.conn.rcv.readable.length <= capacity && client.receivePostedBytes + size <= client.options.receiveMemory)
+      || (this.posted.size === 0 && this.conn.rcv.readable.length === 0)) {
+      // short of host memory: fewer posts for now (the card indicates from its own buffers)
+      const got = this.tryAllocate(size);
+      if (!got) return;
+      const { nbl } = got;
       this.posted.add(nbl);
       this.postedBytes += size;
+      client.receivePostedBytes += size;
       this.client.counters.receivePosts++;
       this.client.ndis.offloadTcpReceive(this.tcpHandle, nbl);
       if (this.posted.size >= MAX_RECEIVE_POSTS) break;
@@ -772,10 +833,11 @@ export class OffloadedConnectionPath implements OffloadedPath {
     while (i < this.sends.length && (this.sends[i]!.state === 'acked' || this.sends[i]!.state === 'aborted')) {
       const r = this.sends[i]!;
       this.outstanding -= r.length;
-      if (r.buffer) this.client.memory.release(r.buffer);
+      if (r.buffer) this.client.releaseMemory(r.buffer);
       i++;
     }
     if (i > 0) this.sends.splice(0, i);
+    if (i > 0 && this.phase === 'offloaded' && this.held.length > 0) this.postHeld();
     if (this.writableWanted && this.space > 0) {
       this.writableWanted = false;
       const conn = this.conn;
@@ -786,6 +848,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
   receiveComplete(nbl: NetBufferList): void {
     if (!this.posted.delete(nbl)) return;
     this.postedBytes -= this.client.options.receivePostSize;
+    this.client.receivePostedBytes -= this.client.options.receivePostSize;
     const n = nbl.info.tcpOffloadBytesTransferred;
     const buffer = contextOf(nbl)?.buffer;
     // the target placed the bytes from the start of the buffer we posted
@@ -845,7 +908,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
 
   private freeBuffer(nbl: NetBufferList): void {
     const b = contextOf(nbl)?.buffer;
-    if (b) this.client.memory.release(b);
+    if (b) this.client.releaseMemory(b);
     nbl.protocolReserved = null;
   }
 
@@ -919,9 +982,10 @@ export class OffloadedConnectionPath implements OffloadedPath {
       else if (r.state === 'pending' && !chain.has(r.nbl)) kept++;
     }
     const release = (): void => {
-      for (const r of this.sends) if (r.buffer) this.client.memory.release(r.buffer);
+      for (const r of this.sends) if (r.buffer) this.client.releaseMemory(r.buffer);
       for (const nbl of this.posted) this.freeBuffer(nbl);
       this.posted.clear();
+      this.client.receivePostedBytes -= this.postedBytes;
       this.postedBytes = 0;
       this.sends.length = 0;
       this.outstanding = 0;

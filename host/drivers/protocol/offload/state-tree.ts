@@ -14,11 +14,7 @@ import type { Stack } from '../stack.js';
 import type { TcpConnection } from '../tcp-connection.js';
 import { TcpState } from '../tcp-state.js';
 
-/** TCP_OFFLOAD_CONNECTION_STATE (DIGEST.md §6) */
-export const TcpOffloadConnectionState = Object.freeze({
-  CLOSED: 0, LISTEN: 1, SYN_SENT: 2, SYN_RCVD: 3, ESTABLISHED: 4, FIN_WAIT1: 5, FIN_WAIT2: 6,
-  CLOSE_WAIT: 7, CLOSING: 8, LAST_ACK: 9, TIME_WAIT: 10,
-} as const);
+export { TcpOffloadConnectionState } from '../../../ndis/offload.js';
 
 const TO_OFFLOAD: Readonly<Record<TcpState, number>> = Object.freeze({
   [TcpState.CLOSED]: 0, [TcpState.LISTEN]: 1, [TcpState.SYN_SENT]: 2, [TcpState.SYN_RECEIVED]: 3, [TcpState.ESTABLISHED]: 4,
