@@ -572,17 +572,21 @@ wire acceptable = seg_l == 0 ? (rwnd == 0 ? h_seq == t_rcv_nxt : seq_in) : (rwnd
 wire [31:0] flight = t_snd_max - t_snd_una;
 wire [31:0] half_flight = {1'b0, flight[31:1]};
 wire [31:0] ssthresh_cut = max32(half_flight, {mss32[30:0], 1'b0});
-wire ack_new = seq_lt(t_snd_una, h_ack) && !seq_lt(t_snd_max, h_ack);
 wire ack_ahead = seq_lt(t_snd_max, h_ack);
+// an ACK past the data queued so far (a connection just installed whose handed-over sends are
+// not all posted yet) is taken only up to that data; the peer's next ACK covers the rest
+wire [31:0] ack_limit = t_snd_end + {31'd0, t_fin_sent};
+wire [31:0] h_ack_q = seq_lt(ack_limit, h_ack) && !ack_ahead ? ack_limit : h_ack;
+wire ack_new = seq_lt(t_snd_una, h_ack_q) && !ack_ahead;
 wire [31:0] h_wnd_scaled = {16'd0, h_wnd} << t_snd_ws;
 wire ack_dup = h_ack == t_snd_una && h_len == 0 && !h_fin && h_wnd_scaled == t_snd_wnd && t_snd_max != t_snd_una;
-wire [31:0] acked = h_ack - t_snd_una;
-wire fin_acked_now = t_fin_sent && h_ack == t_snd_end + 1'b1;
-wire wnd_update = seq_lt(t_snd_wl1, h_seq) || (t_snd_wl1 == h_seq && !seq_lt(h_ack, t_snd_wl2));
+wire [31:0] acked = h_ack_q - t_snd_una;
+wire fin_acked_now = t_fin_sent && h_ack_q == t_snd_end + 1'b1;
+wire wnd_update = seq_lt(t_snd_wl1, h_seq) || (t_snd_wl1 == h_seq && !seq_lt(h_ack_q, t_snd_wl2));
 
 // RTT sample (Karn: only the timed segment, never a retransmitted one) and RFC 6298 RTO;
 // SRTT is kept x8 and RTTVAR x4 as NDIS exchanges them
-wire rtt_sample = t_rtt_on && seq_lt(t_rtt_seq, h_ack);
+wire rtt_sample = t_rtt_on && seq_lt(t_rtt_seq, h_ack_q);
 wire [31:0] rtt_r = now - t_rtt_tick;
 wire [31:0] srtt_ticks = {19'd0, t_srtt[15:3]};
 wire [31:0] rtt_delta = rtt_r - srtt_ticks;
@@ -596,7 +600,7 @@ wire [31:0] rto_new = min32(max32(rto_raw, cfg_min_rto_ticks), cfg_max_rto_ticks
 wire [31:0] rto_backoff = min32({t_rto[30:0], 1'b0}, cfg_max_rto_ticks);
 
 // congestion window on a new ACK (RFC 5681 3.1, RFC 6582 3.2)
-wire recovery_done = !seq_lt(h_ack, t_recover);
+wire recovery_done = !seq_lt(h_ack_q, t_recover);
 wire [31:0] cwnd_deflate = (t_cwnd > acked ? t_cwnd - acked : 32'd0) + mss32;
 wire [31:0] cwnd_ca_acc = t_cwnd_acc + acked;
 reg [31:0] cwnd_new;
@@ -1547,13 +1551,13 @@ always @(posedge clk) begin
                 if (wnd_update) begin
                     t_snd_wnd <= h_wnd_scaled;
                     t_snd_wl1 <= h_seq;
-                    t_snd_wl2 <= h_ack;
+                    t_snd_wl2 <= h_ack_q;
                     t_max_snd_wnd <= max32(t_max_snd_wnd, h_wnd_scaled);
                 end
                 state_reg <= S_RX_DATA;
                 if (ack_new) begin
-                    t_snd_una <= h_ack;
-                    if (seq_lt(t_snd_nxt, h_ack)) t_snd_nxt <= h_ack;
+                    t_snd_una <= h_ack_q;
+                    if (seq_lt(t_snd_nxt, h_ack_q)) t_snd_nxt <= h_ack_q;
                     t_cwnd <= cwnd_new;
                     t_cwnd_acc <= cwnd_acc_new;
                     if (t_in_recovery) begin
@@ -1569,7 +1573,7 @@ always @(posedge clk) begin
                         t_rtt_on <= 1'b0;
                     end
                     // RFC 6298 (5.2), (5.3)
-                    t_rtx_on <= h_ack != t_snd_max;
+                    t_rtx_on <= h_ack_q != t_snd_max;
                     t_rtx_at <= now + (rtt_sample ? rto_new : t_rto);
                     if (fin_acked_now) begin
                         t_fin_acked <= 1'b1;

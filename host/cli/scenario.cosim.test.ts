@@ -65,6 +65,34 @@ describe('scenarios on the RTL', () => {
     expect(r.offloads.a).toBe(1);
   }, 120_000);
 
+  it('R12 R21: 256 connections offloaded at once (each before its data moves) carry 64 KiB each way, every byte intact', async () => {
+    const s = loadScenario(fixture('many-connections'));
+    expect(s.connections).toBe(256);
+    const r = await runScenario(s, { seed: 1 });
+    expectDelivered(r, s.bytes, s.connections);
+    expect(r.offloads.a).toBe(256);
+    expect(r.offloadFailures).toEqual([]);
+    expect(r.peakOffloaded.a).toBe(256);
+  }, 300_000);
+
+  it('R21 R30: an upload a third of the way in, carried on in software, offloaded again (in FIN_WAIT_2) at two thirds: data intact through 1% loss and reordering', async () => {
+    const s = loadScenario(fixture('upload-reoffload'));
+    const r = await runScenario(s, { seed: 1 });
+    expectDelivered(r, s.bytes);
+    expect(r.offloads.a).toBe(2);
+    expect(r.uploads.a).toBe(2);
+    expect(r.uploadCauses[0]).toBe('A demand');
+    expect(r.offloadFailures).toEqual([]);
+  }, 300_000);
+
+  it('R21: connections offloaded only after their side closed (FIN_WAIT_1, data and FIN still to send) finish on the card, data intact', async () => {
+    const s = loadScenario(fixture('offload-after-close'));
+    const r = await runScenario(s, { seed: 1 });
+    expectDelivered(r, s.bytes, s.connections);
+    expect(r.offloads.a).toBe(s.connections);
+    expect(r.offloadFailures).toEqual([]);
+  }, 120_000);
+
   it('flue run: runs a scenario file and prints its summary as JSON; exit status 0 when everything held', async () => {
     const file = join(dir, 'small.json');
     writeFileSync(file, JSON.stringify({ name: 'small', peer: 'software', connections: 1, bytes: 1 << 20 }));

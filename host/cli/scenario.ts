@@ -171,6 +171,8 @@ export interface ScenarioSummary {
   uploads: { a: number; b: number };
   /** why each upload happened ('A demand', 'B retrieve (reason 2)', ...) */
   uploadCauses: string[];
+  /** the most connections each side had offloaded at one time */
+  peakOffloaded: { a: number; b: number };
   /** each failed initiate: side and the status the card completed it with */
   offloadFailures: string[];
   /** NDIS rule violations seen by either side's runtime */
@@ -282,6 +284,12 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     for (const side of [sideA, sideB]) {
       side?.client.on('offloaded', settle);
       side?.client.on('offloadFailed', settle);
+    }
+    const peakOffloaded = { a: 0, b: 0 };
+    for (const [key, side] of [['a', sideA], ['b', sideB]] as const) {
+      let now = 0;
+      side?.client.on('offloaded', () => { now++; peakOffloaded[key] = Math.max(peakOffloaded[key], now); });
+      side?.client.on('uploaded', () => { now--; });
     }
 
     const n = s.connections;
@@ -409,6 +417,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
       offloads: { a: sideA.client.counters.offloads, b: sideB?.client.counters.offloads ?? 0 },
       uploads: { a: sideA.client.counters.uploads, b: sideB?.client.counters.uploads ?? 0 },
       uploadCauses,
+      peakOffloaded,
       offloadFailures,
       violations, badDescriptors, dmaErrors,
       impairment: impAB && impBA ? { aToB: { ...impAB.counters }, bToA: { ...impBA.counters } } : undefined,
@@ -429,10 +438,10 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
   }
 }
 
-/** "A 0xc000009a ×15, B 0x..." — failures counted by side and status */
-function summarizeFailures(failures: readonly string[]): string {
+/** "A closed ×255, A demand": equal entries counted */
+function countedList(items: readonly string[]): string {
   const counts = new Map<string, number>();
-  for (const f of failures) counts.set(f, (counts.get(f) ?? 0) + 1);
+  for (const f of items) counts.set(f, (counts.get(f) ?? 0) + 1);
   return [...counts].map(([f, k]) => (k > 1 ? `${f} ×${k}` : f)).join(', ');
 }
 
@@ -441,8 +450,8 @@ export function formatScenario(r: ScenarioSummary): string {
   const lines = [
     `flue run: ${r.scenario} (seed ${r.seed}, peer ${r.peer}, ${r.connections} connection${r.connections === 1 ? '' : 's'})`,
     `  A->B ${mib(r.bytesAtoB)} MiB, B->A ${mib(r.bytesBtoA)} MiB, SHA-256 ${r.sha256Match ? 'matched' : 'MISMATCH'}`,
-    `  offloads A ${r.offloads.a} / B ${r.offloads.b}, uploads A ${r.uploads.a} / B ${r.uploads.b}${r.uploadCauses.length ? ` (${r.uploadCauses.join(', ')})` : ''}`,
-    ...(r.offloadFailures.length ? [`  failed offloads: ${summarizeFailures(r.offloadFailures)}`] : []),
+    `  offloads A ${r.offloads.a} / B ${r.offloads.b} (at most ${r.peakOffloaded.a} / ${r.peakOffloaded.b} at once), uploads A ${r.uploads.a} / B ${r.uploads.b}${r.uploadCauses.length ? ` (${countedList(r.uploadCauses)})` : ''}`,
+    ...(r.offloadFailures.length ? [`  failed offloads: ${countedList(r.offloadFailures)}`] : []),
     `  retransmissions ${r.retransmissions ?? 'n/a (no capture or no tshark)'}`,
     ...(r.impairment ? [`  impairment A->B lost ${r.impairment.aToB.lost} dup ${r.impairment.aToB.duplicated} reord ${r.impairment.aToB.reordered}; B->A lost ${r.impairment.bToA.lost} dup ${r.impairment.bToA.duplicated} reord ${r.impairment.bToA.reordered}`] : []),
     `  ${r.cycles} cycles, ${r.goodputGbps.toFixed(2)} Gbit/s simulated goodput (both ways), ${(r.wallMs / 1000).toFixed(1)} s wall`,

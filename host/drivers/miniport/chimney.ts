@@ -237,7 +237,7 @@ export class ChimneyTarget {
       writeConnState(block, neighbor, path, tcp);
       this.stateRequests++;
       const c = await this.request({ opcode: Opcode.OFFLOAD_INITIATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: 0, param: 0 });
-      const status = stateStatus(c.status, true); if (process.env.DBG && c.status !== 0) { const d = tcp.tcp.delegated!; console.error("INIT", c.status, d.state, d.sndUna, d.sndNxt, d.sndMax, d.rcvNxt, d.sndWnd); }
+      const status = stateStatus(c.status, true);
       if (status === NdisStatus.SUCCESS) {
         const obj = this.install(tcp, c.conn);
         // R17: BufferedData is copied now; the host keeps its NBLs

@@ -147,6 +147,24 @@ describe('offload client: policies and the data path through NDIS', () => {
     clean(r);
   });
 
+  it('host memory short: sends and receive posts wait for memory and go out as it frees, in order; 300 KB each way intact', () => {
+    const r = rig({ when: 'established' });
+    const { a, b } = connect(r);
+    r.p.run(() => r.client.phaseOf(a) === 'offloaded', 100);
+    // all but about 48 KiB of host memory taken by someone else
+    const hog = r.memory.alloc(r.memory.size - r.memory.used - 48 * 1024);
+    const f = new Flow(a, b, seededBytes(3, 300_000), seededBytes(4, 300_000));
+    expect(f.run(r.p, () => f.done && a.unacknowledged === 0)).toBe(true);
+    f.verify();
+    expect(r.client.counters.memoryShortfalls).toBeGreaterThan(0);
+    expect(r.client.counters.sendBytesAcked).toBe(300_000);
+    r.memory.release(hog);
+    a.close();
+    b.close();
+    expect(r.p.run(() => a.closed && b.closed && r.client.offloadedCount === 0, 5000)).toBe(true);
+    clean(r);
+  });
+
   it('policy established on a passive open; B closes first: end event, A closes from CLOSE-WAIT, the connection ends CLOSED', () => {
     const r = rig({ when: 'established' });
     const { a, b } = connect(r, false);

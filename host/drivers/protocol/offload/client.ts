@@ -611,9 +611,13 @@ export class OffloadedConnectionPath implements OffloadedPath {
     const n = Math.min(data.length, this.space);
     if (n < data.length) this.writableWanted = true;
     if (n === 0) return 0;
-    this.held.push(data.slice(0, n));
-    this.heldBytes += n;
-    if (this.phase === 'offloaded') this.postHeld();
+    const part = data.subarray(0, n);
+    // straight to the target when nothing waits before it; what memory does not allow waits
+    const posted = this.phase === 'offloaded' && this.held.length === 0 ? this.postSome(part) : 0;
+    if (posted < n) {
+      this.held.push(part.slice(posted));
+      this.heldBytes += n - posted;
+    }
     return n;
   }
 
@@ -752,21 +756,34 @@ export class OffloadedConnectionPath implements OffloadedPath {
    * stays held and is posted as sends complete and free memory. Then the FIN if it waited.
    */
   private postHeld(): void {
-    const max = this.client.options.maxSendNbl;
     while (this.held.length > 0) {
       const d = this.held[0]!;
-      const part = d.subarray(0, Math.min(d.length, max));
+      const k = this.postSome(d);
+      this.heldBytes -= k;
+      if (k < d.length) {
+        this.held[0] = d.subarray(k);
+        return;
+      }
+      this.held.shift();
+    }
+    if (this.closeWanted && !this.abortWanted && !this.aborted) this.postDisconnect(TcpDisconnectFlags.GRACEFUL);
+  }
+
+  /** Posts `data` as sends of at most maxSendNbl bytes while host memory allows; returns the bytes posted. */
+  private postSome(data: Uint8Array): number {
+    const max = this.client.options.maxSendNbl;
+    let off = 0;
+    while (off < data.length) {
+      const part = data.subarray(off, Math.min(data.length, off + max));
       const got = this.tryAllocate(part.length, { data: part });
-      if (!got) return;
+      if (!got) break;
       this.sends.push({ nbl: got.nbl, buffer: got.buffer, length: part.length, state: 'pending' });
       this.outstanding += part.length;
-      this.heldBytes -= part.length;
-      if (part.length === d.length) this.held.shift();
-      else this.held[0] = d.subarray(part.length);
+      off += part.length;
       this.client.counters.sends++;
       this.client.ndis.offloadTcpSend(this.tcpHandle, got.nbl);
     }
-    if (this.closeWanted && !this.abortWanted && !this.aborted) this.postDisconnect(TcpDisconnectFlags.GRACEFUL);
+    return off;
   }
 
   private topUpReceives(): void {
