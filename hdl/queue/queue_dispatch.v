@@ -143,6 +143,29 @@ assign m_axis_toe_req_tdata = desc_reg;
 assign m_axis_toe_req_tvalid = live && route == ROUTE_TOE;
 assign stat_bad_desc = stat_bad_desc_reg;
 
+// the TOE opcodes' length rules: the offload opcodes move a whole connection state block;
+// sends need a byte, forwards a TCP header, a NIC buffer lent to the card (TCP_RECV_RETURN) a
+// byte; receive posts and disconnects may be empty; invalidate names no buffer. A buffer's
+// address is checked whenever it has bytes.
+reg toe_len_bad;
+reg toe_buffer;
+
+always @* begin
+    toe_len_bad = 1'b0;
+    toe_buffer = len_x != 0;
+    case (opcode)
+        `FLUE_OPCODE_OFFLOAD_INITIATE,
+        `FLUE_OPCODE_OFFLOAD_TERMINATE,
+        `FLUE_OPCODE_OFFLOAD_UPDATE,
+        `FLUE_OPCODE_OFFLOAD_QUERY: toe_len_bad = len_x != STATE_LEN;
+        `FLUE_OPCODE_OFFLOAD_INVALIDATE: toe_buffer = 1'b0;
+        `FLUE_OPCODE_TCP_SEND,
+        `FLUE_OPCODE_TCP_RECV_RETURN: toe_len_bad = len_x == 0 || len_x > RX_MAX;
+        `FLUE_OPCODE_TCP_FORWARD: toe_len_bad = len_x < TCP_HDR_MIN || len_x > RX_MAX;
+        default: toe_len_bad = len_x > RX_MAX;  // TCP_RECV_POST, TCP_DISCONNECT
+    endcase
+end
+
 // validation, in the order the contract gives
 always @* begin
     route = ROUTE_CPL;
@@ -179,58 +202,21 @@ always @* begin
         `FLUE_OPCODE_OFFLOAD_INITIATE,
         `FLUE_OPCODE_OFFLOAD_TERMINATE,
         `FLUE_OPCODE_OFFLOAD_UPDATE,
-        `FLUE_OPCODE_OFFLOAD_QUERY: begin
-            // a whole connection state block moves by DMA
-            if (TOE_ENABLE == 0) begin
-                status = `FLUE_CPL_STATUS_UNSUPPORTED;
-                bad = 1'b1;
-            end else if (len_x != STATE_LEN) begin
-                status = `FLUE_CPL_STATUS_BAD_LENGTH;
-                bad = 1'b1;
-            end else if (addr_bad) begin
-                status = `FLUE_CPL_STATUS_BAD_ADDRESS;
-                bad = 1'b1;
-            end else begin
-                route = ROUTE_TOE;
-            end
-        end
+        `FLUE_OPCODE_OFFLOAD_QUERY,
+        `FLUE_OPCODE_OFFLOAD_INVALIDATE,
         `FLUE_OPCODE_TCP_SEND,
         `FLUE_OPCODE_TCP_RECV_POST,
         `FLUE_OPCODE_TCP_DISCONNECT,
-        `FLUE_OPCODE_TCP_FORWARD: begin
-            // sends need a byte, forwards a TCP header; receive posts and disconnects may be empty
-            if (TOE_ENABLE == 0) begin
-                status = `FLUE_CPL_STATUS_UNSUPPORTED;
-                bad = 1'b1;
-            end else if (len_x > RX_MAX || (opcode == `FLUE_OPCODE_TCP_SEND && len_x == 0)
-                    || (opcode == `FLUE_OPCODE_TCP_FORWARD && len_x < TCP_HDR_MIN)) begin
-                status = `FLUE_CPL_STATUS_BAD_LENGTH;
-                bad = 1'b1;
-            end else if (len_x != 0 && addr_bad) begin
-                status = `FLUE_CPL_STATUS_BAD_ADDRESS;
-                bad = 1'b1;
-            end else begin
-                route = ROUTE_TOE;
-            end
-        end
+        `FLUE_OPCODE_TCP_FORWARD,
         `FLUE_OPCODE_TCP_RECV_RETURN: begin
-            // a NIC buffer lent to the card: it will be written
             if (TOE_ENABLE == 0) begin
                 status = `FLUE_CPL_STATUS_UNSUPPORTED;
                 bad = 1'b1;
-            end else if (len_x == 0 || len_x > RX_MAX) begin
+            end else if (toe_len_bad) begin
                 status = `FLUE_CPL_STATUS_BAD_LENGTH;
                 bad = 1'b1;
-            end else if (addr_bad) begin
+            end else if (toe_buffer && addr_bad) begin
                 status = `FLUE_CPL_STATUS_BAD_ADDRESS;
-                bad = 1'b1;
-            end else begin
-                route = ROUTE_TOE;
-            end
-        end
-        `FLUE_OPCODE_OFFLOAD_INVALIDATE: begin
-            if (TOE_ENABLE == 0) begin
-                status = `FLUE_CPL_STATUS_UNSUPPORTED;
                 bad = 1'b1;
             end else begin
                 route = ROUTE_TOE;

@@ -1,8 +1,10 @@
 """queue_dispatch against a model of the contract's validation: every opcode value (NOP OK,
-unknown BAD_OPCODE, the TOE set UNSUPPORTED), then for L2_SEND and L2_RECV_POST the length
-check before the address check (BAD_LENGTH, BAD_ADDRESS at both edges of each range), routing
-to l2_tx or l2_rx with addr/len/tag, RESOURCES when the posted-buffer FIFO is full; tag and
-conn echoed; stat_bad_desc per bad descriptor; a descriptor held across start is dropped."""
+unknown BAD_OPCODE, the TOE set UNSUPPORTED when the TOE is not built), then for L2_SEND,
+L2_RECV_POST and (TOE built) each TOE opcode the length check before the address check
+(BAD_LENGTH, BAD_ADDRESS at both edges of each range), routing to l2_tx, l2_rx or the TOE with
+the descriptor, RESOURCES when the posted-buffer FIFO is full; tag and conn echoed;
+stat_bad_desc per bad descriptor; a descriptor held across start is dropped. Run with
+TOE_ENABLE 0 and 1 (VARIANTS)."""
 
 import logging
 
@@ -27,12 +29,24 @@ ADDR_LIMIT = 1 << fc.DMA_ADDR_BITS
 TOE_OPCODES = {Opcode.OFFLOAD_INITIATE, Opcode.OFFLOAD_TERMINATE, Opcode.OFFLOAD_UPDATE, Opcode.OFFLOAD_QUERY,
                Opcode.OFFLOAD_INVALIDATE, Opcode.TCP_SEND, Opcode.TCP_RECV_POST, Opcode.TCP_DISCONNECT,
                Opcode.TCP_FORWARD, Opcode.TCP_RECV_RETURN}
+# each TOE opcode's length range (the contract): the offload opcodes move a whole state block;
+# sends and lent NIC buffers need a byte, forwards a TCP header; invalidate names no buffer
+TOE_LENGTHS = {
+    **{op: (fc.CONN_STATE_BYTES, fc.CONN_STATE_BYTES) for op in (
+        Opcode.OFFLOAD_INITIATE, Opcode.OFFLOAD_TERMINATE, Opcode.OFFLOAD_UPDATE, Opcode.OFFLOAD_QUERY)},
+    Opcode.OFFLOAD_INVALIDATE: None,
+    Opcode.TCP_SEND: (1, fc.BUFFER_MAX),
+    Opcode.TCP_RECV_RETURN: (1, fc.BUFFER_MAX),
+    Opcode.TCP_FORWARD: (20, fc.BUFFER_MAX),
+    Opcode.TCP_RECV_POST: (0, fc.BUFFER_MAX),
+    Opcode.TCP_DISCONNECT: (0, fc.BUFFER_MAX),
+}
 BAD = {CplStatus.BAD_OPCODE, CplStatus.BAD_LENGTH, CplStatus.BAD_ADDRESS, CplStatus.UNSUPPORTED}
 
 
-def expect(desc, rx_room=True):
-    """('cpl', status) | ('tx',) | ('rx',): the contract's checks in its order — opcode class,
-    then length, then address."""
+def expect(desc, rx_room=True, toe=False):
+    """('cpl', status) | ('tx',) | ('rx',) | ('toe',): the contract's checks in its order —
+    opcode class, then length, then address."""
     op, length, addr = desc["opcode"], desc["length"], desc["addr"]
     addr_bad = addr == 0 or addr + length > ADDR_LIMIT
     if op == Opcode.NOP:
@@ -50,7 +64,16 @@ def expect(desc, rx_room=True):
             return ("cpl", CplStatus.BAD_ADDRESS)
         return ("rx",) if rx_room else ("cpl", CplStatus.RESOURCES)
     if op in TOE_OPCODES:
-        return ("cpl", CplStatus.UNSUPPORTED)
+        if not toe:
+            return ("cpl", CplStatus.UNSUPPORTED)
+        rng = TOE_LENGTHS[op]
+        if rng is None:
+            return ("toe",)
+        if not rng[0] <= length <= rng[1]:
+            return ("cpl", CplStatus.BAD_LENGTH)
+        if length > 0 and addr_bad:
+            return ("cpl", CplStatus.BAD_ADDRESS)
+        return ("toe",)
     return ("cpl", CplStatus.BAD_OPCODE)
 
 
@@ -63,11 +86,14 @@ class TB:
         self.cpl = CplSink(CplBus.from_prefix(dut, "m_axis_cpl"), dut.clk, dut.rst)
         self.tx = CmdSink(CmdBus.from_prefix(dut, "m_axis_tx_cmd"), dut.clk, dut.rst)
         self.rx = CmdSink(CmdBus.from_prefix(dut, "m_axis_rx_post"), dut.clk, dut.rst)
+        self.toe = ReqSink(ReqBus.from_prefix(dut, "m_axis_toe_req"), dut.clk, dut.rst)
+        self.toe_built = bool(int(dut.TOE_ENABLE.value))
         if idle:
             self.src.set_pause_generator(idle())
         if backpressure:
             self.cpl.set_pause_generator(backpressure())
             self.tx.set_pause_generator(backpressure())
+            self.toe.set_pause_generator(backpressure())
         self.bad = 0
         dut.start.setimmediatevalue(0)
         cocotb.start_soon(self._monitor())
@@ -98,11 +124,13 @@ class TB:
                 return ("tx", self.tx.recv_nowait())
             if not self.rx.empty():
                 return ("rx", self.rx.recv_nowait())
+            if not self.toe.empty():
+                return ("toe", self.toe.recv_nowait())
             await RisingEdge(self.dut.clk)
 
     async def check(self, desc, rx_room=True, rx_either=False):
         got = await with_timeout(self.outcome(), 20, "us")
-        want = expect(desc, rx_room)
+        want = expect(desc, rx_room, self.toe_built)
         if rx_either and want == ("rx",) and got[0] == "cpl":
             want = ("cpl", CplStatus.RESOURCES)
         assert got[0] == want[0], (desc, got, want)
@@ -113,6 +141,11 @@ class TB:
             assert e["tag"] == desc["tag"] and e["conn"] == desc.get("conn", 0) and e["length"] == 0
             return e["status"]
         t = got[1]
+        if got[0] == "toe":
+            # the TOE takes the whole descriptor
+            want_raw = fc.pack(fc.REQ_DESC_FIELDS, desc, fc.REQ_DESC_BYTES)
+            assert int(t.tdata) == int.from_bytes(want_raw, "little"), (desc, t)
+            return None
         assert int(t.addr) == desc["addr"] and int(t.len) == desc["length"] and int(t.tag) == desc["tag"], (desc, t)
         return None
 
@@ -131,8 +164,17 @@ def cases():
             out.append(dict(opcode=op, addr=addr, length=lo))
         # length and address both bad: the length is reported
         out.append(dict(opcode=op, addr=0, length=hi + 1))
-    # TOE opcodes with bad fields are still UNSUPPORTED; NOP ignores its fields
-    out.append(dict(opcode=Opcode.TCP_SEND, addr=0, length=0))
+    # each TOE opcode at the edges of its length range and of the address space (without the
+    # TOE every one is UNSUPPORTED, bad fields or not)
+    for op, rng in TOE_LENGTHS.items():
+        lo, hi = rng if rng else (0, fc.BUFFER_MAX)
+        for length in sorted({0, 1, 19, 20, lo - 1, lo, hi, hi + 1, 2**32 - 1} - {-1}):
+            out.append(dict(opcode=op, addr=0x4000, length=length))
+        good = max(lo, 1)
+        for addr in (0, ADDR_LIMIT - good, ADDR_LIMIT - good + 1):
+            out.append(dict(opcode=op, addr=addr, length=good))
+        out.append(dict(opcode=op, addr=0, length=0))
+    # NOP ignores its fields
     out.append(dict(opcode=Opcode.NOP, addr=0, length=2**32 - 1, flags=0xff, param=2**64 - 1))
     for i, d in enumerate(out):
         d["tag"] = 0x5000_0000 + i
@@ -152,7 +194,7 @@ async def run_test_validation(dut, idle=None, backpressure=None):
     await Timer(100, "ns")
     assert tb.bad == sum(s in BAD for s in statuses)
     assert sum(s == CplStatus.BAD_OPCODE for s in statuses) == 256 - 3 - len(TOE_OPCODES)
-    assert tb.cpl.empty() and tb.tx.empty() and tb.rx.empty()
+    assert tb.cpl.empty() and tb.tx.empty() and tb.rx.empty() and tb.toe.empty()
 
 
 async def run_test_resources(dut, idle=None, backpressure=None):
