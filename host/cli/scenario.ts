@@ -258,7 +258,8 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     const a = stackOn(bed, bed.a, '192.0.2.10', options.seed * 2 + 1, tcp, s.isn?.a);
     const b = stackOn(bed, bed.b, '198.51.100.11', options.seed * 2 + 2, tcp, s.isn?.b);
     // offloaded on demand the moment each end is established, before any data is written (a
-    // policy that waits for a segment would find a short transfer already closing)
+    // policy that waits for a segment would find a short transfer already closing), or after
+    // the close with "offload": "after-close"
     const sideA = await offloadSide(bed.a, a, 'nic-a', false, s.minRtoMs, s.receiveMemory);
     const sideB = s.peer === 'offloaded' ? await offloadSide(bed.b, b, 'nic-b', false, s.minRtoMs, s.receiveMemory) : undefined;
     const offloader = [sideA, sideB] as const;
@@ -285,6 +286,16 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
       side?.client.on('offloaded', settle);
       side?.client.on('offloadFailed', settle);
     }
+    /** asks side's client to offload sock; false if it cannot (outside R21's states): the data moves in software */
+    const offloadNow = (side: 0 | 1, sock: TcpSocket): boolean => {
+      try {
+        offloader[side]?.client.offload(sock);
+        return true;
+      } catch (e) {
+        offloadFailures.push(`${side === 0 ? 'A' : 'B'} ${(e as Error).message}`);
+        return false;
+      }
+    };
     const peakOffloaded = { a: 0, b: 0 };
     for (const [key, side] of [['a', sideA], ['b', sideB]] as const) {
       let now = 0;
@@ -319,14 +330,6 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
           if (s.offload === 'after-close') offloadNow(side, sock);
         }
       };
-      const offloadNow = (side: 0 | 1, sock: TcpSocket): void => {
-        try {
-          offloader[side]?.client.offload(sock);
-        } catch (e) {
-          // not offloadable (outside R21's states): it moves its data in software
-          offloadFailures.push(`${side === 0 ? 'A' : 'B'} ${(e as Error).message}`);
-        }
-      };
       sock.on('data', () => {
         const d = sock.receive();
         const c = count[i]!;
@@ -354,12 +357,8 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
         // the data follows the offload's outcome: a connection that waited its turn (R20, one
         // initiate at a time per new path) would otherwise have closed in software meanwhile
         settled.set(sock.connection, pump);
-        try {
-          side_.client.offload(sock);
-        } catch (e) {
-          // not offloadable (outside R21's states): it moves its data in software
+        if (!offloadNow(side, sock)) {
           settled.delete(sock.connection);
-          offloadFailures.push(`${side === 0 ? 'A' : 'B'} ${(e as Error).message}`);
           pump();
         }
       };

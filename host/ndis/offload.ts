@@ -37,13 +37,13 @@ export type TcpOffloadEventType = (typeof TcpOffloadEventType)[keyof typeof TcpO
 /** INDICATE_OFFLOAD_EVENT */
 export const IndicateOffloadEvent = Object.freeze({ NEIGHBOR_REACHABILITY_IN_DOUBT: 1, NEIGHBOR_REACHABILITY_QUERY: 2 } as const);
 
-/** Disconnect flags */
 /** TCP_OFFLOAD_CONNECTION_STATE (DIGEST.md §6) */
 export const TcpOffloadConnectionState = Object.freeze({
   CLOSED: 0, LISTEN: 1, SYN_SENT: 2, SYN_RCVD: 3, ESTABLISHED: 4, FIN_WAIT1: 5, FIN_WAIT2: 6,
   CLOSE_WAIT: 7, CLOSING: 8, LAST_ACK: 9, TIME_WAIT: 10,
 } as const);
 
+/** Disconnect flags */
 export const TcpDisconnectFlags = Object.freeze({ GRACEFUL: 0x01, ABORTIVE: 0x02 } as const);
 
 /** TCP_OFFLOAD_STATE_CONST / _CACHED flag bits */

@@ -628,8 +628,8 @@ export class OffloadedConnectionPath implements OffloadedPath {
   close(): void {
     if (this.closeWanted || this.aborted) return;
     this.closeWanted = true;
-    // the FIN goes after every byte written: data still held (host memory ran short) first
-    if (this.phase === 'offloaded' && this.held.length === 0) this.postDisconnect(TcpDisconnectFlags.GRACEFUL);
+    // the FIN goes after every byte written (postHeld posts it once nothing is held)
+    if (this.phase === 'offloaded') this.postHeld();
   }
 
   abort(): void {
@@ -692,7 +692,6 @@ export class OffloadedConnectionPath implements OffloadedPath {
     this.postHeld();
     for (const { tcp } of this.heldSegments.splice(0)) this.forward(tcp);
     if (this.abortWanted) this.postDisconnect(TcpDisconnectFlags.ABORTIVE);
-    else if (this.closeWanted && this.held.length === 0) this.postDisconnect(TcpDisconnectFlags.GRACEFUL);
     if (this.uploadCause) {
       const cause = this.uploadCause;
       this.uploadCause = undefined;
@@ -854,7 +853,6 @@ export class OffloadedConnectionPath implements OffloadedPath {
       i++;
     }
     if (i > 0) this.sends.splice(0, i);
-    if (i > 0 && this.phase === 'offloaded' && this.held.length > 0) this.postHeld();
     if (this.writableWanted && this.space > 0) {
       this.writableWanted = false;
       const conn = this.conn;
