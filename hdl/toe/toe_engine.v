@@ -399,6 +399,9 @@ reg [CQ_LOG2:0] cq_wptr = {CQ_LOG2+1{1'b0}};
 reg [CQ_LOG2:0] cq_rptr = {CQ_LOG2+1{1'b0}};
 reg [CPL_REC_WIDTH+1:0] cq_head = {CPL_REC_WIDTH+2{1'b0}};
 reg cq_head_valid = 1'b0;
+// each entry's transmit fence: the count of transmit commands handed on when it was queued
+reg [7:0] cq_fence_mem [0:CQ_N-1];
+reg [7:0] cq_head_fence = 8'd0;
 // placement statuses received and not yet matched: count and error bits in order
 reg [5:0] ps_count = 6'd0;
 reg [31:0] ps_err = 32'd0;
@@ -1997,6 +2000,27 @@ always @(posedge clk) begin
 end
 
 /*
+ * Transmit fence. A segment's payload is read from the host's send buffer after its command
+ * left the engine; an ACK or an upload may complete that send meanwhile, and the host frees the
+ * buffer. So a completion or event leaves only once the transmitter has reported every command
+ * handed on (or built) before it was queued. Counts are mod 256; at most a few dozen commands
+ * are ever in flight, so "reported - fence" is never negative by more than half the range.
+ */
+reg [7:0] txc_taken = 8'd0;
+reg [7:0] txc_reported = 8'd0;
+wire [7:0] txc_fence_now = txc_taken + {7'd0, txc_valid_reg};
+wire [7:0] cq_fence_gap = txc_reported - cq_head_fence;
+wire cq_fence_clear = cq_fence_gap < 8'd128;
+always @(posedge clk) begin
+    if (txc_take) txc_taken <= txc_taken + 1'b1;
+    if (s_txc_status_valid) txc_reported <= txc_reported + 1'b1;
+    if (rst) begin
+        txc_taken <= 8'd0;
+        txc_reported <= 8'd0;
+    end
+end
+
+/*
  * Memory ports
  */
 // the per-connection bits, a cycle after the state that asks for the change (a set wins over a
@@ -2092,7 +2116,7 @@ end
  */
 wire cq_head_wait = cq_head[CPL_REC_WIDTH+1];
 wire cq_head_emit = cq_head[CPL_REC_WIDTH];
-wire cq_ready_to_go = cq_head_valid && (!cq_head_wait || ps_count != 0);
+wire cq_ready_to_go = cq_head_valid && (!cq_head_wait || ps_count != 0) && cq_fence_clear;
 wire cq_pop = cq_ready_to_go && (!cq_head_emit || m_axis_cpl_tready);
 wire cq_take = (!cq_head_valid || cq_pop) && cq_rptr != cq_wptr_done;
 reg [CPL_REC_WIDTH-1:0] cq_out;
@@ -2108,10 +2132,14 @@ assign m_axis_cpl_tdata = cq_out;
 assign m_axis_cpl_tvalid = cq_ready_to_go && cq_head_emit;
 
 always @(posedge clk) begin
-    if (cq_we) cq_mem[cq_waddr] <= cq_wdata;
+    if (cq_we) begin
+        cq_mem[cq_waddr] <= cq_wdata;
+        cq_fence_mem[cq_waddr] <= txc_fence_now;
+    end
     cq_wptr_done <= cq_wptr;
     if (cq_take) begin
         cq_head <= cq_mem[cq_rptr[CQ_LOG2-1:0]];
+        cq_head_fence <= cq_fence_mem[cq_rptr[CQ_LOG2-1:0]];
         cq_rptr <= cq_rptr + 1'b1;
         cq_head_valid <= 1'b1;
     end else if (cq_pop) begin

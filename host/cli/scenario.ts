@@ -180,6 +180,8 @@ export interface ScenarioSummary {
   /** the cards' descriptor and DMA error counters (A, then B) */
   badDescriptors: [number, number];
   dmaErrors: [number, number];
+  /** where each card's first refused DMA went (the harness's record; "" if none) */
+  firstDmaError: [string, string];
   impairment: { aToB: ImpairmentCounters; bToA: ImpairmentCounters } | undefined;
   /** tshark's retransmission count (undefined without a capture or tshark) */
   retransmissions: number | undefined;
@@ -412,6 +414,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     const violations = [...sideA.ndis.violations, ...(sideB?.ndis.violations ?? [])].map((v) => `R${v.rule} ${v.by}: ${v.message}`);
     const badDescriptors: [number, number] = [await reg(bed.a, Reg.STAT_BAD_DESC), await reg(bed.b, Reg.STAT_BAD_DESC)];
     const dmaErrors: [number, number] = [await reg(bed.a, Reg.STAT_DMA_ERRORS), await reg(bed.b, Reg.STAT_DMA_ERRORS)];
+    const firstDmaError: [string, string] = [bed.a.link.counters().firstDmaError, bed.b.link.counters().firstDmaError];
     const [impAB, impBA] = bed.wire.impairments;
     await bed.close();
     const retransmissions = options.pcapPath ? countRetransmissions(options.pcapPath) : undefined;
@@ -425,7 +428,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
       uploadCauses,
       peakOffloaded,
       offloadFailures,
-      violations, badDescriptors, dmaErrors,
+      violations, badDescriptors, dmaErrors, firstDmaError,
       impairment: impAB && impBA ? { aToB: { ...impAB.counters }, bToA: { ...impBA.counters } } : undefined,
       retransmissions,
       cycles,
@@ -462,6 +465,10 @@ export function formatScenario(r: ScenarioSummary): string {
     ...(r.impairment ? [`  impairment A->B lost ${r.impairment.aToB.lost} dup ${r.impairment.aToB.duplicated} reord ${r.impairment.aToB.reordered}; B->A lost ${r.impairment.bToA.lost} dup ${r.impairment.bToA.duplicated} reord ${r.impairment.bToA.reordered}`] : []),
     `  ${r.cycles} cycles, ${r.goodputGbps.toFixed(2)} Gbit/s simulated goodput (both ways), ${(r.wallMs / 1000).toFixed(1)} s wall`,
     ...(r.violations.length ? [`  NDIS violations: ${r.violations.join('; ')}`] : []),
+    ...(['A', 'B'] as const).flatMap((side, i) => [
+      ...(r.badDescriptors[i] ? [`  card ${side}: ${r.badDescriptors[i]} bad descriptors`] : []),
+      ...(r.dmaErrors[i] ? [`  card ${side}: ${r.dmaErrors[i]} DMA errors${r.firstDmaError[i] ? `, first at ${r.firstDmaError[i]}` : ''}`] : []),
+    ]),
     `  pcap ${r.pcap ?? 'none'}`,
     r.ok ? 'OK' : `FAILED (${r.result === 'limit' ? 'ran out of cycles' : 'see above'})`,
   ];

@@ -21,6 +21,8 @@ export interface LinkCounters {
   readonly dmaWrites: number;
   /** DMA bursts refused because they touched unmapped memory */
   readonly dmaErrors: number;
+  /** where the first refused burst went ("cycle N: read of B beats at 0x..."), "" if none */
+  readonly firstDmaError: string;
   /** bus protocol violations seen from the device (a bug in the RTL) */
   readonly protocolErrors: number;
   readonly firstProtocolError: string;

@@ -299,6 +299,7 @@ private:
         o.Set("txAborted", num(env, k.txAborted));
         o.Set("protocolErrors", num(env, k.protocolErrors));
         o.Set("firstProtocolError", Napi::String::New(env, k.firstProtocolError));
+        o.Set("firstAxiError", Napi::String::New(env, k.firstAxiError));
         return o;
     }
 

@@ -134,6 +134,12 @@ void NicHarness::protocolError(const std::string& msg) {
     if (counters_.protocolErrors++ == 0) counters_.firstProtocolError = "cycle " + std::to_string(cycle_) + ": " + msg;
 }
 
+void NicHarness::axiError(const char* what, uint64_t addr, unsigned beats) {
+    if (counters_.axiErrors++ == 0)
+        counters_.firstAxiError = "cycle " + std::to_string(cycle_) + ": " + what + " of " + std::to_string(beats) +
+                                  " beats at " + hex(addr);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Clock loop (hot path)
 
@@ -295,7 +301,7 @@ void NicHarness::sampleAndAdvance() {
             b.ok = burstLegal(b.addr, b.beats, t->m_axi_arsize, t->m_axi_arburst, false) &&
                    rangeAccessible(b.addr & ~kBeatMask, uint64_t{kBeatBytes} * b.beats);
             ++counters_.axiReads;
-            if (!b.ok) ++counters_.axiErrors;
+            if (!b.ok) axiError("read", b.addr, b.beats);
             reads_.push(b);
             arStalled_ = false;
         } else {
@@ -371,7 +377,7 @@ void NicHarness::sampleAndAdvance() {
             if (last || wlast) {  // whichever comes first ends the burst
                 const bool good = w.ok && !w.wlastError;
                 if (good) commitWrite(w);
-                else ++counters_.axiErrors;
+                else axiError("write", w.addr, w.beats);
                 BResp r;
                 r.readyAt = cyc + 1;
                 r.id = w.id;

@@ -51,6 +51,7 @@ struct HarnessCounters {
     uint64_t txAborted = 0;       // TX frames ended with tuser=1 (not delivered)
     uint64_t protocolErrors = 0;  // interface rule violations by the RTL
     std::string firstProtocolError;
+    std::string firstAxiError;    // "cycle N: read|write of B beats at 0x..." of the first SLVERR
 };
 
 struct WireFrame {
@@ -164,6 +165,7 @@ private:
     void advanceRx();
     void flushInFlight();
     void protocolError(const std::string& msg);
+    void axiError(const char* what, uint64_t addr, unsigned beats);
     void checkUsable() const;
     [[noreturn]] void fail(const std::string& why);
 

@@ -37,6 +37,8 @@ export interface HarnessCounters {
   protocolErrors: number;
   /** "cycle N: what" of the first violation, "" if none. */
   firstProtocolError: string;
+  /** "cycle N: read|write of B beats at 0x..." of the first burst answered SLVERR, "" if none. */
+  firstAxiError: string;
 }
 
 export class NicModel {

@@ -107,7 +107,7 @@ export class MockLink implements DeviceLink {
   traceStop(): void {}
 
   counters(): LinkCounters {
-    return { dmaReads: 0, dmaWrites: 0, dmaErrors: 0, protocolErrors: 0, firstProtocolError: '', txAborted: 0 };
+    return { dmaReads: 0, dmaWrites: 0, dmaErrors: 0, firstDmaError: '', protocolErrors: 0, firstProtocolError: '', txAborted: 0 };
   }
 
   close(): Promise<void> {

@@ -143,6 +143,7 @@ export class VerilatorLink implements DeviceLink {
       dmaReads: c.axiReads,
       dmaWrites: c.axiWrites,
       dmaErrors: c.axiErrors,
+      firstDmaError: c.firstAxiError,
       protocolErrors: c.protocolErrors,
       firstProtocolError: c.firstProtocolError,
       txAborted: c.txAborted,
