@@ -93,6 +93,16 @@ describe('scenarios on the RTL', () => {
     expect(r.offloadFailures).toEqual([]);
   }, 120_000);
 
+  it('R19 R21 R55 R64: offloaded with everything sent and the FIN out while the peer\'s data and FIN arrive as the card takes the connection: its early events wait for the initiate to complete, the held data reaches the host before the FIN, every connection ends on the card', async () => {
+    // 4 KiB each way: A's data and FIN leave before the offload; B's reach the card at once,
+    // before any receive is posted (the indications the host refuses are held by the target)
+    const s = { ...loadScenario(fixture('offload-after-close')), bytes: 4096 };
+    const r = await runScenario(s, { seed: 1 });
+    expectDelivered(r, s.bytes, s.connections);
+    expect(r.offloads.a).toBe(s.connections);
+    expect(r.uploads.a).toBe(s.connections);
+  }, 120_000);
+
   it('flue run: runs a scenario file and prints its summary as JSON; exit status 0 when everything held', async () => {
     const file = join(dir, 'small.json');
     writeFileSync(file, JSON.stringify({ name: 'small', peer: 'software', connections: 1, bytes: 1 << 20 }));

@@ -9,7 +9,7 @@
  */
 import {
   CONN_STATE_BYTES, CONN_STATE_NEIGHBOR_OFFSET, CONN_STATE_PATH_OFFSET, CONN_STATE_TCP_CACHED_OFFSET,
-  CONN_STATE_TCP_CONST_OFFSET, CONN_STATE_TCP_DELEGATED_OFFSET, CORE_CLOCK_HZ, CplStatus, EventCode, Opcode, Reg,
+  CONN_STATE_TCP_CONST_OFFSET, CONN_STATE_TCP_DELEGATED_OFFSET, CORE_CLOCK_HZ, CplStatus, EventCode, Opcode, Reg, UploadReason,
   RequestFlag, decodeTcpDelegatedState, encodeConnStateBlock, encodeNeighborState, encodePathState,
   encodeTcpCachedState, encodeTcpConstState, encodeTcpDelegatedState,
 } from '../../../protocol/generated/contract.js';
@@ -71,6 +71,11 @@ interface OffloadedObject {
   held: Uint8Array[];
   /** the peer's FIN arrived while bytes were still held: indicated once they are taken (R64) */
   disconnectDeferred: boolean;
+  /**
+   * Events the card queued for a connection it took before its initiate completed to NDIS
+   * (R19 forbids indicating them yet); replayed, in order, right after the completion.
+   */
+  early: CompletionFields[] | undefined;
 }
 
 /** NIC buffers lent to the card for receive indications, and their size (one MSS fits). */
@@ -217,11 +222,22 @@ export class ChimneyTarget {
       if (status !== NdisStatus.SUCCESS) failed.add(n);
     }
     settleInitiateStatuses(list, roles, tried);
+    // the completion takes the blocks back to the protocol's view: the contexts first
+    const taken = [...tried].map((n) => n.miniportOffloadContext?.value as OffloadedObject | undefined);
     this.ndis.mInitiateOffloadComplete(this.handle, list);
+    for (const obj of taken) {
+      const early = obj?.early;
+      if (!obj || !early) continue;
+      obj.early = undefined;
+      for (const e of early) this.event(e);
+    }
   }
 
   private install(n: OffloadBlockList, conn: number): OffloadedObject {
-    const obj: OffloadedObject = { layer: n.layer, id: this.nextId++, ndisOffloadHandle: n.ndisOffloadHandle!, conn, terminated: false, held: [], disconnectDeferred: false };
+    const obj: OffloadedObject = {
+      layer: n.layer, id: this.nextId++, ndisOffloadHandle: n.ndisOffloadHandle!, conn, terminated: false, held: [], disconnectDeferred: false,
+      early: n.layer === 'tcp' ? [] : undefined,
+    };
     n.miniportOffloadContext!.value = obj;
     if (n.layer === 'tcp') this.byConn.set(conn, obj);
     return obj;
@@ -236,32 +252,50 @@ export class ChimneyTarget {
     try {
       writeConnState(block, neighbor, path, tcp);
       this.stateRequests++;
-      const c = await this.request({ opcode: Opcode.OFFLOAD_INITIATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: 0, param: 0 });
-      const status = stateStatus(c.status, true);
-      if (status === NdisStatus.SUCCESS) {
-        const obj = this.install(tcp, c.conn);
-        // R17: BufferedData is copied now; the host keeps its NBLs
-        const buffered = tcp.tcp.delegated?.bufferedData ?? null;
-        for (const nbl of nblArray(buffered)) for (const nb of nbl.netBuffers()) if (nb.dataLength > 0) obj.held.push(nb.read());
-        // §5.1: the data from SndUna on that the host handed over belongs to the card now; it
-        // goes first into the connection's send queue and completes like any send
-        const chain = tcp.netBufferListChain;
-        if (chain) {
-          tcp.netBufferListChain = null;
-          this.dataRequests(obj, chain, Opcode.TCP_SEND, 0, 'send');
-        }
-        // R21: closed by the host before the offload, its FIN not yet acknowledged: a
-        // disconnect of our own after that data tells the card where the FIN is (it knows
-        // from SndMax that the FIN was sent). Its completion is ours, never the host's.
-        const state = tcp.tcp.delegated?.state;
-        if (state === TcpOffloadConnectionState.FIN_WAIT1 || state === TcpOffloadConnectionState.CLOSING || state === TcpOffloadConnectionState.LAST_ACK) {
-          this.adapter.postRequestWith({ opcode: Opcode.TCP_DISCONNECT, flags: 0, addr: 0, length: 0, conn: c.conn, param: 0 }, () => undefined);
-          void this.adapter.flushDoorbells();
-        }
-      }
-      return status;
+      // installed from the DPC, in completion-ring order: the card may queue an event for the
+      // connection right behind the completion (data that arrived at once), and that event
+      // must find it (a promise would install it only after the DPC dropped the event)
+      const c = await new Promise<CompletionFields>((resolve) => {
+        this.adapter.postRequestWith({ opcode: Opcode.OFFLOAD_INITIATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: 0, param: 0 }, (done) => {
+          if (stateStatus(done.status, true) === NdisStatus.SUCCESS) this.installed(tcp, done.conn);
+          resolve(done);
+        });
+        void this.adapter.flushDoorbells();
+      });
+      return stateStatus(c.status, true);
     } finally {
       this.adapter.freeMapped(block);
+    }
+  }
+
+  /** A connection the card took: what the host handed over goes to it at once. */
+  private installed(tcp: OffloadBlockList, conn: number): void {
+    const obj = this.install(tcp, conn);
+    // R17: BufferedData is copied now; the host keeps its NBLs
+    const buffered = tcp.tcp.delegated?.bufferedData ?? null;
+    for (const nbl of nblArray(buffered)) for (const nb of nbl.netBuffers()) if (nb.dataLength > 0) obj.held.push(nb.read());
+    // §5.1: the data from SndUna on that the host handed over belongs to the card now; it
+    // goes first into the connection's send queue and completes like any send
+    const chain = tcp.netBufferListChain;
+    if (chain) {
+      tcp.netBufferListChain = null;
+      this.dataRequests(obj, chain, Opcode.TCP_SEND, 0, 'send');
+    }
+    // R21: closed by the host before the offload, its FIN not yet acknowledged: a
+    // disconnect of our own after that data tells the card where the FIN is (it knows
+    // from SndMax that the FIN was sent). Its completion is ours, never the host's.
+    const state = tcp.tcp.delegated?.state;
+    if (state === TcpOffloadConnectionState.FIN_WAIT1 || state === TcpOffloadConnectionState.CLOSING || state === TcpOffloadConnectionState.LAST_ACK) {
+      // with the peer's FIN already in (CLOSING, LAST_ACK), the ACK of ours ends the
+      // connection (TIME_WAIT or CLOSED) and no host request learns it: the target asks
+      // for the upload (N:overview-of-tcp-timers). In FIN_WAIT1 the peer's FIN comes as
+      // the DISCONNECT event later.
+      const ends = state !== TcpOffloadConnectionState.FIN_WAIT1;
+      this.adapter.postRequestWith({ opcode: Opcode.TCP_DISCONNECT, flags: 0, addr: 0, length: 0, conn: conn, param: 0 }, (done) => {
+        if (ends && done.status === CplStatus.OK && this.byConn.get(conn) === obj)
+          this.handlers.tcpOffloadEventHandler(obj.ndisOffloadHandle, TcpOffloadEventType.RETRIEVE, UploadReason.UPLOAD_REQUESTED);
+      });
+      void this.adapter.flushDoorbells();
     }
   }
 
@@ -359,8 +393,12 @@ export class ChimneyTarget {
         bytes += c.length;
         if (--left === 0) {
           for (const m of mapped) this.adapter.unmapRange(m);
-          // bytes held here arrived before the card filled this buffer: they go first (R57)
-          if (op === 'receive' && obj.held.length > 0 && status === NdisStatus.SUCCESS) bytes = this.rotateHeld(obj, whole, bytes);
+          // bytes held here arrived before the card filled this buffer: they go first (R57);
+          // a card whose receive side ended (the peer's FIN: INVALID_STATE) still owes them
+          if (op === 'receive' && obj.held.length > 0 && (status === NdisStatus.SUCCESS || status === NdisStatus.INVALID_STATE)) {
+            bytes = this.rotateHeld(obj, whole, status === NdisStatus.SUCCESS ? bytes : 0);
+            if (bytes > 0) status = NdisStatus.SUCCESS;
+          }
           nbl.status = status;
           nbl.info.tcpOffloadBytesTransferred = bytes; // R43
           // from the DPC at once, so a receive completes before an indication or a disconnect
@@ -456,7 +494,7 @@ export class ChimneyTarget {
       card.set(mem.bytes.subarray(r.addr - mem.base, r.addr - mem.base + n), off);
       off += n;
     }
-    obj.held.push(card);
+    if (bytes > 0) obj.held.push(card);
     const taken = this.drainHeld(obj, runs);
     return Math.min(taken, capacity);
   }
@@ -484,6 +522,10 @@ export class ChimneyTarget {
     if (!obj) {
       // data for a connection already terminated: the card's buffer comes back all the same
       if (e.opcode === EventCode.TCP_RECV_INDICATE && this.nicBuffers.has(e.info)) this.lendNicBuffer(e.info);
+      return;
+    }
+    if (obj.early) {
+      obj.early.push(e);
       return;
     }
     const h = obj.ndisOffloadHandle; // R15

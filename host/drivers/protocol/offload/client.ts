@@ -563,6 +563,8 @@ export class OffloadedConnectionPath implements OffloadedPath {
   private heldBytes = 0;
   /** R17 bytes handed to the target: given back to the user if the offload fails */
   private handedOver: Uint8Array = new Uint8Array(0);
+  /** R18 bytes the target still owes our receive posts (received in software before the offload) */
+  private handedOverOwed = 0;
   /** the R17 BufferedData NBLs (ours; freed once the initiate completes) */
   private bufferedNbls: NetBufferList[] = [];
   private readonly posted = new Set<NetBufferList>();
@@ -685,6 +687,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
 
   offloadSucceeded(): void {
     this.phase = 'offloaded';
+    this.handedOverOwed = this.handedOver.length;
     this.handedOver = new Uint8Array(0);
     this.freeBufferedData();
     // R18: the target delivers the handed-over bytes to the first posts
@@ -786,7 +789,8 @@ export class OffloadedConnectionPath implements OffloadedPath {
   }
 
   private topUpReceives(): void {
-    if (this.phase !== 'offloaded' || this.peerFin || this.aborted) return;
+    // after the peer's FIN nothing more comes, except what the target owes from the handover
+    if (this.phase !== 'offloaded' || (this.peerFin && this.handedOverOwed === 0) || this.aborted) return;
     const size = this.client.options.receivePostSize;
     const capacity = this.conn.config.receiveBuffer;
     const client = this.client;
@@ -865,6 +869,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
     this.postedBytes -= this.client.options.receivePostSize;
     this.client.receivePostedBytes -= this.client.options.receivePostSize;
     const n = nbl.info.tcpOffloadBytesTransferred;
+    this.handedOverOwed = Math.max(0, this.handedOverOwed - n);
     const buffer = contextOf(nbl)?.buffer;
     // the target placed the bytes from the start of the buffer we posted
     if (n > 0 && buffer) this.deliver(buffer.bytes.subarray(0, Math.min(n, buffer.length)));
