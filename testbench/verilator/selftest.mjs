@@ -159,8 +159,10 @@ check('run returns the cycles run; counters are clean', () => {
   assert.equal(b.cycle, c0 + 1000);
   assert.equal(b.run(0, true), 0);
   const k = b.counters();
-  assert.deepEqual(Object.keys(k).sort(), ['axiErrors', 'axiReads', 'axiWrites', 'firstProtocolError', 'protocolErrors', 'rxOverruns', 'txAborted']);
+  assert.deepEqual(Object.keys(k).sort(), ['axiErrors', 'axiReads', 'axiWrites', 'firstAxiError', 'firstProtocolError', 'protocolErrors', 'rxOverruns', 'txAborted']);
   assert.equal(k.protocolErrors, 0, k.firstProtocolError);
+  assert.equal(k.axiErrors, 0, k.firstAxiError);
+  assert.equal(k.firstAxiError, '');
 });
 
 check('speed: 1e6 cycles', () => {

@@ -135,6 +135,8 @@ describe('NIC bring-up against the RTL', () => {
     expect(b.adapter.faults[0]!.cause & FaultCause.DMA_READ).toBeTruthy();
     expect(b.adapter.faults[0]!.addr).toBeGreaterThanOrEqual(unmappedTx.addr);
     expect(b.adapter.faults[0]!.addr).toBeLessThan(unmappedTx.addr + 100);
+    // the harness says where the refused burst went: the beat-aligned start of the send
+    expect(b.link.counters().firstDmaError).toMatch(new RegExp(`^cycle \\d+: read of \\d+ beats at 0x${(unmappedTx.addr - (unmappedTx.addr % 8)).toString(16)}$`));
     expect(b.link.takeTxFrames()).toEqual([]);
 
     // receive: the pool buffer takes frame 0; the unmapped buffer posted behind it gets frame 1
