@@ -790,8 +790,11 @@ wire walk_valid = conn_valid[walk_idx[CONN_WIDTH-1:0]];
 // the event the idle state takes next: the sources in turn, starting at prio
 reg [1:0] prio_pick;
 reg prio_any;
-// transmit commands handed on and not yet reported done by the transmitter
-reg [7:0] txc_inflight = 8'd0;
+// transmit commands handed on and reported done by the transmitter, counted mod 256 (at most
+// a few dozen are ever in flight); the difference is what the transmitter still holds
+reg [7:0] txc_taken = 8'd0;
+reg [7:0] txc_reported = 8'd0;
+wire [7:0] txc_inflight = txc_taken - txc_reported;
 wire txc_take = txc_valid_reg && m_axis_txc_tready;
 always @* begin : pick
     integer k;
@@ -1994,24 +1997,6 @@ end
 
 // the transmitter reports every command once: the engine stays ahead of it by TXC_AHEAD
 always @(posedge clk) begin
-    if (txc_take && !s_txc_status_valid) txc_inflight <= txc_inflight + 1'b1;
-    else if (!txc_take && s_txc_status_valid && txc_inflight != 0) txc_inflight <= txc_inflight - 1'b1;
-    if (rst) txc_inflight <= 8'd0;
-end
-
-/*
- * Transmit fence. A segment's payload is read from the host's send buffer after its command
- * left the engine; an ACK or an upload may complete that send meanwhile, and the host frees the
- * buffer. So a completion or event leaves only once the transmitter has reported every command
- * handed on (or built) before it was queued. Counts are mod 256; at most a few dozen commands
- * are ever in flight, so "reported - fence" is never negative by more than half the range.
- */
-reg [7:0] txc_taken = 8'd0;
-reg [7:0] txc_reported = 8'd0;
-wire [7:0] txc_fence_now = txc_taken + {7'd0, txc_valid_reg};
-wire [7:0] cq_fence_gap = txc_reported - cq_head_fence;
-wire cq_fence_clear = cq_fence_gap < 8'd128;
-always @(posedge clk) begin
     if (txc_take) txc_taken <= txc_taken + 1'b1;
     if (s_txc_status_valid) txc_reported <= txc_reported + 1'b1;
     if (rst) begin
@@ -2019,6 +2004,17 @@ always @(posedge clk) begin
         txc_reported <= 8'd0;
     end
 end
+
+/*
+ * Transmit fence. A segment's payload is read from the host's send buffer after its command
+ * left the engine; an ACK or an upload may complete that send meanwhile, and the host frees the
+ * buffer. So a completion or event leaves only once the transmitter has reported every command
+ * handed on (or built) before it was queued: "reported - fence" is then never negative by more
+ * than half the count's range.
+ */
+wire [7:0] txc_fence_now = txc_taken + {7'd0, txc_valid_reg};
+wire [7:0] cq_fence_gap = txc_reported - cq_head_fence;
+wire cq_fence_clear = cq_fence_gap < 8'd128;
 
 /*
  * Memory ports

@@ -363,9 +363,7 @@ export class MiniportAdapter {
    * path; the data path posts through postInternal without a promise per request.
    */
   postRequest(fields: RawRequest): Promise<CompletionFields> {
-    return new Promise((resolve) => {
-      this.postInternal(fields, { kind: 'raw', opcode: fields.opcode, resolve });
-    });
+    return new Promise((resolve) => this.postRequestWith(fields, resolve));
   }
 
   /**

@@ -254,13 +254,9 @@ export class ChimneyTarget {
       this.stateRequests++;
       // installed from the DPC, in completion-ring order: the card may queue an event for the
       // connection right behind the completion (data that arrived at once), and that event
-      // must find it (a promise would install it only after the DPC dropped the event)
-      const c = await new Promise<CompletionFields>((resolve) => {
-        this.adapter.postRequestWith({ opcode: Opcode.OFFLOAD_INITIATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: 0, param: 0 }, (done) => {
-          if (stateStatus(done.status, true) === NdisStatus.SUCCESS) this.installed(tcp, done.conn);
-          resolve(done);
-        });
-        void this.adapter.flushDoorbells();
+      // must find it (the promise settles only after the DPC would have dropped the event)
+      const c = await this.request({ opcode: Opcode.OFFLOAD_INITIATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: 0, param: 0 }, (done) => {
+        if (stateStatus(done.status, true) === NdisStatus.SUCCESS) this.installed(tcp, done.conn);
       });
       return stateStatus(c.status, true);
     } finally {
@@ -291,7 +287,7 @@ export class ChimneyTarget {
       // for the upload (N:overview-of-tcp-timers). In FIN_WAIT1 the peer's FIN comes as
       // the DISCONNECT event later.
       const ends = state !== TcpOffloadConnectionState.FIN_WAIT1;
-      this.adapter.postRequestWith({ opcode: Opcode.TCP_DISCONNECT, flags: 0, addr: 0, length: 0, conn: conn, param: 0 }, (done) => {
+      this.adapter.postRequestWith({ opcode: Opcode.TCP_DISCONNECT, flags: 0, addr: 0, length: 0, conn, param: 0 }, (done) => {
         if (ends && done.status === CplStatus.OK && this.byConn.get(conn) === obj)
           this.handlers.tcpOffloadEventHandler(obj.ndisOffloadHandle, TcpOffloadEventType.RETRIEVE, UploadReason.UPLOAD_REQUESTED);
       });
@@ -342,9 +338,15 @@ export class ChimneyTarget {
     complete();
   }
 
-  /** Posts one control request and rings the doorbell; resolves with its completion. */
-  private request(fields: Parameters<MiniportAdapter['postRequest']>[0]): Promise<CompletionFields> {
-    const done = this.adapter.postRequest(fields);
+  /**
+   * Posts one control request and rings the doorbell; resolves with its completion. `inDpc`
+   * sees the completion first, inside the DPC, in completion-ring order with the events.
+   */
+  private request(fields: Parameters<MiniportAdapter['postRequest']>[0], inDpc?: (c: CompletionFields) => void): Promise<CompletionFields> {
+    const done = new Promise<CompletionFields>((resolve) => this.adapter.postRequestWith(fields, (c) => {
+      inDpc?.(c);
+      resolve(c);
+    }));
     void this.adapter.flushDoorbells();
     return done;
   }
