@@ -212,17 +212,17 @@ export async function offloadSide(station: Station, stack: Stack, name: string, 
 }
 
 /**
- * tshark's complaints about a capture (its TCP analysis flags, checksums checked), one line per
- * frame, less window updates and the flags named in `explained` (what an impairment or flow
- * control accounts for: 'retransmission', 'window_full', ...). Empty when the capture is clean.
- */
-/**
  * No reassembly: the analysis flags do not need it, and some payloads look to a heuristic
  * dissector like a PDU megabytes long, which tshark then reassembles for minutes (90 s
  * instead of 1.3 s on a 32 MiB capture).
  */
 const TSHARK_TCP = ['-o', 'tcp.desegment_tcp_streams:FALSE'];
 
+/**
+ * tshark's complaints about a capture (its TCP analysis flags, checksums checked), one line per
+ * frame, less window updates and the flags named in `explained` (what an impairment or flow
+ * control accounts for: 'retransmission', 'window_full', ...). Empty when the capture is clean.
+ */
 export function tsharkComplaints(pcap: string, explained: readonly string[] = []): string {
   const filter = ['tcp.analysis.flags', '!tcp.analysis.window_update', ...explained.map((f) => `!tcp.analysis.${f}`)].join(' && ');
   return execFileSync('tshark', ['-r', pcap, ...TSHARK_TCP, '-o', 'tcp.check_checksum:TRUE', '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info'], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim();
