@@ -159,6 +159,11 @@ export class TcpConnection {
     return w;
   }
 
+  /** A writer waits for send-buffer space (handed back by an offload path at upload). */
+  wantWritable(): void {
+    this.writableWanted = true;
+  }
+
   /** RECEIVE: takes up to `max` bytes; may send a window update. */
   receive(max: number): Uint8Array {
     const data = this.rcv.read(max);

@@ -221,6 +221,46 @@ describe('offload client: policies and the data path through NDIS', () => {
     expect(r.client.phaseOf(a)).toBe('software');
     clean(r);
   });
+
+  it('a writer waiting for drain when its connection is uploaded with the send buffer full is told once ACKs free room in software', () => {
+    const r = rig({ when: 'demand' });
+    const { a, b } = connect(r);
+    r.client.offload(a);
+    expect(r.p.run(() => r.client.phaseOf(a) === 'offloaded', 1000)).toBe(true);
+    const data = seededBytes(9, 400_000);
+    let sent = 0;
+    let drains = 0;
+    const pump = (): void => {
+      while (sent < data.length) {
+        const k = a.send(data.subarray(sent, sent + 20_000));
+        if (k === 0) return;
+        sent += k;
+      }
+    };
+    a.on('drain', () => { drains++; pump(); });
+    pump();
+    // B reads nothing: its window closes, the sends outstanding fill A's whole send buffer
+    r.p.run(() => false, 50);
+    expect(sent).toBeLessThan(data.length);
+    const waiting = sent;
+    r.client.upload(a);
+    expect(r.p.run(() => r.client.phaseOf(a) === 'software', 1000)).toBe(true);
+    expect(a.connection.snd.space).toBe(0);
+    // B reads: ACKs free the software send buffer and the writer hears of it
+    const got = createHash('sha256');
+    let recv = 0;
+    expect(r.p.run(() => {
+      const d = b.receive();
+      got.update(d);
+      recv += d.length;
+      return recv === data.length;
+    }, 60_000)).toBe(true);
+    expect(sent).toBe(data.length);
+    expect(drains).toBeGreaterThan(0);
+    expect(waiting).toBeLessThan(data.length);
+    expect(got.digest('hex')).toBe(sha256(data));
+    clean(r);
+  });
 });
 
 /** Drops every frame A puts on the wire while `fn` runs (a lost FIN), keeping the OffloadWire's tap. */

@@ -723,7 +723,13 @@ export class OffloadedConnectionPath implements OffloadedPath {
     this.heldBytes = 0;
     if (this.abortWanted) conn.abort();
     else if (this.closeWanted) conn.close();
-    if (this.writableWanted && conn.snd.space > 0) conn.host.notify(() => conn.events?.writable());
+    // a writer still waiting: told now if the software send buffer has room, else the
+    // connection tells it once ACKs free some (the wish must not be lost with the path)
+    if (this.writableWanted) {
+      this.writableWanted = false;
+      if (conn.snd.space > 0) conn.host.notify(() => conn.events?.writable());
+      else conn.wantWritable();
+    }
   }
 
   // ------------------------------------------------------------------ I/O down
