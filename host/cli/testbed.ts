@@ -10,6 +10,7 @@ import { schedulerClock } from '../drivers/protocol/clock.js';
 import { L2Link } from '../drivers/protocol/l2-link.js';
 import { Stack } from '../drivers/protocol/stack.js';
 import type { TcpConfig } from '../drivers/protocol/tcp-config.js';
+import type { ArpConfig } from '../drivers/protocol/arp.js';
 import { BackToBackWire } from '../wire/back-to-back.js';
 import { PcapWriter } from '../wire/pcap.js';
 import type { ImpairmentConfig } from '../wire/impair.js';
@@ -104,9 +105,9 @@ export const TCP_MINIPORT: BackToBackOptions['miniport'] = { txBuffers: 128, rxB
  * scheduler's clock. The default windows (128 KiB) stay below the NIC's 256 posted receive
  * buffers, so no frame is dropped for want of a buffer and no RTO costs simulated seconds.
  */
-export function stackOn(bed: BackToBack, station: Station, ip: string, seed: number, tcp: Partial<TcpConfig> = { receiveBuffer: 128 * 1024, sendBuffer: 128 * 1024 }, fixedIsn?: number): Stack {
+export function stackOn(bed: BackToBack, station: Station, ip: string, seed: number, tcp: Partial<TcpConfig> = { receiveBuffer: 128 * 1024, sendBuffer: 128 * 1024 }, fixedIsn?: number, arp?: Partial<ArpConfig>): Stack {
   const link = new L2Link(station.adapter.datapath, station.endpoint.mac);
-  const stack = new Stack({ ip, link, clock: schedulerClock(bed.scheduler), seed, tcp, ...(fixedIsn !== undefined ? { fixedIsn } : {}) });
+  const stack = new Stack({ ip, link, clock: schedulerClock(bed.scheduler), seed, tcp, ...(fixedIsn !== undefined ? { fixedIsn } : {}), ...(arp ? { arp } : {}) });
   link.attach(stack);
   return stack;
 }
