@@ -90,6 +90,14 @@ interface PendingState {
 interface PendingIo {
   readonly op: IoOperation;
   readonly binding: Binding;
+  /** the NBL's data start (its NET_BUFFERs' offsets summed) when it was handed down (R43) */
+  dataStart?: number;
+}
+
+function dataStartOf(n: NetBufferList): number {
+  let sum = 0;
+  for (const nb of n.netBuffers()) sum += nb.dataOffset;
+  return sum;
 }
 
 export interface NdisCounters {
@@ -454,6 +462,15 @@ export class Ndis {
         this.violate('R7', m.name, `completed a ${p.op} NBL through the ${op} completion`);
         continue;
       }
+      // R43: a send's data start moved past exactly the bytes reported transferred (the host
+      // sends the rest again from there after an upload). Checked for sends only: the host
+      // reads received data from its own buffer, and the scripted targets leave receive
+      // NBLs' data start where it was.
+      if (op === 'send' && p.dataStart !== undefined) {
+        const moved = dataStartOf(n) - p.dataStart;
+        if (moved !== n.info.tcpOffloadBytesTransferred)
+          this.violate('R43', m.name, `completed a ${op} NBL reporting ${n.info.tcpOffloadBytesTransferred} bytes transferred with its data start moved by ${moved}`);
+      }
       this.untrackIo(n, (x) => x === p);
       let list = byBinding.get(p.binding);
       if (!list) byBinding.set(p.binding, (list = []));
@@ -478,6 +495,7 @@ export class Ndis {
   }
 
   private trackIo(n: NetBufferList, p: PendingIo): void {
+    p.dataStart = dataStartOf(n);
     const stack = pendingOf(n);
     if (stack) stack.push(p);
     else {

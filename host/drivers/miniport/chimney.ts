@@ -15,7 +15,7 @@ import {
 } from '../../../protocol/generated/contract.js';
 import type { DmaBuffer } from '../../device/memory.js';
 import type { NdisHandle, ProviderChimneyGeneric, ProviderChimneyTcp, TcpOffloadEventHandlers } from '../../ndis/characteristics.js';
-import { NetBuffer, NetBufferList, allocateNbl, chainNbls, mdlFor, nblArray, type Mdl } from '../../ndis/nbl.js';
+import { NetBuffer, NetBufferList, advanceNetBufferDataStart, allocateNbl, chainNbls, mdlFor, nblArray, type Mdl } from '../../ndis/nbl.js';
 import {
   ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadConnectionState, TcpOffloadEventType, emptyTcpDelegated, roleOf, settleInitiateStatuses, traverse,
   type NdisOffloadHandle, type OffloadBlockList, type TcpDelegatedState,
@@ -380,6 +380,7 @@ export class ChimneyTarget {
         if (bytes === total || (bytes > 0 && !nbl.info.tcpReceiveNoPush)) {
           nbl.status = NdisStatus.SUCCESS;
           nbl.info.tcpOffloadBytesTransferred = bytes;
+          advanceBy(nbl, bytes);
           queueMicrotask(() => complete(chainNbls([nbl])!));
           continue;
         }
@@ -402,7 +403,10 @@ export class ChimneyTarget {
             if (bytes > 0) status = NdisStatus.SUCCESS;
           }
           nbl.status = status;
-          nbl.info.tcpOffloadBytesTransferred = bytes; // R43
+          // R43: the count, and the data start moved past it (a send that did not complete
+          // goes out again in software from there)
+          nbl.info.tcpOffloadBytesTransferred = bytes;
+          advanceBy(nbl, bytes);
           // from the DPC at once, so a receive completes before an indication or a disconnect
           // the card queued after it (R64); never inside this handler (an adapter that stopped)
           if (posting) queueMicrotask(() => complete(chainNbls([nbl])!));
@@ -549,6 +553,17 @@ export class ChimneyTarget {
 }
 
 /** `runs` without their first `n` bytes. */
+/** R43: moves the data start of an NBL's NET_BUFFERs, in order, past `bytes` transferred. */
+function advanceBy(nbl: NetBufferList, bytes: number): void {
+  let left = bytes;
+  for (const nb of nbl.netBuffers()) {
+    if (left === 0) break;
+    const k = Math.min(left, nb.dataLength);
+    advanceNetBufferDataStart(nb, k);
+    left -= k;
+  }
+}
+
 function skipRuns(runs: readonly { addr: number; length: number }[], n: number): { addr: number; length: number }[] {
   const out: { addr: number; length: number }[] = [];
   let skip = n;
