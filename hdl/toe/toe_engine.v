@@ -26,7 +26,10 @@
  * acknowledged (R41); window updates with scaling (SND.WL1/WL2); RTT samples under Karn's
  * rule; duplicate ACKs to TCP_DUP_ACK_THRESHOLD, then fast retransmit and NewReno recovery;
  * in-order data placed into posted buffers FIFO (R46), push and no-push buffers (R50, R51),
- * the push timer; out-of-order data dropped with an immediate duplicate ACK; delayed ACK per
+ * the push timer; out-of-order data answered with an immediate duplicate ACK and held, in up
+ * to two runs per connection: written straight into the posted buffers at the offset its
+ * sequence number gives, and taken in (RCV.NXT jumps past a run) once the gap before it is
+ * filled; delayed ACK per
  * TCP_ACK_FREQUENCY and TCP_DELAYED_ACK_TICKS; FIN after all data (R64); graceful disconnect
  * (FIN after the posted data, completion when it is acknowledged, R60) and abortive disconnect
  * (sends aborted first, then RST, R58); retransmission timeout with go-back-N and backoff,
@@ -191,7 +194,9 @@ localparam RE_W = 48 + 17 + 32 + 1;
 localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 32 + 32 + 32 + 32 + 32 + 32 + 32
     + 32 + 32 + 32 + 32 + 32 + 32 + 32 + 1 + 8 + 8 + 1 + 16 + 16 + 32 + 32 + 32 + 1 + 1 + 32 + 1 + 32 + 8 + 1 + 32
     + SND_PTR_WIDTH + SND_PTR_WIDTH + (SND_PTR_WIDTH+1) + 32 + SND_PTR_WIDTH + 32 + 1 + 1 + 1 + 1 + 32 + 1
-    + RCV_PTR_WIDTH + RCV_PTR_WIDTH + (RCV_PTR_WIDTH+1) + 17 + 1 + 1 + 1 + 16;
+    + RCV_PTR_WIDTH + RCV_PTR_WIDTH + (RCV_PTR_WIDTH+1) + 17 + 1 + 1 + 1 + 16
+    + 1 + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17
+    + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17;
 
 // TCP states as held in the TCB (the contract's values)
 localparam [3:0]
@@ -256,7 +261,14 @@ localparam [5:0]
     S_TMR_SCAN = 6'd46,
     S_TMR = 6'd47,
     S_TMR_END = 6'd48,
-    S_DISCARD = 6'd49;
+    S_DISCARD = 6'd49,
+    S_OOO = 6'd50,
+    S_OOO_WAIT = 6'd51,
+    S_OOO_USE = 6'd52,
+    S_JOIN = 6'd53,
+    S_JOIN_WAIT = 6'd54,
+    S_JOIN_USE = 6'd55,
+    S_OOO_END = 6'd56;
 
 // event kinds
 localparam [1:0] EV_REQ = 2'd0, EV_RX = 2'd1, EV_TX = 2'd2, EV_TMR = 2'd3;
@@ -545,6 +557,24 @@ reg t_fin_rcvd = 0;
 reg t_aborted = 0;
 reg t_retrieve_sent = 0;
 reg [16-1:0] t_ip_id = 0;
+// Out-of-order runs held, A (ooo) nearest RCV.NXT and B (ooo2) after it (B only with A): bytes
+// [start, end) are already in the posted buffers, end falls at offset off of receive entry
+// ptr; psh: a held segment carried PSH (it applies once the run is taken in). ooo_seen: data
+// beyond RCV.NXT arrived since RCV.NXT last moved (the segment that moves it is acknowledged
+// at once, RFC 5681 4.2).
+reg t_ooo_on = 0;
+reg t_ooo_seen = 0;
+reg t_ooo_psh = 0;
+reg [32-1:0] t_ooo_start = 0;
+reg [32-1:0] t_ooo_end = 0;
+reg [RCV_PTR_WIDTH-1:0] t_ooo_ptr = 0;
+reg [17-1:0] t_ooo_off = 0;
+reg t_ooo2_on = 0;
+reg t_ooo2_psh = 0;
+reg [32-1:0] t_ooo2_start = 0;
+reg [32-1:0] t_ooo2_end = 0;
+reg [RCV_PTR_WIDTH-1:0] t_ooo2_ptr = 0;
+reg [17-1:0] t_ooo2_off = 0;
 
 /*
  * Datapath: everything an event state decides, from the TCB and the segment at hand
@@ -655,6 +685,43 @@ wire [31:0] re_tag = rcv_rdata[65 +: 32];
 wire re_nopush = rcv_rdata[97];
 wire [16:0] re_room = re_len - t_rq_fill;
 wire [15:0] re_n = {1'b0, seg_avail} < re_room ? seg_avail : re_room[15:0];
+
+// Out-of-order data, by where it falls: it extends a run (starts inside it or at its end, ends
+// past it; A stops where B starts), reaches a run from the gap before it (prepended), or
+// starts a run (in the posted space); anything else (a third run, or held already) is dropped
+wire [31:0] h_end = h_seq + {16'd0, h_len};
+wire [31:0] ooo_fresh_off = h_seq - t_rcv_nxt;
+wire ooo_room = ooo_fresh_off < t_rcv_space;
+wire a_ext = t_ooo_on && !seq_lt(h_seq, t_ooo_start) && !seq_lt(t_ooo_end, h_seq) && seq_lt(t_ooo_end, h_end)
+    && !(t_ooo2_on && t_ooo2_start == t_ooo_end);
+wire a_pre = t_ooo_on && seq_lt(h_seq, t_ooo_start) && !seq_lt(h_end, t_ooo_start);
+wire a_new = !t_ooo_on && t_rq_count != 0 && ooo_room;
+wire past_a = t_ooo_on && seq_lt(t_ooo_end, h_seq);
+wire b_ext = past_a && t_ooo2_on && !seq_lt(h_seq, t_ooo2_start) && !seq_lt(t_ooo2_end, h_seq) && seq_lt(t_ooo2_end, h_end);
+wire b_pre = past_a && t_ooo2_on && seq_lt(h_seq, t_ooo2_start) && !seq_lt(h_end, t_ooo2_start);
+wire b_new = past_a && !t_ooo2_on && ooo_room;
+wire [31:0] a_skip = t_ooo_end - h_seq;
+wire [31:0] a_ext_end = t_ooo2_on && seq_lt(t_ooo2_start, h_end) ? t_ooo2_start : h_end;
+wire [31:0] a_ext_n = a_ext_end - t_ooo_end;
+wire [31:0] a_pre_n = t_ooo_start - h_seq;
+wire [31:0] b_skip = t_ooo2_end - h_seq;
+wire [31:0] b_pre_n = t_ooo2_start - h_seq;
+wire [31:0] past_a_off = {15'd0, t_ooo_off} + (h_seq - t_ooo_end);
+// what a placement of held bytes updates: a run's end (extend, new) or nothing (prepend)
+localparam [1:0] OM_A = 2'd0, OM_B = 2'd1, OM_PRE = 2'd2;
+reg [1:0] om = OM_A;
+// in-order data stops where the held run starts (the rest of the segment is held already)
+wire in_reaches_run = t_ooo_on && seq_lt(t_ooo_start, h_end);
+wire [31:0] in_to_run = t_ooo_start - t_rcv_nxt;
+// the walk to the receive entry and offset of a held byte, and the write there
+reg [RCV_PTR_WIDTH-1:0] w_ptr = {RCV_PTR_WIDTH{1'b0}};
+reg [31:0] w_off = 32'd0;
+wire [31:0] re_len32 = {15'd0, re_len};
+wire [31:0] w_room = re_len32 - w_off;
+wire [15:0] w_n = {16'd0, seg_avail} < w_room ? seg_avail : w_room[15:0];
+// the gap filled: the held bytes are taken in, entry by entry from the head
+wire [31:0] join_left = t_ooo_end - t_rcv_nxt;
+wire [31:0] join_n = min32(join_left, {15'd0, re_room});
 
 // a transmit command from the TCB and the segment fields chosen by the state machine
 reg [31:0] x_seq;
@@ -862,7 +929,9 @@ wire plc_free = !plc_valid_reg;
 wire [31:0] send_len = d_len;
 wire est_like = t_state == ST_ESTABLISHED || t_state == ST_CLOSE_WAIT;
 wire rcv_state = t_state == ST_ESTABLISHED || t_state == ST_FIN_WAIT_1 || t_state == ST_FIN_WAIT_2;
-wire [31:0] term_acked = una_data - t_sq_head_seq;
+// at terminate, the bytes of the head send acknowledged; none of a later one (its start lies
+// past SND.UNA: the difference would wrap)
+wire [31:0] term_acked = seq_lt(t_sq_head_seq, una_data) ? una_data - t_sq_head_seq : 32'd0;
 
 always @(posedge clk) begin
     tcb_we <= 1'b0;
@@ -1000,7 +1069,9 @@ always @(posedge clk) begin
              t_rt_count, t_rexmit_one, t_srtt, t_rttvar, t_rto, t_rtt_seq, t_rtt_tick, t_rtt_on, t_rtx_on, t_rtx_at,
              t_dack_on, t_dack_at, t_unacked, t_push_on, t_push_at, t_sq_head, t_sq_tail, t_sq_count, t_sq_head_seq,
              t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag, t_disc_pending, t_rq_head,
-             t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent, t_ip_id} <= tcb_rdata;
+             t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent, t_ip_id, t_ooo_on, t_ooo_seen,
+             t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
+             t_ooo2_ptr, t_ooo2_off} <= tcb_rdata;
             state_reg <= ret_state;
             if (ev == EV_REQ && ret_state == S_BLK_DESC) begin
                 rd_desc_valid_reg <= 1'b1;
@@ -1193,6 +1264,11 @@ always @(posedge clk) begin
                     t_aborted <= 1'b0;
                     t_retrieve_sent <= 1'b0;
                     t_ip_id <= b_snd_una[15:0];
+                    t_ooo_on <= 1'b0;
+                    t_ooo_seen <= 1'b0;
+                    t_ooo_psh <= 1'b0;
+                    t_ooo2_on <= 1'b0;
+                    t_ooo2_psh <= 1'b0;
                     c_conn <= conn32;
                     c_status <= `FLUE_CPL_STATUS_OK;
                     cpl_next <= S_WB;
@@ -1297,7 +1373,8 @@ always @(posedge clk) begin
                 t_rtx_at, t_dack_on, t_dack_at, t_unacked, t_push_on, t_push_at, t_sq_head, t_sq_tail, t_sq_count,
                 t_sq_head_seq, t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag,
                 t_disc_pending, t_rq_head, t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent,
-                t_ip_id};
+                t_ip_id, t_ooo_on, t_ooo_seen, t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on,
+                t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off};
             if (can_send && !txq_member[cur_conn]) begin
                 txq_member_set <= 1'b1;
                 txq_member_set_addr <= cur_conn;
@@ -1469,6 +1546,11 @@ always @(posedge clk) begin
                 t_rq_fill <= 17'd0;
                 t_rcv_space <= t_rcv_space - {15'd0, re_room};
                 t_push_on <= 1'b0;
+                // the buffer leaves with room unused: the bytes after it move, a held run is lost
+                if (re_room != 0) begin
+                    t_ooo_on <= 1'b0;
+                    t_ooo2_on <= 1'b0;
+                end
                 state_reg <= ret_state;
             end
         end
@@ -1624,12 +1706,55 @@ always @(posedge clk) begin
                 end
             end else if (h_len != 0 && rcv_state) begin
                 if (seq_lt(t_rcv_nxt, h_seq)) begin
-                    // out of order: an immediate duplicate ACK (RFC 5681 4.2)
+                    // out of order: an immediate duplicate ACK (RFC 5681 4.2), the data held if it
+                    // extends or starts one of the two runs (the walk to its place starts at a
+                    // run's end, or at the head for bytes before run A)
                     ack_now <= 1'b1;
-                    state_reg <= S_RX_FIN;
+                    t_ooo_seen <= 1'b1;
+                    state_reg <= S_OOO;
+                    if (a_ext) begin
+                        om <= OM_A;
+                        seg_skip <= a_skip[15:0];
+                        seg_avail <= a_ext_n[15:0];
+                        w_ptr <= t_ooo_ptr;
+                        w_off <= {15'd0, t_ooo_off};
+                    end else if (a_pre || a_new) begin
+                        om <= a_pre ? OM_PRE : OM_A;
+                        seg_avail <= a_pre ? a_pre_n[15:0] : h_len;
+                        w_ptr <= t_rq_head;
+                        w_off <= {15'd0, t_rq_fill} + ooo_fresh_off;
+                        t_ooo_start <= h_seq;
+                        if (a_new) begin
+                            t_ooo_end <= h_seq;
+                            t_ooo_psh <= 1'b0;
+                        end
+                    end else if (b_ext) begin
+                        om <= OM_B;
+                        seg_skip <= b_skip[15:0];
+                        seg_avail <= h_len - b_skip[15:0];
+                        w_ptr <= t_ooo2_ptr;
+                        w_off <= {15'd0, t_ooo2_off};
+                    end else if (b_pre || b_new) begin
+                        om <= b_pre ? OM_PRE : OM_B;
+                        seg_avail <= b_pre ? b_pre_n[15:0] : h_len;
+                        w_ptr <= t_ooo_ptr;
+                        w_off <= past_a_off;
+                        t_ooo2_start <= h_seq;
+                        if (b_new) begin
+                            t_ooo2_end <= h_seq;
+                            t_ooo2_psh <= 1'b0;
+                        end
+                    end else begin
+                        state_reg <= S_RX_FIN;
+                    end
                 end else begin
+                    // new data after data beyond it: acknowledged at once (RFC 5681 4.2)
+                    if (t_ooo_seen) begin
+                        ack_now <= 1'b1;
+                        t_ooo_seen <= t_ooo_on;
+                    end
                     seg_skip <= rx_skip[15:0];
-                    seg_avail <= h_len - rx_skip[15:0];
+                    seg_avail <= in_reaches_run ? in_to_run[15:0] : h_len - rx_skip[15:0];
                     state_reg <= S_RX_PLACE;
                 end
             end else begin
@@ -1658,7 +1783,8 @@ always @(posedge clk) begin
             end else if (seg_avail == 0 || t_rq_count == 0) begin
                 // what found neither a posted buffer nor a NIC buffer is dropped; tell the peer
                 if (seg_avail != 0) ack_now <= 1'b1;
-                state_reg <= S_RX_PUSH;
+                // the gap is filled: take the held run in
+                state_reg <= seg_avail == 0 && t_ooo_on && t_rcv_nxt == t_ooo_start ? S_JOIN : S_RX_PUSH;
             end else begin
                 rcv_raddr <= t_rq_head;
                 state_reg <= S_RQ_HEAD_WAIT;
@@ -1703,6 +1829,119 @@ always @(posedge clk) begin
                 state_reg <= S_RX_PLACE;
             end
         end
+        S_OOO: begin
+            rcv_raddr <= w_ptr;
+            state_reg <= S_OOO_WAIT;
+        end
+        S_OOO_WAIT: begin
+            state_reg <= S_OOO_USE;
+        end
+        S_OOO_USE: begin
+            // the entry at w_ptr is read: walk on while the offset lies past it, then write
+            if (w_off >= re_len32) begin
+                if (w_ptr == t_rq_tail) begin
+                    // past the posted buffers: the rest is dropped
+                    state_reg <= S_OOO_END;
+                end else begin
+                    w_off <= w_off - re_len32;
+                    w_ptr <= rcv_rnext;
+                    rcv_raddr <= rcv_rnext;
+                    state_reg <= S_OOO_WAIT;
+                end
+            end else if (plc_free && cq_room) begin
+                plc_valid_reg <= 1'b1;
+                plc_reg <= {w_n == seg_avail, {16'd0, re_addr} + {32'd0, w_off}, w_n, seg_skip};
+                // no completion of its own: the entry only matches the write's status
+                cq_we <= 1'b1;
+                cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                cq_wdata <= {1'b1, 1'b0, cpl_rec(`FLUE_ENTRY_KIND_COMPLETION, `FLUE_OPCODE_TCP_RECV_POST,
+                    `FLUE_CPL_STATUS_OK, re_tag, 32'd0, conn32, 32'd0)};
+                cq_wptr <= cq_wptr + 1'b1;
+                if (w_n == seg_avail) plc_open <= 1'b0;
+                seg_skip <= 16'd0;
+                seg_avail <= seg_avail - w_n;
+                w_off <= w_off + {16'd0, w_n};
+                if (om == OM_A) begin
+                    t_ooo_on <= 1'b1;
+                    t_ooo_end <= t_ooo_end + {16'd0, w_n};
+                    t_ooo_ptr <= w_ptr;
+                    t_ooo_off <= w_off[16:0] + {1'b0, w_n};
+                end
+                if (om == OM_B) begin
+                    t_ooo2_on <= 1'b1;
+                    t_ooo2_end <= t_ooo2_end + {16'd0, w_n};
+                    t_ooo2_ptr <= w_ptr;
+                    t_ooo2_off <= w_off[16:0] + {1'b0, w_n};
+                end
+                if (w_n == seg_avail) begin
+                    if (h_flags[`TOE_TCP_PSH] && om == OM_A) t_ooo_psh <= 1'b1;
+                    if (h_flags[`TOE_TCP_PSH] && om == OM_B) t_ooo2_psh <= 1'b1;
+                    state_reg <= S_OOO_END;
+                end
+            end
+        end
+        S_OOO_END: begin
+            // A grown up to B: one run
+            if (t_ooo_on && t_ooo2_on && t_ooo_end == t_ooo2_start) begin
+                t_ooo_end <= t_ooo2_end;
+                t_ooo_ptr <= t_ooo2_ptr;
+                t_ooo_off <= t_ooo2_off;
+                t_ooo_psh <= t_ooo_psh || t_ooo2_psh;
+                t_ooo2_on <= 1'b0;
+            end
+            state_reg <= S_RX_FIN;
+        end
+        S_JOIN: begin
+            rcv_raddr <= t_rq_head;
+            state_reg <= S_JOIN_WAIT;
+        end
+        S_JOIN_WAIT: begin
+            state_reg <= S_JOIN_USE;
+        end
+        S_JOIN_USE: begin
+            // the head entry is read: RCV.NXT moves over the held bytes in it; a buffer they
+            // fill completes (its writes were queued before, so their statuses come first)
+            if (join_left == 0) begin
+                // run B, if any, becomes A
+                t_ooo_on <= t_ooo2_on;
+                t_ooo_psh <= t_ooo2_psh;
+                t_ooo_start <= t_ooo2_start;
+                t_ooo_end <= t_ooo2_end;
+                t_ooo_ptr <= t_ooo2_ptr;
+                t_ooo_off <= t_ooo2_off;
+                t_ooo2_on <= 1'b0;
+                t_ooo_seen <= t_ooo2_on;
+                ack_now <= 1'b1;
+                if (t_ooo_psh) h_flags <= h_flags | F_PSH;
+                state_reg <= S_RX_PUSH;
+            end else if (join_n == {15'd0, re_room}) begin
+                if (cq_room) begin
+                    cq_we <= 1'b1;
+                    cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                    cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_COMPLETION, `FLUE_OPCODE_TCP_RECV_POST,
+                        `FLUE_CPL_STATUS_OK, re_tag, {15'd0, re_len}, conn32, 32'd0)};
+                    cq_wptr <= cq_wptr + 1'b1;
+                    rf_we <= 1'b1;
+                    rf_waddr <= rcv_free_count[RCV_PTR_WIDTH-1:0];
+                    rf_wdata <= t_rq_head;
+                    rcv_free_count <= rcv_free_count + 1'b1;
+                    t_rq_head <= rcv_rnext;
+                    t_rq_count <= t_rq_count - 1'b1;
+                    t_rq_fill <= 17'd0;
+                    t_push_on <= 1'b0;
+                    t_rcv_nxt <= t_rcv_nxt + join_n;
+                    t_rcv_space <= t_rcv_space - join_n;
+                    placed_any <= 1'b1;
+                    rcv_raddr <= rcv_rnext;
+                    state_reg <= S_JOIN_WAIT;
+                end
+            end else begin
+                t_rq_fill <= t_rq_fill + join_n[16:0];
+                t_rcv_nxt <= t_rcv_nxt + join_n;
+                t_rcv_space <= t_rcv_space - join_n;
+                placed_any <= 1'b1;
+            end
+        end
         S_RX_PUSH: begin
             if (placed_any) begin
                 // delayed ACK (TcpAckFrequency, TcpDelayedAckTicks)
@@ -1714,7 +1953,12 @@ always @(posedge clk) begin
                     t_dack_at <= now + cfg_delayed_ack_ticks;
                 end
             end
-            if (placed_any && h_flags[`TOE_TCP_PSH] && t_rq_count != 0 && t_rq_fill != 0) begin
+            if (placed_any && h_flags[`TOE_TCP_PSH] && t_rq_count != 0 && t_rq_fill != 0 && t_ooo_on) begin
+                // a gap is still open: the push applies once it is filled (completing the buffer
+                // now would move the held bytes' place)
+                t_ooo_psh <= 1'b1;
+                state_reg <= S_RX_FIN;
+            end else if (placed_any && h_flags[`TOE_TCP_PSH] && t_rq_count != 0 && t_rq_fill != 0) begin
                 // R50: PSH completes a partly filled push-mode buffer
                 pop_status <= `FLUE_CPL_STATUS_OK;
                 pop_if_push <= 1'b1;
@@ -2206,7 +2450,7 @@ assign fault_dma = fault_reg;
 // (the descriptor's param and reserved bytes, request flags other than PUSH/NO_PUSH/ABORTIVE,
 // TCP flags above URG, state-block fields this engine does not use)
 wire unused_ok = &{1'b0, s_axis_rxh_tdata, s_txc_status_error, s_axis_wr_status_valid,
-    t_fin_acked, d_len[31:17], send_silent, d_conn, c_kind, is_retransmit, s_axis_req_tdata[255:192],
+    t_fin_acked, d_len[31:17], a_skip[31:16], b_skip[31:16], a_ext_n[31:16], a_pre_n[31:16], b_pre_n[31:16], in_to_run[31:16], send_silent, d_conn, c_kind, is_retransmit, s_axis_req_tdata[255:192],
     s_axis_req_tdata[31:16], d_flags[7:3], h_flags[7:5], blk, rx_skip[31:16], flight[0], b_valid_mask[31:5],
     b_cflags[15:1]};
 /* verilator lint_on UNUSED */
