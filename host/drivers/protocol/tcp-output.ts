@@ -151,7 +151,11 @@ export class TcpOutput {
       this.ackNow = false;
       return;
     }
-    this.emit(c.snd.nxt, TcpFlag.ACK, EMPTY);
+    // SND.MAX, not SND.NXT: after a retransmission timeout SND.NXT lies back at the resent
+    // data, and a bare ACK there is older than the peer's RCV.NXT if it has that data (the peer
+    // drops it as unacceptable and answers with an ACK of its own; two such ends ACK each
+    // other forever). BSD does the same.
+    this.emit(c.snd.max, TcpFlag.ACK, EMPTY);
   }
 
   /** RFC 5961 challenge ACK for an in-window RST or any SYN. */

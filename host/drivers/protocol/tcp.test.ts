@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PcapWriter } from '../../wire/pcap.js';
 import { StackErrorCode } from './errors.js';
+import { DropReason } from './codec.js';
 import { decodeTcp } from './craft.js';
 import type { WireSide } from './memory-wire.js';
 import { IP_A, IP_B, type Pair, type PairOptions, makePair as basePair } from './pair.js';
@@ -236,6 +237,40 @@ describe('congestion control (RFC 5681, RFC 6582)', () => {
     p.run(() => client.connection.snd.flight === 0, 100_000);
     expect(p.a.counters.tcpFastRetransmits).toBe(0);
     expect(p.a.counters.tcpRtoExpirations).toBe(1);
+  });
+
+  it('a bare ACK carries SND.MAX: after an RTO pulled SND.NXT back, the peer that has the data still accepts it (no ACK war)', () => {
+    const { p, seen, setDrop } = recorded();
+    const { client, server } = establish(p);
+    readAll(server, []);
+    readAll(client, []);
+    // one segment from B, kept to be replayed later as an old duplicate
+    let old: Uint8Array | undefined;
+    const tap = p.wire.tap!;
+    p.wire.tap = (frame, from) => {
+      if (from === 'b' && old === undefined && (decodeTcp(frame)?.payload.length ?? 0) > 0) old = frame.slice();
+      return tap(frame, from);
+    };
+    server.send(bytes(1000, 9));
+    expect(p.run(() => server.connection.snd.flight === 0, 10_000)).toBe(true);
+    // B's ACKs of A's data are lost until A's RTO goes back to SND.UNA
+    setDrop((s) => s.from === 'b' && !isData(s) && p.a.counters.tcpRtoExpirations === 0);
+    client.send(bytes(1460 * 4));
+    expect(p.run(() => p.a.counters.tcpRtoExpirations === 1, 100_000)).toBe(true);
+    const snd = client.connection.snd;
+    expect(snd.nxt).not.toBe(snd.max);
+    // the old duplicate makes A acknowledge at once, SND.NXT still pulled back
+    const from = seen.length;
+    p.wire.inject(old!, 'b');
+    p.run(() => seen.slice(from).some((s) => s.from === 'a' && !isData(s)), 1000);
+    const ack = seen.slice(from).find((s) => s.from === 'a' && !isData(s))!;
+    expect(ack.seg.flags).toBe(TcpFlag.ACK);
+    expect(ack.seg.seq).toBe(snd.max);
+    // B has all of A's data: it takes that ACK rather than dropping it as out of window
+    const dropsBefore = p.b.counters.drops[DropReason.OUT_OF_WINDOW];
+    setDrop(undefined);
+    expect(p.run(() => snd.flight === 0, 100_000)).toBe(true);
+    expect(p.b.counters.drops[DropReason.OUT_OF_WINDOW] - dropsBefore).toBeLessThanOrEqual(1);
   });
 
   it('NewReno repairs two losses in one window with a partial ACK, without an RTO', () => {
