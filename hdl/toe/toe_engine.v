@@ -904,7 +904,10 @@ wire txq_pop = state_reg == S_IDLE && prio_any && prio_pick == EV_TX;
 
 // the segment fields of the transmit command being built
 always @* begin
-    x_seq = t_snd_nxt;
+    // a segment without data carries SND.MAX: after a retransmission timeout SND.NXT lies back
+    // at the data being resent, older than the peer's RCV.NXT if it has that data (it would
+    // drop the ACK as unacceptable and answer with its own)
+    x_seq = t_snd_max;
     x_flags = F_ACK;
     x_addr = 64'd0;
     x_len = 16'd0;
@@ -916,6 +919,7 @@ always @* begin
             x_len = tx_n[15:0];
         end
         S_TX_FIN: begin
+            x_seq = t_snd_nxt;
             x_flags = F_ACK | F_FIN;
         end
         default: begin
