@@ -262,12 +262,11 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     ...(s.impairment ? { impairment: { seed: options.seed, aToB: s.impairment, bToA: s.impairment } } : {}),
   });
   try {
-    const initialRto = s.minRtoMs !== undefined ? Math.max(s.minRtoMs, 3) : undefined;
-    const rto = s.minRtoMs !== undefined ? { rto: { initialRto: Math.max(s.minRtoMs, 3), minRto: s.minRtoMs, maxRto: 60_000, granularity: 1 } } : {};
-    const tcp = { receiveBuffer: buffer, sendBuffer: buffer, ...rto };
+    const rto = s.minRtoMs !== undefined ? { initialRto: Math.max(s.minRtoMs, 3), minRto: s.minRtoMs, maxRto: 60_000, granularity: 1 } : undefined;
+    const tcp = { receiveBuffer: buffer, sendBuffer: buffer, ...(rto ? { rto } : {}) };
     // ARP retries on the same scaled clock: a lost request would otherwise wait out 1 s of
     // simulated time (156 M cycles) before the first SYN leaves
-    const arp = initialRto !== undefined ? { retryMs: initialRto } : undefined;
+    const arp = rto ? { retryMs: rto.initialRto } : undefined;
     const a = stackOn(bed, bed.a, '192.0.2.10', options.seed * 2 + 1, tcp, s.isn?.a, arp);
     const b = stackOn(bed, bed.b, '198.51.100.11', options.seed * 2 + 2, tcp, s.isn?.b, arp);
     // offloaded on demand the moment each end is established, before any data is written (a
