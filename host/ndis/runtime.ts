@@ -90,7 +90,7 @@ interface PendingState {
 interface PendingIo {
   readonly op: IoOperation;
   readonly binding: Binding;
-  /** the NBL's data start (its NET_BUFFERs' offsets summed) when it was handed down (R43) */
+  /** a send's data start (its NET_BUFFERs' offsets summed) when it was handed down (R43) */
   dataStart?: number;
 }
 
@@ -466,7 +466,7 @@ export class Ndis {
       // sends the rest again from there after an upload). Checked for sends only: the host
       // reads received data from its own buffer, and the scripted targets leave receive
       // NBLs' data start where it was.
-      if (op === 'send' && p.dataStart !== undefined) {
+      if (p.dataStart !== undefined) {
         const moved = dataStartOf(n) - p.dataStart;
         if (moved !== n.info.tcpOffloadBytesTransferred)
           this.violate('R43', m.name, `completed a ${op} NBL reporting ${n.info.tcpOffloadBytesTransferred} bytes transferred with its data start moved by ${moved}`);
@@ -495,7 +495,7 @@ export class Ndis {
   }
 
   private trackIo(n: NetBufferList, p: PendingIo): void {
-    p.dataStart = dataStartOf(n);
+    if (p.op === 'send') p.dataStart = dataStartOf(n);
     const stack = pendingOf(n);
     if (stack) stack.push(p);
     else {
