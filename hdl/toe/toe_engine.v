@@ -1904,8 +1904,13 @@ always @(posedge clk) begin
         end
         S_JOIN_USE: begin
             // the head entry is read: RCV.NXT moves over the held bytes in it; a buffer they
-            // fill completes (its writes were queued before, so their statuses come first)
-            if (join_left == 0) begin
+            // fill completes through S_RQ_POP_USE (its writes were queued before, so their
+            // statuses come first), and the new head is read
+            if (re_room == 0 && (join_left != 0 || t_rq_fill != 0)) begin
+                pop_status <= `FLUE_CPL_STATUS_OK;
+                ret_state <= S_JOIN;
+                state_reg <= S_RQ_POP_USE;
+            end else if (join_left == 0) begin
                 // run B, if any, becomes A
                 t_ooo_on <= t_ooo2_on;
                 t_ooo_psh <= t_ooo2_psh;
@@ -1918,27 +1923,6 @@ always @(posedge clk) begin
                 ack_now <= 1'b1;
                 if (t_ooo_psh) h_flags <= h_flags | F_PSH;
                 state_reg <= S_RX_PUSH;
-            end else if (join_n == {15'd0, re_room}) begin
-                if (cq_room) begin
-                    cq_we <= 1'b1;
-                    cq_waddr <= cq_wptr[CQ_LOG2-1:0];
-                    cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_COMPLETION, `FLUE_OPCODE_TCP_RECV_POST,
-                        `FLUE_CPL_STATUS_OK, re_tag, {15'd0, re_len}, conn32, 32'd0)};
-                    cq_wptr <= cq_wptr + 1'b1;
-                    rf_we <= 1'b1;
-                    rf_waddr <= rcv_free_count[RCV_PTR_WIDTH-1:0];
-                    rf_wdata <= t_rq_head;
-                    rcv_free_count <= rcv_free_count + 1'b1;
-                    t_rq_head <= rcv_rnext;
-                    t_rq_count <= t_rq_count - 1'b1;
-                    t_rq_fill <= 17'd0;
-                    t_push_on <= 1'b0;
-                    t_rcv_nxt <= t_rcv_nxt + join_n;
-                    t_rcv_space <= t_rcv_space - join_n;
-                    placed_any <= 1'b1;
-                    rcv_raddr <= rcv_rnext;
-                    state_reg <= S_JOIN_WAIT;
-                end
             end else begin
                 t_rq_fill <= t_rq_fill + join_n[16:0];
                 t_rcv_nxt <= t_rcv_nxt + join_n;
