@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { NdisStatus } from '../ndis/status.js';
 import { main } from './main.js';
 import { loadScenario, runScenario, tsharkComplaints, type ScenarioSummary } from './scenario.js';
 
@@ -53,14 +54,17 @@ describe('scenarios on the RTL', () => {
     expect(r.offloads.a).toBe(1);
   }, 120_000);
 
-  it('R12 R21: 256 connections offloaded at once (each before its data moves) carry 64 KiB each way, every byte intact', async () => {
+  it('R12 R21: with 768 idle occupants in the 1024-entry table, 256 connections offloaded at once carry 64 KiB each way intact; one more is refused with OFFLOAD_TCP_ENTRIES, carried in software, and disturbs no occupant', async () => {
     const s = loadScenario(fixture('many-connections'));
-    expect(s.connections).toBe(256);
+    expect([s.connections, s.occupied]).toEqual([257, 768]);
     const r = await runScenario(s, { seed: 1 });
     expectDelivered(r, s.bytes, s.connections);
     expect(r.offloads.a).toBe(256);
-    expect(r.offloadFailures).toEqual([]);
     expect(r.peakOffloaded.a).toBe(256);
+    // the card's RESOURCES, mapped by the miniport to the TCP-entries resource status (R12)
+    expect(r.offloadFailures).toEqual([`A 0x${NdisStatus.OFFLOAD_TCP_ENTRIES.toString(16)}`]);
+    // every occupant queried at the end: ESTABLISHED, sequence numbers as installed
+    expect(r.occupied).toEqual({ count: 768, problems: '' });
   }, 300_000);
 
   it('R21: connections offloaded only after their side closed (FIN_WAIT_1, data and FIN still to send) finish on the card, data intact', async () => {

@@ -18,8 +18,8 @@ describe('scenario files', () => {
   });
 
   it('keeps what a valid file says', () => {
-    const s = checkScenario({ ...ok, impairment: { loss: 0.01, delayMs: 0.01 }, upload: { at: 0.3, reoffloadAt: 0.6 }, isn: { a: 4294967000, b: 1 }, minRtoMs: 3 });
-    expect(s).toEqual({ ...ok, impairment: { loss: 0.01, delayMs: 0.01 }, upload: { at: 0.3, reoffloadAt: 0.6 }, isn: { a: 4294967000, b: 1 }, minRtoMs: 3 });
+    const s = checkScenario({ ...ok, impairment: { loss: 0.01, delayMs: 0.01 }, upload: { at: 0.3, reoffloadAt: 0.6 }, isn: { a: 4294967000, b: 1 }, minRtoMs: 3, occupied: 768 });
+    expect(s).toEqual({ ...ok, impairment: { loss: 0.01, delayMs: 0.01 }, upload: { at: 0.3, reoffloadAt: 0.6 }, isn: { a: 4294967000, b: 1 }, minRtoMs: 3, occupied: 768 });
   });
 
   it('names the file and the field of every mistake', () => {
@@ -35,6 +35,7 @@ describe('scenario files', () => {
       [{ ...ok, upload: { at: 0.5, reoffloadAt: 0.4 } }, /"upload.reoffloadAt" must come after "upload.at"/],
       [{ ...ok, isn: { a: -1, b: 0 } }, /"isn.a" must be an integer from 0 to 4294967295/],
       [{ ...ok, name: '' }, /"name" must be a non-empty string/],
+      [{ ...ok, occupied: 1025 }, /"occupied" must be an integer from 0 to 1024, got 1025/],
     ];
     for (const [raw, message] of bad) {
       expect(() => checkScenario(raw, 'f.json')).toThrow(ScenarioError);

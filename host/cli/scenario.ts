@@ -20,6 +20,7 @@ import { seededBytes } from '../drivers/protocol/transfer.js';
 import { Ndis } from '../ndis/runtime.js';
 import { NdisStatus } from '../ndis/status.js';
 import type { ImpairmentConfig, ImpairmentCounters } from '../wire/impair.js';
+import { Occupants } from './occupant.js';
 import { TCP_MINIPORT, createBackToBack, stackOn, type BackToBack, type Station } from './testbed.js';
 
 /** What a scenario file holds. */
@@ -52,6 +53,13 @@ export interface Scenario {
   readonly receiveMemory?: number;
   /** give up after this many cycles (default 2e9) */
   readonly maxCycles?: number;
+  /**
+   * idle connections a second protocol binding installs on A's card before the scenario's own
+   * (host/cli/occupant.ts), so that the table has room for only capacity − occupied more: the
+   * scenario's connections beyond that are refused with the resource status and carried on in
+   * software; at the end every occupant is queried and must be as it was installed
+   */
+  readonly occupied?: number;
 }
 
 export class ScenarioError extends Error {
@@ -76,7 +84,7 @@ function num(where: string, key: string, v: unknown, min: number, max: number, i
 export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(where, 'must be a JSON object');
   const o = raw as Record<string, unknown>;
-  const known = ['name', 'description', 'peer', 'connections', 'bytes', 'impairment', 'upload', 'isn', 'minRtoMs', 'offload', 'socketBuffer', 'receiveMemory', 'maxCycles'];
+  const known = ['name', 'description', 'peer', 'connections', 'bytes', 'impairment', 'upload', 'isn', 'minRtoMs', 'offload', 'socketBuffer', 'receiveMemory', 'maxCycles', 'occupied'];
   for (const k of Object.keys(o)) if (!known.includes(k)) fail(where, `unknown field "${k}" (known: ${known.join(', ')})`);
   if (typeof o.name !== 'string' || o.name === '') fail(where, '"name" must be a non-empty string');
   if (o.description !== undefined && typeof o.description !== 'string') fail(where, '"description" must be a string');
@@ -121,6 +129,7 @@ export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
   if (o.socketBuffer !== undefined) s.socketBuffer = num(where, 'socketBuffer', o.socketBuffer, 4096, 16 * 2 ** 20, true);
   if (o.receiveMemory !== undefined) s.receiveMemory = num(where, 'receiveMemory', o.receiveMemory, 0, 2 ** 30, true);
   if (o.maxCycles !== undefined) s.maxCycles = num(where, 'maxCycles', o.maxCycles, 1, 2 ** 50, true);
+  if (o.occupied !== undefined) s.occupied = num(where, 'occupied', o.occupied, 0, MAX_CONNECTIONS, true);
   return s;
 }
 
@@ -175,6 +184,8 @@ export interface ScenarioSummary {
   peakOffloaded: { a: number; b: number };
   /** each failed initiate: side and the status the card completed it with */
   offloadFailures: string[];
+  /** with "occupied": how many idle connections held A's table, and what their final query found wrong ('' if nothing) */
+  occupied: { count: number; problems: string } | undefined;
   /** NDIS rule violations seen by either side's runtime */
   violations: string[];
   /** the cards' descriptor and DMA error counters (A, then B) */
@@ -397,10 +408,22 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     };
     // the rest once the first is up: B's address is resolved then (ARP queues only a few
     // packets for an unresolved address; the SYNs beyond them would wait out a 1 s RTO)
+    const capacity = sideA.target.capabilities().tcpConnectionOffloadCapacity;
+    const occupants = s.occupied ? new Occupants(sideA.ndis, sideA.target.handle, s.occupied, Uint8Array.of(192, 0, 2, 10)) : undefined;
+    if (occupants) {
+      await bed.scheduler.run({ until: () => occupants.installed !== undefined, maxCycles: 1e8 });
+      if (occupants.installed !== s.occupied) throw new ScenarioError(`the card took ${occupants.installed ?? 'none'} of ${s.occupied} occupants (first refusal: ${occupants.firstRefusal || 'none'}); its table holds ${capacity}`);
+    }
     open(0).on('connect', () => { for (let i = 1; i < n; i++) open(i); });
     const result = await bed.scheduler.run({ until: () => closed === 2 * n, maxCycles: s.maxCycles ?? 2e9 });
     listener.close();
     const cycles = bed.scheduler.now;
+    let occupied: ScenarioSummary['occupied'];
+    if (occupants) {
+      occupants.query();
+      await bed.scheduler.run({ until: () => occupants.queryComplete, maxCycles: 1e8 });
+      occupied = { count: s.occupied!, problems: occupants.queryComplete ? occupants.checked() : 'the query of the occupants never completed' };
+    }
     if (inspect) await inspect({ bed, a, b, sideA, sideB });
 
     let match = true;
@@ -431,6 +454,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
       uploadCauses,
       peakOffloaded,
       offloadFailures,
+      occupied,
       violations, badDescriptors, dmaErrors, firstDmaError,
       impairment: impAB && impBA ? { aToB: { ...impAB.counters }, bToA: { ...impBA.counters } } : undefined,
       retransmissions,
@@ -440,9 +464,13 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
       pcap: options.pcapPath,
       ok: false,
     };
+    // every connection offloaded (twice where the scenario offloads it again after an upload),
+    // except those the occupants left no room for: each of those refused with the resource status
+    const room = Math.min(n, capacity - (s.occupied ?? 0));
+    const refusedForRoom = offloadFailures.filter((f) => f === `A 0x${(NdisStatus.OFFLOAD_TCP_ENTRIES >>> 0).toString(16)}`).length;
     summary.ok = result === 'done' && match && violations.length === 0 && badDescriptors.every((x) => x === 0) && dmaErrors.every((x) => x === 0)
-      // every connection offloaded (twice where the scenario offloads it again after an upload)
-      && summary.offloads.a >= n * (s.upload?.reoffloadAt !== undefined ? 2 : 1) && (s.peer === 'software' || summary.offloads.b >= n);
+      && summary.offloads.a >= room * (s.upload?.reoffloadAt !== undefined ? 2 : 1) && (s.peer === 'software' || summary.offloads.b >= n)
+      && (s.occupied === undefined || (occupied?.problems === '' && refusedForRoom === n - room && offloadFailures.length === n - room));
     return summary;
   } catch (e) {
     await bed.close();
@@ -464,6 +492,7 @@ export function formatScenario(r: ScenarioSummary): string {
     `  A->B ${mib(r.bytesAtoB)} MiB, B->A ${mib(r.bytesBtoA)} MiB, SHA-256 ${r.sha256Match ? 'matched' : 'MISMATCH'}`,
     `  offloads A ${r.offloads.a} / B ${r.offloads.b} (at most ${r.peakOffloaded.a} / ${r.peakOffloaded.b} at once), uploads A ${r.uploads.a} / B ${r.uploads.b}${r.uploadCauses.length ? ` (${countedList(r.uploadCauses)})` : ''}`,
     ...(r.offloadFailures.length ? [`  failed offloads: ${countedList(r.offloadFailures)}`] : []),
+    ...(r.occupied ? [`  ${r.occupied.count} idle occupants held A's table; at the end ${r.occupied.problems ? `they were disturbed: ${r.occupied.problems}` : 'every one was as installed'}`] : []),
     `  retransmissions ${r.retransmissions ?? 'n/a (no capture or no tshark)'}`,
     ...(r.impairment ? [`  impairment A->B lost ${r.impairment.aToB.lost} dup ${r.impairment.aToB.duplicated} reord ${r.impairment.aToB.reordered}; B->A lost ${r.impairment.bToA.lost} dup ${r.impairment.bToA.duplicated} reord ${r.impairment.bToA.reordered}`] : []),
     `  ${r.cycles} cycles, ${r.goodputGbps.toFixed(2)} Gbit/s simulated goodput (both ways), ${(r.wallMs / 1000).toFixed(1)} s wall`,
