@@ -64,7 +64,9 @@ module toe_engine #
     parameter NB_LOG2 = 6,
     // transmit commands a transmit event may find ahead of it in the transmitter (a FIFO of at
     // least TXC_AHEAD+2 sits in front of it, so the ACK an event sends never waits for a segment)
-    parameter TXC_AHEAD = 3
+    parameter TXC_AHEAD = 3,
+    // longest forwarded segment (TCP header on): the longest frame less Ethernet and IPv4
+    parameter FWD_MAX_BYTES = `FLUE_ETH_MAX_FRAME - 34
 )
 (
     input  wire                           clk,
@@ -134,10 +136,28 @@ module toe_engine #
     output wire                           m_axis_rd_desc_valid,
     input  wire                           m_axis_rd_desc_ready,
     input  wire [DMA_DATA_WIDTH-1:0]      s_axis_rd_data_tdata,
+    input  wire [DMA_DATA_WIDTH/8-1:0]    s_axis_rd_data_tkeep,
     input  wire                           s_axis_rd_data_tvalid,
     output wire                           s_axis_rd_data_tready,
     input  wire                           s_axis_rd_data_tlast,
     input  wire                           s_axis_rd_data_tuser,
+
+    /*
+     * Forwarded segments (TCP_FORWARD): read on the port above and passed to toe_fwd_inject
+     * with the addresses of their frame
+     */
+    output wire [47:0]                    m_fwd_dst_mac,
+    output wire [47:0]                    m_fwd_src_mac,
+    output wire [31:0]                    m_fwd_src_ip,
+    output wire [31:0]                    m_fwd_dst_ip,
+    output wire [15:0]                    m_fwd_len,
+    output wire [DMA_DATA_WIDTH-1:0]      m_axis_fwd_tdata,
+    output wire [DMA_DATA_WIDTH/8-1:0]    m_axis_fwd_tkeep,
+    output wire                           m_axis_fwd_tvalid,
+    input  wire                           m_axis_fwd_tready,
+    output wire                           m_axis_fwd_tlast,
+    output wire                           m_axis_fwd_tuser,
+    input  wire                           s_fwd_ready,
 
     /*
      * DMA write (delegated state at query and terminate)
@@ -268,7 +288,9 @@ localparam [5:0]
     S_JOIN = 6'd53,
     S_JOIN_WAIT = 6'd54,
     S_JOIN_USE = 6'd55,
-    S_OOO_END = 6'd56;
+    S_OOO_END = 6'd56,
+    S_FWD_DESC = 6'd57,
+    S_FWD_DATA = 6'd58;
 
 // event kinds
 localparam [1:0] EV_REQ = 2'd0, EV_RX = 2'd1, EV_TX = 2'd2, EV_TMR = 2'd3;
@@ -863,6 +885,9 @@ reg [7:0] txc_taken = 8'd0;
 reg [7:0] txc_reported = 8'd0;
 wire [7:0] txc_inflight = txc_taken - txc_reported;
 wire txc_take = txc_valid_reg && m_axis_txc_tready;
+// a forward waits in the request queue until the injector has room for it, so the engine never
+// stalls on it (the receive path that empties the injector needs the engine)
+wire req_takeable = s_axis_req_tdata[`FLUE_REQ_DESC_OPCODE_LSB +: 8] != `FLUE_OPCODE_TCP_FORWARD || s_fwd_ready;
 always @* begin : pick
     integer k;
     reg [1:0] c;
@@ -870,7 +895,7 @@ always @* begin : pick
     prio_any = 1'b0;
     for (k = 3; k >= 0; k = k - 1) begin
         c = prio + k[1:0];
-        if ((c == EV_REQ && s_axis_req_tvalid) || (c == EV_RX && s_axis_rxh_tvalid)
+        if ((c == EV_REQ && s_axis_req_tvalid && req_takeable) || (c == EV_RX && s_axis_rxh_tvalid)
                 || (c == EV_TX && txq_head_valid && txc_inflight < TXC_AHEAD[7:0]) || (c == EV_TMR && walk_pending)) begin
             prio_pick = c;
             prio_any = 1'b1;
@@ -1077,7 +1102,7 @@ always @(posedge clk) begin
              t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
              t_ooo2_ptr, t_ooo2_off} <= tcb_rdata;
             state_reg <= ret_state;
-            if (ev == EV_REQ && ret_state == S_BLK_DESC) begin
+            if (ev == EV_REQ && (ret_state == S_BLK_DESC || ret_state == S_FWD_DESC)) begin
                 rd_desc_valid_reg <= 1'b1;
             end
             case (ev)
@@ -1139,11 +1164,18 @@ always @(posedge clk) begin
                             `FLUE_OPCODE_TCP_SEND: ret_state <= S_SEND_LINK;
                             `FLUE_OPCODE_TCP_RECV_POST: ret_state <= S_RECV_LINK;
                             `FLUE_OPCODE_TCP_DISCONNECT: ret_state <= d_flags[2] ? S_ABORT : S_SEND_LINK;
+                            `FLUE_OPCODE_TCP_FORWARD: begin
+                                // at least a TCP header, at most what fits one frame
+                                if (d_len < 32'd20 || d_len > FWD_MAX_BYTES) begin
+                                    c_status <= `FLUE_CPL_STATUS_BAD_LENGTH;
+                                    state_reg <= S_CPL;
+                                end
+                                ret_state <= S_FWD_DESC;
+                            end
                             default: begin
                                 // invalidate: this card keeps no cached state apart from what
-                                // update replaces; forward: not built yet
-                                c_status <= d_opcode == `FLUE_OPCODE_TCP_FORWARD ? `FLUE_CPL_STATUS_UNSUPPORTED
-                                                                               : `FLUE_CPL_STATUS_OK;
+                                // update replaces, so it goes on as before (R26's alternative)
+                                c_status <= `FLUE_CPL_STATUS_OK;
                                 state_reg <= S_CPL;
                             end
                         endcase
@@ -1158,6 +1190,22 @@ always @(posedge clk) begin
         S_BLK_DESC: begin
             if (rd_desc_valid_reg && m_axis_rd_desc_ready) begin
                 state_reg <= S_BLK_DATA;
+            end
+        end
+        /*
+         * Forward: the segment goes to the injector, which puts it in front of the receive
+         * parser as a frame of this connection; completed once read (the host's buffer is free)
+         */
+        S_FWD_DESC: begin
+            if (rd_desc_valid_reg && m_axis_rd_desc_ready) begin
+                state_reg <= S_FWD_DATA;
+            end
+        end
+        S_FWD_DATA: begin
+            if (s_axis_rd_data_tvalid && m_axis_fwd_tready && s_axis_rd_data_tlast) begin
+                c_status <= s_axis_rd_data_tuser ? `FLUE_CPL_STATUS_DMA_ERROR : `FLUE_CPL_STATUS_OK;
+                fault_reg <= s_axis_rd_data_tuser;
+                state_reg <= S_CPL;
             end
         end
         S_BLK_DATA: begin
@@ -2413,10 +2461,21 @@ assign m_hash_key = hash_op_reg ? t_key : b_key;
 assign m_hash_conn = cur_conn;
 assign m_hash_valid = hash_valid_reg;
 assign m_axis_rd_desc_addr = d_addr;
-assign m_axis_rd_desc_len = `FLUE_CONN_STATE_BYTES;
+assign m_axis_rd_desc_len = d_opcode == `FLUE_OPCODE_TCP_FORWARD ? d_len[LEN_WIDTH-1:0] : `FLUE_CONN_STATE_BYTES;
 assign m_axis_rd_desc_tag = {TAG_WIDTH{1'b0}};
 assign m_axis_rd_desc_valid = rd_desc_valid_reg;
-assign s_axis_rd_data_tready = state_reg == S_BLK_DATA;
+assign s_axis_rd_data_tready = state_reg == S_BLK_DATA || (state_reg == S_FWD_DATA && m_axis_fwd_tready);
+// the frame of a forwarded segment comes from the peer to this card
+assign m_fwd_dst_mac = local_mac;
+assign m_fwd_src_mac = t_dst_mac;
+assign m_fwd_src_ip = t_remote_ip;
+assign m_fwd_dst_ip = t_local_ip;
+assign m_fwd_len = d_len[15:0];
+assign m_axis_fwd_tdata = s_axis_rd_data_tdata;
+assign m_axis_fwd_tkeep = s_axis_rd_data_tkeep;
+assign m_axis_fwd_tvalid = state_reg == S_FWD_DATA && s_axis_rd_data_tvalid;
+assign m_axis_fwd_tlast = s_axis_rd_data_tlast;
+assign m_axis_fwd_tuser = s_axis_rd_data_tuser;
 assign m_axis_wr_desc_addr = d_addr + `FLUE_CONN_STATE_TCP_DELEGATED_OFFSET;
 assign m_axis_wr_desc_len = `FLUE_TCP_DELEGATED_STATE_BYTES;
 assign m_axis_wr_desc_tag = {TAG_WIDTH{1'b0}};

@@ -8,7 +8,8 @@
 `include "toe_defs.vh"
 
 /*
- * The TCP offload engine: the receive parser (and the L2 path's copy of the wire), the
+ * The TCP offload engine: the forward injector (segments the host forwards, merged into the
+ * wire's frames), the receive parser (and the L2 path's copy of the wire), the
  * connection lookup, the TCP engine, receive placement, the transmit frame builder and the
  * timer tick (TICK_DIV core cycles). Its two DMA read users (payload to send, state blocks)
  * and two DMA write users (received payload, delegated state) are separate ports for
@@ -192,6 +193,27 @@ wire txc_status_valid;
 wire txc_status_error;
 wire [15:0] txc_status_ctx;
 
+// forwarded segments (engine → injector) and the wire with them merged in (injector → parser)
+wire [47:0] fwd_dst_mac;
+wire [47:0] fwd_src_mac;
+wire [31:0] fwd_src_ip;
+wire [31:0] fwd_dst_ip;
+wire [15:0] fwd_len;
+wire [DMA_DATA_WIDTH-1:0] fwd_tdata;
+wire [DMA_DATA_WIDTH/8-1:0] fwd_tkeep;
+wire fwd_tvalid;
+wire fwd_tready;
+wire fwd_tlast;
+wire fwd_tuser;
+wire fwd_ready;
+wire fwd_idle;
+wire fwd_overflow;
+wire [63:0] prx_tdata;
+wire [7:0] prx_tkeep;
+wire prx_tvalid;
+wire prx_tlast;
+wire prx_tuser;
+
 wire parse_idle;
 wire parse_rx_ready;     // always 1: the wire is never stalled
 wire place_idle;
@@ -202,8 +224,8 @@ wire stat_csum_error;
 wire stat_drop_full;
 wire engine_fault;
 
-assign status_idle = parse_idle && place_idle && tx_idle && engine_idle && txq_empty;
-assign stat_rx_drop = stat_csum_error || stat_drop_full;
+assign status_idle = parse_idle && place_idle && tx_idle && engine_idle && txq_empty && fwd_idle;
+assign stat_rx_drop = stat_csum_error || stat_drop_full || fwd_overflow;
 assign fault_rd = engine_fault || (txc_status_valid && txc_status_error);
 assign fault_wr = plc_status_valid && plc_status_error != 0;
 
@@ -231,6 +253,38 @@ hash_inst (
     .status_ready(hash_status_ready)
 );
 
+toe_fwd_inject #(
+    .DMA_DATA_WIDTH(DMA_DATA_WIDTH)
+)
+fwd_inject_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_fwd_dst_mac(fwd_dst_mac),
+    .s_fwd_src_mac(fwd_src_mac),
+    .s_fwd_src_ip(fwd_src_ip),
+    .s_fwd_dst_ip(fwd_dst_ip),
+    .s_fwd_len(fwd_len),
+    .s_axis_seg_tdata(fwd_tdata),
+    .s_axis_seg_tkeep(fwd_tkeep),
+    .s_axis_seg_tvalid(fwd_tvalid),
+    .s_axis_seg_tready(fwd_tready),
+    .s_axis_seg_tlast(fwd_tlast),
+    .s_axis_seg_tuser(fwd_tuser),
+    .fwd_ready(fwd_ready),
+    .s_axis_wire_tdata(s_axis_rx_tdata),
+    .s_axis_wire_tkeep(s_axis_rx_tkeep),
+    .s_axis_wire_tvalid(s_axis_rx_tvalid),
+    .s_axis_wire_tlast(s_axis_rx_tlast),
+    .s_axis_wire_tuser(s_axis_rx_tuser),
+    .m_axis_rx_tdata(prx_tdata),
+    .m_axis_rx_tkeep(prx_tkeep),
+    .m_axis_rx_tvalid(prx_tvalid),
+    .m_axis_rx_tlast(prx_tlast),
+    .m_axis_rx_tuser(prx_tuser),
+    .status_idle(fwd_idle),
+    .stat_overflow(fwd_overflow)
+);
+
 toe_rx_parse #(
     .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
     .CONN_WIDTH(CONN_WIDTH),
@@ -241,12 +295,12 @@ rx_parse_inst (
     .clk(clk),
     .rst(rst),
     .local_mac(local_mac),
-    .s_axis_rx_tdata(s_axis_rx_tdata),
-    .s_axis_rx_tkeep(s_axis_rx_tkeep),
-    .s_axis_rx_tvalid(s_axis_rx_tvalid),
+    .s_axis_rx_tdata(prx_tdata),
+    .s_axis_rx_tkeep(prx_tkeep),
+    .s_axis_rx_tvalid(prx_tvalid),
     .s_axis_rx_tready(parse_rx_ready),
-    .s_axis_rx_tlast(s_axis_rx_tlast),
-    .s_axis_rx_tuser(s_axis_rx_tuser),
+    .s_axis_rx_tlast(prx_tlast),
+    .s_axis_rx_tuser(prx_tuser),
     .m_lookup_key(lookup_key),
     .m_lookup_valid(lookup_valid),
     .m_lookup_ready(lookup_ready),
@@ -416,10 +470,23 @@ engine_inst (
     .m_axis_rd_desc_valid(m_axis_rd_desc_valid[1]),
     .m_axis_rd_desc_ready(m_axis_rd_desc_ready[1]),
     .s_axis_rd_data_tdata(s_axis_rd_data_tdata),
+    .s_axis_rd_data_tkeep(s_axis_rd_data_tkeep),
     .s_axis_rd_data_tvalid(s_axis_rd_data_tvalid[1]),
     .s_axis_rd_data_tready(s_axis_rd_data_tready[1]),
     .s_axis_rd_data_tlast(s_axis_rd_data_tlast),
     .s_axis_rd_data_tuser(s_axis_rd_data_tuser),
+    .m_fwd_dst_mac(fwd_dst_mac),
+    .m_fwd_src_mac(fwd_src_mac),
+    .m_fwd_src_ip(fwd_src_ip),
+    .m_fwd_dst_ip(fwd_dst_ip),
+    .m_fwd_len(fwd_len),
+    .m_axis_fwd_tdata(fwd_tdata),
+    .m_axis_fwd_tkeep(fwd_tkeep),
+    .m_axis_fwd_tvalid(fwd_tvalid),
+    .m_axis_fwd_tready(fwd_tready),
+    .m_axis_fwd_tlast(fwd_tlast),
+    .m_axis_fwd_tuser(fwd_tuser),
+    .s_fwd_ready(fwd_ready),
     .m_axis_wr_desc_addr(m_axis_wr_desc_addr[1*64 +: 64]),
     .m_axis_wr_desc_len(m_axis_wr_desc_len[1*LEN_WIDTH +: LEN_WIDTH]),
     .m_axis_wr_desc_tag(m_axis_wr_desc_tag[1*TAG_WIDTH +: TAG_WIDTH]),
@@ -440,7 +507,7 @@ engine_inst (
 
 // the rest of the status words: the DMA status error words are shared by both ports
 /* verilator lint_off UNUSED */
-wire unused_ok = &{1'b0, parse_rx_ready, s_axis_rd_status_error, s_axis_rd_status_valid[1], s_axis_rd_data_tkeep, txc_status_ctx};
+wire unused_ok = &{1'b0, parse_rx_ready, s_axis_rd_status_error, s_axis_rd_status_valid[1], txc_status_ctx};
 /* verilator lint_on UNUSED */
 
 endmodule

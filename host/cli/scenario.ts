@@ -182,6 +182,8 @@ export interface ScenarioSummary {
   uploadCauses: string[];
   /** the most connections each side had offloaded at one time */
   peakOffloaded: { a: number; b: number };
+  /** segments each offloading host forwarded to its card (R62: ones that reached the host for an offloaded connection, or while it was being offloaded), and how many the cards refused */
+  forwards: { a: number; b: number; refused: number };
   /** each failed initiate: side and the status the card completed it with */
   offloadFailures: string[];
   /** with "occupied": how many idle connections held A's table, and what their final query found wrong ('' if nothing) */
@@ -453,6 +455,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
       uploads: { a: sideA.client.counters.uploads, b: sideB?.client.counters.uploads ?? 0 },
       uploadCauses,
       peakOffloaded,
+      forwards: { a: sideA.client.counters.forwards, b: sideB?.client.counters.forwards ?? 0, refused: sideA.client.counters.forwardsRefused + (sideB?.client.counters.forwardsRefused ?? 0) },
       offloadFailures,
       occupied,
       violations, badDescriptors, dmaErrors, firstDmaError,
@@ -468,7 +471,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     // except those the occupants left no room for: each of those refused with the resource status
     const room = Math.min(n, capacity - (s.occupied ?? 0));
     const refusedForRoom = offloadFailures.filter((f) => f === `A 0x${(NdisStatus.OFFLOAD_TCP_ENTRIES >>> 0).toString(16)}`).length;
-    summary.ok = result === 'done' && match && violations.length === 0 && badDescriptors.every((x) => x === 0) && dmaErrors.every((x) => x === 0)
+    summary.ok = result === 'done' && match && violations.length === 0 && summary.forwards.refused === 0 && badDescriptors.every((x) => x === 0) && dmaErrors.every((x) => x === 0)
       && summary.offloads.a >= room * (s.upload?.reoffloadAt !== undefined ? 2 : 1) && (s.peer === 'software' || summary.offloads.b >= n)
       && (s.occupied === undefined || (occupied?.problems === '' && refusedForRoom === n - room && offloadFailures.length === n - room));
     return summary;
@@ -493,6 +496,7 @@ export function formatScenario(r: ScenarioSummary): string {
     `  offloads A ${r.offloads.a} / B ${r.offloads.b} (at most ${r.peakOffloaded.a} / ${r.peakOffloaded.b} at once), uploads A ${r.uploads.a} / B ${r.uploads.b}${r.uploadCauses.length ? ` (${countedList(r.uploadCauses)})` : ''}`,
     ...(r.offloadFailures.length ? [`  failed offloads: ${countedList(r.offloadFailures)}`] : []),
     ...(r.occupied ? [`  ${r.occupied.count} idle occupants held A's table; at the end ${r.occupied.problems ? `they were disturbed: ${r.occupied.problems}` : 'every one was as installed'}`] : []),
+    ...(r.forwards.a + r.forwards.b ? [`  segments forwarded to the cards A ${r.forwards.a} / B ${r.forwards.b}${r.forwards.refused ? `, ${r.forwards.refused} REFUSED` : ''}`] : []),
     `  retransmissions ${r.retransmissions ?? 'n/a (no capture or no tshark)'}`,
     ...(r.impairment ? [`  impairment A->B lost ${r.impairment.aToB.lost} dup ${r.impairment.aToB.duplicated} reord ${r.impairment.aToB.reordered}; B->A lost ${r.impairment.bToA.lost} dup ${r.impairment.bToA.duplicated} reord ${r.impairment.bToA.reordered}`] : []),
     `  ${r.cycles} cycles, ${r.goodputGbps.toFixed(2)} Gbit/s simulated goodput (both ways), ${(r.wallMs / 1000).toFixed(1)} s wall`,

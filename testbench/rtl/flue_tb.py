@@ -1,7 +1,9 @@
-"""Helpers shared by the RTL benches: pause generators and a host-memory model with holes."""
+"""Helpers shared by the RTL benches: pause generators, the Internet checksum and a host-memory
+model with holes."""
 
 import itertools
 import random
+import struct
 
 from cocotb.triggers import RisingEdge
 
@@ -25,6 +27,16 @@ async def pulse_reset(dut, cycles=3, idle_first=False):
         await RisingEdge(dut.clk)
     dut.rst.value = 0
     await RisingEdge(dut.clk)
+
+
+def inet_checksum(data):
+    """RFC 1071 ones'-complement checksum of data (odd lengths padded with a zero byte)."""
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
 
 
 def cycle_pause():

@@ -1,6 +1,6 @@
 /**
  * The miniport as offload target against the real RTL, whose TOE holds connections: the
- * NDIS-level rules of initiate, query and terminate are checked on the card's own answers (the
+ * NDIS-level rules of initiate, query, terminate and forward are checked on the card's own answers (the
  * TOE carrying data is host/drivers/protocol/offload/toe.cosim.test.ts).
  */
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,10 @@ import { Reg } from '../../../protocol/generated/contract.js';
 import { LockstepScheduler } from '../../device/scheduler.js';
 import { VerilatorLink } from '../../device/verilator/backend.js';
 import type { ClientChimneyGeneric, ClientChimneyTcp } from '../../ndis/characteristics.js';
+import { NetBufferList, allocateNbl } from '../../ndis/nbl.js';
+import { parseIp } from '../protocol/codec.js';
+import { decodeTcp } from '../protocol/craft.js';
+import { TcpFlag, serializeTcp } from '../protocol/tcp-segment.js';
 import { ChimneyOffloadType, OffloadBlockList, OffloadStateType, emptyTcpDelegated, newOffloadHandle } from '../../ndis/offload.js';
 import { Ndis } from '../../ndis/runtime.js';
 import { NdisStatus, ndisStatusName } from '../../ndis/status.js';
@@ -21,6 +25,7 @@ async function setUp() {
   const ndis = new Ndis();
   const target = new ChimneyTarget(adapter, ndis, 'nic');
   const completed: { op: string; list: OffloadBlockList }[] = [];
+  const io: { op: string; nbl: NetBufferList }[] = [];
   const proto = ndis.registerProtocol('tcpip');
   const generic: ClientChimneyGeneric = {
     kind: 'client-generic',
@@ -33,8 +38,9 @@ async function setUp() {
   };
   const tcp: ClientChimneyTcp = {
     kind: 'client-tcp', offloadType: ChimneyOffloadType.TCP,
-    tcpOffloadSendComplete: () => {}, tcpOffloadReceiveComplete: () => {}, tcpOffloadDisconnectComplete: () => {},
-    tcpOffloadForwardComplete: () => {}, tcpOffloadEvent: () => {}, tcpOffloadReceiveIndicate: () => NdisStatus.OFFLOAD_DATA_NOT_ACCEPTED,
+    tcpOffloadSendComplete: (_c, nbl) => io.push({ op: 'send', nbl }), tcpOffloadReceiveComplete: (_c, nbl) => io.push({ op: 'receive', nbl }),
+    tcpOffloadDisconnectComplete: (_c, nbl) => io.push({ op: 'disconnect', nbl }), tcpOffloadForwardComplete: (_c, nbl) => io.push({ op: 'forward', nbl }),
+    tcpOffloadEvent: () => {}, tcpOffloadReceiveIndicate: () => NdisStatus.OFFLOAD_DATA_NOT_ACCEPTED,
   };
   ndis.setOptionalHandlers(proto, generic);
   ndis.setOptionalHandlers(proto, tcp);
@@ -44,7 +50,7 @@ async function setUp() {
   const run = async (until: () => boolean): Promise<void> => {
     expect(await scheduler.run({ until, maxCycles: 1_000_000 })).toBe('done');
   };
-  return { link, adapter, ndis, target, binding, completed, run };
+  return { link, adapter, ndis, target, binding, completed, io, run };
 }
 
 function connectionTree() {
@@ -147,6 +153,59 @@ describe('miniport as offload target, against the RTL', () => {
       expect(s.ndis.violations).toEqual([]);
 
       expect(await s.link.mmioRead(Reg.STAT_BAD_DESC)).toBe(0);
+    } finally { await s.link.close(); }
+  });
+
+  it('R62 R37 R38 a forwarded segment is processed as if it came from the wire: its data fills the posted receive and the card acknowledges it; one shorter than a TCP header is refused', async () => {
+    const s = await setUp();
+    try {
+      // a 1 ms tick, so the delayed ACK (1 tick) comes within the run's limit
+      expect(await s.target.setOffloadParameters({ ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 7,
+        tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000 })).toBe(NdisStatus.SUCCESS);
+      const t = connectionTree();
+      s.ndis.initiateOffload(s.binding, t.neighbor);
+      await s.run(() => s.completed.length === 1);
+      expect(t.t1.status).toBe(NdisStatus.SUCCESS);
+      s.link.takeTxFrames();
+      const post = allocateNbl(s.link.memory, 4096);
+      expect(s.ndis.offloadTcpReceive(t.handles.tcp1, post.nbl)).toBe(NdisStatus.PENDING);
+      // the peer's segment as the host received it: 192.0.2.2:80 → 192.0.2.1:40000, at RCV.NXT (0), PSH
+      const payload = Uint8Array.from({ length: 700 }, (_, i) => (i * 7 + 3) & 0xff);
+      const seg = serializeTcp({ srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.ACK | TcpFlag.PSH, window: 65535, urgent: 0, options: {}, payload },
+        parseIp('192.0.2.2')!, parseIp('192.0.2.1')!);
+      const fwd = allocateNbl(s.link.memory, seg.length, { data: seg });
+      expect(s.ndis.offloadTcpForward(t.handles.tcp1, fwd.nbl)).toBe(NdisStatus.PENDING);
+      const short = allocateNbl(s.link.memory, 12, { data: seg.subarray(0, 12) });
+      expect(s.ndis.offloadTcpForward(t.handles.tcp1, short.nbl)).toBe(NdisStatus.PENDING);
+      await s.run(() => s.io.filter((x) => x.op === 'forward').length === 2 && s.io.some((x) => x.op === 'receive'));
+      const forwarded = s.io.filter((x) => x.op === 'forward').map((x) => x.nbl);
+      expect(forwarded).toContain(fwd.nbl);
+      expect(forwarded).toContain(short.nbl);
+      expect(ndisStatusName(fwd.nbl.status)).toBe('NDIS_STATUS_SUCCESS');
+      // the card's BAD_LENGTH, which the miniport completes as REQUEST_ABORTED
+      expect(ndisStatusName(short.nbl.status)).toBe('NDIS_STATUS_REQUEST_ABORTED');
+      // the receive completes (PSH) with exactly the forwarded payload
+      const rcv = s.io.find((x) => x.op === 'receive')!.nbl;
+      expect(rcv).toBe(post.nbl);
+      expect(ndisStatusName(rcv.status)).toBe('NDIS_STATUS_SUCCESS');
+      expect(rcv.info.tcpOffloadBytesTransferred).toBe(700);
+      expect(post.buffer.bytes.subarray(0, 700)).toEqual(payload);
+      // and the card acknowledged it on the wire: from 192.0.2.1:40000, ACK 700
+      let acked = false;
+      await s.run(() => {
+        acked ||= s.link.takeTxFrames().some((f) => {
+          const a = decodeTcp(f.data);
+          return a !== undefined && a.srcPort === 40000 && a.dstPort === 80 && (a.flags & TcpFlag.ACK) !== 0 && a.ack === 700;
+        });
+        return acked;
+      });
+      // the query sees RCV.NXT moved by the forwarded bytes
+      const q = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+      s.ndis.queryOffloadState(s.binding, q);
+      await s.run(() => s.completed.length === 2);
+      expect(q.tcp.delegated?.rcvNxt).toBe(700);
+      expect(await s.link.mmioRead(Reg.STAT_DMA_ERRORS)).toBe(0);
+      expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
   });
 });

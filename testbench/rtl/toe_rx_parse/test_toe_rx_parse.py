@@ -18,7 +18,7 @@ from cocotb.clock import Clock
 from cocotb.regression import TestFactory
 from cocotb.triggers import RisingEdge
 
-from flue_tb import pulse_reset, random_pause
+from flue_tb import inet_checksum, pulse_reset, random_pause
 
 LOCAL_MAC = bytes.fromhex("020000000001")
 PEER_MAC = bytes.fromhex("02000000beef")
@@ -29,15 +29,6 @@ ETH_MAX = 1518
 RXH = {"conn": (0, 16), "seq": (16, 32), "ack": (48, 32), "flags": (80, 8), "window": (88, 16),
        "urg": (104, 16), "len": (120, 16), "ts_present": (136, 1), "ts_val": (137, 32),
        "ts_ecr": (169, 32)}
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def key_int(local_port, remote_port, local_ip, remote_ip):
@@ -57,12 +48,12 @@ def tcp_frame(rng, src_ip, dst_ip, sport, dport, payload=b"", opts=b"", seq=None
     tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, rng.getrandbits(32), doff << 4, flags,
                       rng.getrandbits(16), 0, rng.getrandbits(16)) + opts + payload
     pseudo = src_ip + dst_ip + bytes([0, proto]) + len(tcp).to_bytes(2, "big")
-    c = csum(pseudo + tcp) ^ (0x0100 if bad_tcp else 0)
+    c = inet_checksum(pseudo + tcp) ^ (0x0100 if bad_tcp else 0)
     tcp = tcp[:16] + c.to_bytes(2, "big") + tcp[18:]
     tot = 20 + len(ip_opts) + len(tcp) + tot_delta
     ip = struct.pack("!BBHHHBBH4s4s", 0x40 | (5 + len(ip_opts) // 4), 0, tot & 0xffff,
                      rng.getrandbits(16), frag, 64, proto, 0, src_ip, dst_ip) + ip_opts
-    c = csum(ip) ^ (0x0001 if bad_ip else 0)
+    c = inet_checksum(ip) ^ (0x0001 if bad_ip else 0)
     ip = ip[:10] + c.to_bytes(2, "big") + ip[12:]
     frame = dst_mac + PEER_MAC + ethertype.to_bytes(2, "big") + ip + tcp + trailer
     if len(frame) < 60:
@@ -78,7 +69,7 @@ def model(frame, tuser, table):
         return None
     if frame[0:6] != LOCAL_MAC or frame[12:14] != b"\x08\x00" or frame[14] != 0x45:
         return None
-    if csum(frame[14:34]) != 0 or int.from_bytes(frame[20:22], "big") & 0x3fff or frame[23] != 6:
+    if inet_checksum(frame[14:34]) != 0 or int.from_bytes(frame[20:22], "big") & 0x3fff or frame[23] != 6:
         return None
     tot = int.from_bytes(frame[16:18], "big")
     if tot < 40 or tot > n - 14:
@@ -103,7 +94,7 @@ def model(frame, tuser, table):
            "urg": urg, "len": len(payload), "ts_present": int(ts is not None),
            "ts_val": int.from_bytes(ts[0:4], "big") if ts else 0,
            "ts_ecr": int.from_bytes(ts[4:8], "big") if ts else 0}
-    return {"key": key, "hit": key in table, "csum_ok": csum(pseudo + tcp) == 0, "rec": rec,
+    return {"key": key, "hit": key in table, "csum_ok": inet_checksum(pseudo + tcp) == 0, "rec": rec,
             "payload": payload}
 
 

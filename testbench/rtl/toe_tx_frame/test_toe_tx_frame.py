@@ -19,7 +19,7 @@ from cocotb.triggers import RisingEdge, Timer, with_timeout
 from cocotbext.axi.stream import define_stream
 
 import flue_contract as fc
-from flue_tb import DmaReadPort, MacTx, cycle_pause, random_pause
+from flue_tb import DmaReadPort, MacTx, cycle_pause, inet_checksum, random_pause
 
 CmdBus, CmdTransaction, CmdSource, CmdSink, CmdMonitor = define_stream(
     "Cmd", signals=["tdata", "tvalid", "tready"])
@@ -55,15 +55,6 @@ def pack_cmd(c):
         assert 0 <= c[name] < (1 << bits), name
         v |= c[name] << TXC_LSB[name]
     return v
-
-
-def inet_checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f">{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def ref_frame(c, payload):

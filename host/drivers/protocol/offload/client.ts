@@ -104,6 +104,8 @@ export interface OffloadClientCounters {
   indicatedBytesAccepted: number;
   indicationsRefused: number;
   forwards: number;
+  /** forwards the target completed with anything but SUCCESS (the segment then counts as lost; TCP recovers it) */
+  forwardsRefused: number;
   /** segments held while their connection was being offloaded or uploaded */
   segmentsHeld: number;
   disconnects: number;
@@ -172,7 +174,7 @@ export class OffloadClient extends Emitter<ClientEvents> {
   readonly counters: OffloadClientCounters = {
     initiates: 0, offloads: 0, initiateFailures: 0, terminates: 0, uploads: 0, uploadFailures: 0, retrieves: {}, retrievesKept: 0,
     sends: 0, sendBytesAcked: 0, sendsReturned: 0, sendsAborted: 0, receivePosts: 0, receiveBytes: 0, indications: 0,
-    indicatedBytesAccepted: 0, indicationsRefused: 0, forwards: 0, segmentsHeld: 0, disconnects: 0, backlogChanges: 0,
+    indicatedBytesAccepted: 0, indicationsRefused: 0, forwards: 0, forwardsRefused: 0, segmentsHeld: 0, disconnects: 0, backlogChanges: 0,
     neighborQueries: 0, pauseIndications: 0, uploadAllIndications: 0, resumeIndications: 0, memoryShortfalls: 0,
   };
   private binding: NdisHandle | undefined;
@@ -929,6 +931,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
   }
 
   forwardComplete(nbl: NetBufferList): void {
+    if (nbl.status !== NdisStatus.SUCCESS) this.client.counters.forwardsRefused++;
     this.freeBuffer(nbl);
   }
 
