@@ -30,6 +30,11 @@ module toe_top #
     parameter CPL_REC_WIDTH = `FLUE_CPL_ENTRY_INFO_LSB + `FLUE_CPL_ENTRY_INFO_WIDTH,
     // received payload waiting for placement
     parameter RX_PAYLOAD_BYTES = 16384,
+    // received segments' header records waiting for the engine (power of two): bursts of small
+    // segments (ACKs of many connections) fill this before the payload FIFO. With 64, 64
+    // connections moving 256 KiB each way lost segments to it (a 1 s stall at the peer's RTO);
+    // with 256, none (host/cli/scenario.cosim.test.ts)
+    parameter RX_HDR_DEPTH = 256,
     // transmit payload staging
     parameter TX_PAYLOAD_BYTES = 8192,
     // transmit commands queued between the engine and the transmitter (power of two)
@@ -289,7 +294,7 @@ toe_rx_parse #(
     .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
     .CONN_WIDTH(CONN_WIDTH),
     .PAYLOAD_FIFO_BYTES(RX_PAYLOAD_BYTES),
-    .HDR_DEPTH(64)
+    .HDR_DEPTH(RX_HDR_DEPTH)
 )
 rx_parse_inst (
     .clk(clk),
