@@ -208,4 +208,56 @@ describe('miniport as offload target, against the RTL', () => {
       expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
   });
+
+  it('R22 R24 an update reaches the wire: the neighbor\'s new MAC and the path\'s smaller MTU for every connection under them, a connection\'s own TTL; delegated values in the tree change nothing', async () => {
+    const s = await setUp();
+    try {
+      expect(await s.target.setOffloadParameters({ ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 7,
+        tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000 })).toBe(NdisStatus.SUCCESS);
+      const t = connectionTree();
+      s.ndis.initiateOffload(s.binding, t.neighbor);
+      await s.run(() => s.completed.length === 1);
+      expect([t.t1.status, t.t2.status]).toEqual([NdisStatus.SUCCESS, NdisStatus.SUCCESS]);
+
+      const newMac = Uint8Array.of(2, 0, 0x5e, 0, 0, 0x99);
+      const up = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor, { cached: { dlDestinationAddress: newMac, hostReachabilityDelta: 0 } });
+      const upPath = new OffloadBlockList(OffloadStateType.IP4, t.handles.path, { cached: { pathMtu: 1000 } });
+      const upT1 = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1, {
+        cached: { ...t.t1.tcp.cached!, ttlOrHopLimit: 17 },
+        delegated: { ...emptyTcpDelegated(), state: 4, sndNxt: 5000, sndUna: 5000, sndMax: 5000, rcvNxt: 777 },
+      });
+      up.dependentBlockList = upPath;
+      upPath.dependentBlockList = upT1;
+      s.ndis.updateOffload(s.binding, up);
+      await s.run(() => s.completed.length === 2);
+      expect(s.completed[1]).toEqual({ op: 'update', list: up });
+      expect([up.status, upPath.status, upT1.status]).toEqual(Array(3).fill(NdisStatus.SUCCESS));
+
+      // R22: the delegated values of the tree were not taken
+      const q = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+      s.ndis.queryOffloadState(s.binding, q);
+      await s.run(() => s.completed.length === 3);
+      expect([q.tcp.delegated?.sndNxt, q.tcp.delegated?.rcvNxt]).toEqual([0, 0]);
+
+      // 3000 bytes on each connection: segments of at most 1000 - 40 bytes, to the new MAC
+      s.link.takeTxFrames();
+      for (const h of [t.handles.tcp1, t.handles.tcp2]) {
+        const data = allocateNbl(s.link.memory, 3000, { data: Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff) });
+        expect(s.ndis.offloadTcpSend(h, data.nbl)).toBe(NdisStatus.PENDING);
+      }
+      const seen: { port: number; len: number; ttl: number; mac: string }[] = [];
+      await s.run(() => {
+        for (const f of s.link.takeTxFrames()) {
+          const seg = decodeTcp(f.data);
+          if (seg && seg.payload.length > 0) seen.push({ port: seg.srcPort, len: seg.payload.length, ttl: f.data[22]!, mac: Buffer.from(f.data.subarray(0, 6)).toString('hex') });
+        }
+        return seen.reduce((a, x) => a + x.len, 0) === 6000;
+      });
+      expect(new Set(seen.map((x) => x.mac))).toEqual(new Set(['02005e000099']));
+      expect(Math.max(...seen.map((x) => x.len))).toBe(960);
+      expect(new Set(seen.filter((x) => x.port === 40000).map((x) => x.ttl))).toEqual(new Set([17]));
+      expect(new Set(seen.filter((x) => x.port === 40001).map((x) => x.ttl))).toEqual(new Set([64]));
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
 });

@@ -18,7 +18,7 @@ import type { NdisHandle, ProviderChimneyGeneric, ProviderChimneyTcp, TcpOffload
 import { NetBuffer, NetBufferList, advanceNetBufferDataStart, allocateNbl, chainNbls, mdlFor, nblArray, type Mdl } from '../../ndis/nbl.js';
 import {
   ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadConnectionState, TcpOffloadEventType, emptyTcpDelegated, roleOf, settleInitiateStatuses, traverse,
-  type NdisOffloadHandle, type OffloadBlockList, type TcpDelegatedState,
+  OffloadBlockList, OffloadStateType, type NdisOffloadHandle, type TcpDelegatedState,
 } from '../../ndis/offload.js';
 import type { Ndis } from '../../ndis/runtime.js';
 import { NdisStatus } from '../../ndis/status.js';
@@ -76,6 +76,15 @@ interface OffloadedObject {
    * (R19 forbids indicating them yet); replayed, in order, right after the completion.
    */
   early: CompletionFields[] | undefined;
+  /**
+   * What the card's copy of a connection depends on (R22): a connection's path, a path's
+   * neighbor; a neighbor's next-hop MAC and a path's MTU as last offloaded or updated; a
+   * connection's full TCP constant state (its remote MSS bounds the MSS a new MTU gives)
+   */
+  parent: OffloadedObject | undefined;
+  dstMac: Uint8Array | undefined;
+  pathMtu: number | undefined;
+  tcpConst: OffloadBlockList['tcp']['const'];
 }
 
 /** NIC buffers lent to the card for receive indications, and their size (one MSS fits). */
@@ -120,7 +129,7 @@ export class ChimneyTarget {
       kind: 'provider-generic',
       initiateOffload: (_c, list) => { void this.initiate(list); },
       terminateOffload: (_c, list) => { void this.simple('terminate', list); },
-      updateOffload: (_c, list) => { void this.simple('update', list); },
+      updateOffload: (_c, list) => { void this.update(list); },
       invalidateOffload: (_c, list) => { void this.simple('invalidate', list); },
       queryOffload: (_c, list) => { void this.simple('query', list); },
     };
@@ -213,7 +222,10 @@ export class ChimneyTarget {
       chain.push(n);
       if (roles.get(n) !== 'new') continue;
       if (n.layer !== 'tcp') {
-        this.install(n, 0);
+        const obj = this.install(n, 0);
+        obj.parent = n.layer === 'path' ? objectIn(chain, 'neighbor') : undefined;
+        obj.dstMac = n.layer === 'neighbor' ? n.neighbor.cached?.dlDestinationAddress.slice(0, 6) : undefined;
+        obj.pathMtu = n.layer === 'path' ? n.path.cached?.pathMtu : undefined;
         n.status = NdisStatus.SUCCESS;
         continue;
       }
@@ -236,7 +248,7 @@ export class ChimneyTarget {
   private install(n: OffloadBlockList, conn: number): OffloadedObject {
     const obj: OffloadedObject = {
       layer: n.layer, id: this.nextId++, ndisOffloadHandle: n.ndisOffloadHandle!, conn, terminated: false, held: [], disconnectDeferred: false,
-      early: n.layer === 'tcp' ? [] : undefined,
+      early: n.layer === 'tcp' ? [] : undefined, parent: undefined, dstMac: undefined, pathMtu: undefined, tcpConst: undefined,
     };
     n.miniportOffloadContext!.value = obj;
     if (n.layer === 'tcp') this.byConn.set(conn, obj);
@@ -256,7 +268,10 @@ export class ChimneyTarget {
       // connection right behind the completion (data that arrived at once), and that event
       // must find it (the promise settles only after the DPC would have dropped the event)
       const c = await this.request({ opcode: Opcode.OFFLOAD_INITIATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: 0, param: 0 }, (done) => {
-        if (stateStatus(done.status, true) === NdisStatus.SUCCESS) this.installed(tcp, done.conn);
+        if (stateStatus(done.status, true) !== NdisStatus.SUCCESS) return;
+        const obj = this.installed(tcp, done.conn);
+        obj.parent = objectIn(chain, 'path');
+        obj.tcpConst = tcp.tcp.const;
       });
       return stateStatus(c.status, true);
     } finally {
@@ -265,7 +280,7 @@ export class ChimneyTarget {
   }
 
   /** A connection the card took: what the host handed over goes to it at once. */
-  private installed(tcp: OffloadBlockList, conn: number): void {
+  private installed(tcp: OffloadBlockList, conn: number): OffloadedObject {
     const obj = this.install(tcp, conn);
     // R17: BufferedData is copied now; the host keeps its NBLs
     const buffered = tcp.tcp.delegated?.bufferedData ?? null;
@@ -293,12 +308,73 @@ export class ChimneyTarget {
       });
       void this.adapter.flushDoorbells();
     }
+    return obj;
+  }
+
+  /**
+   * Update (R22): only cached values change. A connection's own (TTL, TOS) go to the card with
+   * it; a neighbor's next-hop MAC and a path's MTU are kept here and go to every connection on
+   * the card that depends on them, as does a path relinked to a new neighbor (a path node under
+   * a neighbor node in the tree). A node is SUCCESS when the card took every update it caused.
+   */
+  private async update(list: OffloadBlockList): Promise<void> {
+    await Promise.resolve();
+    const chain: OffloadBlockList[] = [];
+    for (const n of traverse(list)) {
+      while (chain.length > 0 && !isAncestor(chain[chain.length - 1]!, n)) chain.pop();
+      const above = objectIn(chain, 'neighbor');
+      chain.push(n);
+      const obj = n.miniportOffloadContext?.value as OffloadedObject | undefined;
+      if (!obj || obj.terminated) { n.status = NdisStatus.FAILURE; continue; }
+      let ok = true;
+      if (obj.layer === 'tcp') {
+        ok = await this.updateConnection(obj, n.tcp.cached);
+      } else {
+        let changed = false;
+        if (obj.layer === 'neighbor' && n.neighbor.cached) {
+          obj.dstMac = n.neighbor.cached.dlDestinationAddress.slice(0, 6);
+          changed = true;
+        }
+        if (obj.layer === 'path') {
+          if (n.path.cached) { obj.pathMtu = n.path.cached.pathMtu; changed = true; }
+          if (above && above !== obj.parent) { obj.parent = above; changed = true; }
+        }
+        if (changed) {
+          const under = [...this.byConn.values()].filter((c) => !c.terminated && (c.parent === obj || c.parent?.parent === obj));
+          for (const c of under) ok = (await this.updateConnection(c, undefined)) && ok;
+        }
+      }
+      n.status = ok ? NdisStatus.SUCCESS : NdisStatus.FAILURE;
+    }
+    this.ndis.mUpdateOffloadComplete(this.handle, list);
+  }
+
+  /** OFFLOAD_UPDATE of one connection: its neighbor's MAC, its path's MTU (with its remote MSS) and `cached` if given. */
+  private async updateConnection(c: OffloadedObject, cached: OffloadBlockList['tcp']['cached']): Promise<boolean> {
+    const path = c.parent;
+    const neighbor = path?.parent;
+    const nb = neighbor?.dstMac ? new OffloadBlockList(OffloadStateType.NEIGHBOR, null, {
+      const: { dlSourceAddress: new Uint8Array(6), vlanId: 0 }, cached: { dlDestinationAddress: neighbor.dstMac, hostReachabilityDelta: 0 },
+    }) : undefined;
+    const pa = path?.pathMtu !== undefined && c.tcpConst ? new OffloadBlockList(OffloadStateType.IP4, null, {
+      const: { sourceAddress: new Uint8Array(4), destinationAddress: new Uint8Array(4) }, cached: { pathMtu: path.pathMtu },
+    }) : undefined;
+    const tcp = new OffloadBlockList(OffloadStateType.TCP, null, { ...(c.tcpConst ? { const: c.tcpConst } : {}), ...(cached ? { cached } : {}) });
+    const block = this.adapter.allocMapped(CONN_STATE_BYTES);
+    try {
+      writeConnState(block, nb, pa, tcp);
+      this.stateRequests++;
+      const done = await this.request({ opcode: Opcode.OFFLOAD_UPDATE, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: c.conn, param: 0 });
+      return done.status === CplStatus.OK;
+    } finally {
+      this.adapter.freeMapped(block);
+    }
   }
 
   /** Terminate, update, invalidate and query: neighbor/path here, connections on the card. */
-  private async simple(op: 'terminate' | 'update' | 'invalidate' | 'query', list: OffloadBlockList): Promise<void> {
+  private async simple(op: 'terminate' | 'invalidate' | 'query', list: OffloadBlockList): Promise<void> {
     await Promise.resolve();
-    const opcode = { terminate: Opcode.OFFLOAD_TERMINATE, update: Opcode.OFFLOAD_UPDATE, invalidate: Opcode.OFFLOAD_INVALIDATE, query: Opcode.OFFLOAD_QUERY }[op];
+    const opcode = { terminate: Opcode.OFFLOAD_TERMINATE, invalidate: Opcode.OFFLOAD_INVALIDATE, query: Opcode.OFFLOAD_QUERY }[op];
     for (const n of traverse(list)) {
       const obj = n.miniportOffloadContext?.value as OffloadedObject | undefined;
       if (!obj) { n.status = NdisStatus.FAILURE; continue; }
@@ -309,7 +385,6 @@ export class ChimneyTarget {
       }
       const block = this.adapter.allocMapped(CONN_STATE_BYTES);
       try {
-        if (op === 'update') writeConnState(block, undefined, undefined, n);
         this.stateRequests++;
         const c = await this.request({ opcode, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: obj.conn, param: 0 });
         n.status = stateStatus(c.status, false);
@@ -331,7 +406,6 @@ export class ChimneyTarget {
     }
     const complete = {
       terminate: () => this.ndis.mTerminateOffloadComplete(this.handle, list),
-      update: () => this.ndis.mUpdateOffloadComplete(this.handle, list),
       invalidate: () => this.ndis.mInvalidateOffloadComplete(this.handle, list),
       query: () => this.ndis.mQueryOffloadStateComplete(this.handle, list),
     }[op];
@@ -631,6 +705,15 @@ function writeConnState(block: DmaBuffer, neighbor: OffloadBlockList | undefined
   }
   if (t.delegated) { encodeTcpDelegatedState(v, toWire(t.delegated), CONN_STATE_TCP_DELEGATED_OFFSET); valid |= 16; }
   encodeConnStateBlock(v, { neighborId: 0, pathId: 0, validMask: valid }, 0);
+}
+
+/** The object of the nearest node of `layer` in an ancestor chain (new or already offloaded). */
+function objectIn(chain: readonly OffloadBlockList[], layer: OffloadedObject['layer']): OffloadedObject | undefined {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const n = chain[i]!;
+    if (n.layer === layer) return n.miniportOffloadContext?.value as OffloadedObject | undefined;
+  }
+  return undefined;
 }
 
 function mac(a: Uint8Array): Uint8Array {
