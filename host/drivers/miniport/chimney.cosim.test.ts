@@ -260,4 +260,41 @@ describe('miniport as offload target, against the RTL', () => {
       expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
   });
+
+  it('R26 R27 after an invalidate of the neighbor the card keeps carrying its connections until they are terminated (the allowed alternative to stopping), and keeps their state for query and terminate', async () => {
+    const s = await setUp();
+    try {
+      const t = connectionTree();
+      s.ndis.initiateOffload(s.binding, t.neighbor);
+      await s.run(() => s.completed.length === 1);
+      // R26: an invalidate tree carries no state structures
+      const inv = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
+      s.ndis.invalidateOffload(s.binding, inv);
+      await s.run(() => s.completed.length === 2);
+      expect(s.completed[1]).toEqual({ op: 'invalidate', list: inv });
+      expect(inv.status).toBe(NdisStatus.SUCCESS);
+      s.link.takeTxFrames();
+      const data = allocateNbl(s.link.memory, 1000, { data: new Uint8Array(1000).fill(7) });
+      s.ndis.offloadTcpSend(t.handles.tcp1, data.nbl);
+      let sent = 0;
+      await s.run(() => {
+        sent += s.link.takeTxFrames().map((f) => decodeTcp(f.data)).filter((x) => x && x.srcPort === 40000).reduce((a, x) => a + x!.payload.length, 0);
+        return sent === 1000;
+      });
+      // R27: still the card's until terminated: query and terminate find it
+      const q = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+      s.ndis.queryOffloadState(s.binding, q);
+      await s.run(() => s.completed.length === 3);
+      expect(q.status).toBe(NdisStatus.SUCCESS);
+      expect(q.tcp.delegated?.sndMax).toBe(1000);
+      const term = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
+      term.dependentBlockList = new OffloadBlockList(OffloadStateType.IP4, t.handles.path);
+      term.dependentBlockList.dependentBlockList = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+      term.dependentBlockList.dependentBlockList.nextBlock = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp2);
+      s.ndis.terminateOffload(s.binding, term);
+      await s.run(() => s.completed.length === 4);
+      expect(term.dependentBlockList.dependentBlockList.status).toBe(NdisStatus.SUCCESS);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
 });
