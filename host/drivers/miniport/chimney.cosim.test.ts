@@ -4,15 +4,15 @@
  * TOE carrying data is host/drivers/protocol/offload/toe.cosim.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { Reg } from '../../../protocol/generated/contract.js';
+import { Reg, UploadReason } from '../../../protocol/generated/contract.js';
 import { LockstepScheduler } from '../../device/scheduler.js';
 import { VerilatorLink } from '../../device/verilator/backend.js';
 import type { ClientChimneyGeneric, ClientChimneyTcp } from '../../ndis/characteristics.js';
 import { NetBufferList, allocateNbl } from '../../ndis/nbl.js';
 import { parseIp } from '../protocol/codec.js';
-import { decodeTcp } from '../protocol/craft.js';
+import { decodeTcp, tcpFrame } from '../protocol/craft.js';
 import { TcpFlag, serializeTcp } from '../protocol/tcp-segment.js';
-import { ChimneyOffloadType, OffloadBlockList, OffloadStateType, emptyTcpDelegated, newOffloadHandle } from '../../ndis/offload.js';
+import { ChimneyOffloadType, OffloadBlockList, TcpOffloadEventType, OffloadStateType, emptyTcpDelegated, newOffloadHandle } from '../../ndis/offload.js';
 import { Ndis } from '../../ndis/runtime.js';
 import { NdisStatus, ndisStatusName } from '../../ndis/status.js';
 import { MiniportAdapter } from './adapter.js';
@@ -26,6 +26,7 @@ async function setUp() {
   const target = new ChimneyTarget(adapter, ndis, 'nic');
   const completed: { op: string; list: OffloadBlockList }[] = [];
   const io: { op: string; nbl: NetBufferList }[] = [];
+  const events: { type: number; info: number }[] = [];
   const proto = ndis.registerProtocol('tcpip');
   const generic: ClientChimneyGeneric = {
     kind: 'client-generic',
@@ -40,17 +41,17 @@ async function setUp() {
     kind: 'client-tcp', offloadType: ChimneyOffloadType.TCP,
     tcpOffloadSendComplete: (_c, nbl) => io.push({ op: 'send', nbl }), tcpOffloadReceiveComplete: (_c, nbl) => io.push({ op: 'receive', nbl }),
     tcpOffloadDisconnectComplete: (_c, nbl) => io.push({ op: 'disconnect', nbl }), tcpOffloadForwardComplete: (_c, nbl) => io.push({ op: 'forward', nbl }),
-    tcpOffloadEvent: () => {}, tcpOffloadReceiveIndicate: () => NdisStatus.OFFLOAD_DATA_NOT_ACCEPTED,
+    tcpOffloadEvent: (_c, type, info) => events.push({ type, info }), tcpOffloadReceiveIndicate: () => NdisStatus.OFFLOAD_DATA_NOT_ACCEPTED,
   };
   ndis.setOptionalHandlers(proto, generic);
   ndis.setOptionalHandlers(proto, tcp);
   const binding = ndis.openAdapter(proto, target.handle, null);
   const scheduler = new LockstepScheduler(128);
   scheduler.attach(link, (v) => adapter.handleInterrupt(v));
-  const run = async (until: () => boolean): Promise<void> => {
-    expect(await scheduler.run({ until, maxCycles: 1_000_000 })).toBe('done');
+  const run = async (until: () => boolean, maxCycles = 1_000_000): Promise<void> => {
+    expect(await scheduler.run({ until, maxCycles })).toBe('done');
   };
-  return { link, adapter, ndis, target, binding, completed, io, run };
+  return { link, adapter, ndis, target, binding, completed, io, events, run };
 }
 
 function connectionTree() {
@@ -294,6 +295,60 @@ describe('miniport as offload target, against the RTL', () => {
       s.ndis.terminateOffload(s.binding, term);
       await s.run(() => s.completed.length === 4);
       expect(term.dependentBlockList.dependentBlockList.status).toBe(NdisStatus.SUCCESS);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
+  it('R65 an acceptable RST from the peer: the card indicates TcpIndicateAbort and completes the outstanding send and receive with REQUEST_ABORTED', async () => {
+    const s = await setUp();
+    try {
+      const t = connectionTree();
+      s.ndis.initiateOffload(s.binding, t.neighbor);
+      await s.run(() => s.completed.length === 1);
+      const send = allocateNbl(s.link.memory, 500, { data: new Uint8Array(500).fill(1) });
+      const post = allocateNbl(s.link.memory, 4096);
+      s.ndis.offloadTcpSend(t.handles.tcp1, send.nbl);
+      s.ndis.offloadTcpReceive(t.handles.tcp1, post.nbl);
+      await s.run(() => s.link.takeTxFrames().length > 0);
+      // the peer resets at RCV.NXT (0)
+      const rst = tcpFrame({ srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' },
+        { srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.RST });
+      s.link.pushRxFrame(rst, s.link.now + 10);
+      await s.run(() => s.io.length === 2 && s.events.length > 0);
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.ABORT, info: 0 }]);
+      expect([ndisStatusName(send.nbl.status), ndisStatusName(post.nbl.status)]).toEqual(['NDIS_STATUS_REQUEST_ABORTED', 'NDIS_STATUS_REQUEST_ABORTED']);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
+  it('R67 with nothing acknowledging its data, the card retransmits TcpMaximumRetransmissions times with the timeout doubling, then asks for the upload with TimeoutExpiration', async () => {
+    const s = await setUp();
+    try {
+      expect(await s.target.setOffloadParameters({ ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 3,
+        tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000 })).toBe(NdisStatus.SUCCESS);
+      // a 0.1 ms tick (the card's own register; NDIS's TicksPerSecond stops at 1000) and a 2-tick minimum RTO
+      await s.link.mmioWrite(Reg.TICK_DIV, 15_625);
+      await s.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, 2);
+      const t = connectionTree();
+      t.t1.tcp.delegated!.sRtt = 8; // an RTT of 1 tick known: the RTO starts at the minimum
+      s.ndis.initiateOffload(s.binding, t.neighbor);
+      await s.run(() => s.completed.length === 1);
+      s.link.takeTxFrames();
+      const send = allocateNbl(s.link.memory, 100, { data: new Uint8Array(100).fill(3) });
+      s.ndis.offloadTcpSend(t.handles.tcp1, send.nbl);
+      const starts: number[] = [];
+      await s.run(() => {
+        for (const f of s.link.takeTxFrames()) if (decodeTcp(f.data)?.payload.length === 100) starts.push(f.cycle);
+        return s.events.length > 0;
+      }, 5_000_000);
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.RETRIEVE, info: UploadReason.TIMEOUT_EXPIRATION }]);
+      // the first send and three retransmissions, each wait twice the one before (within a tick)
+      expect(starts).toHaveLength(4);
+      const gaps = starts.slice(1).map((c, i) => c - starts[i]!);
+      const tick = await s.link.mmioRead(Reg.TICK_DIV);
+      expect(gaps[1]! / gaps[0]!).toBeCloseTo(2, 0);
+      expect(gaps[2]! / gaps[1]!).toBeCloseTo(2, 0);
+      expect(gaps[0]!).toBeGreaterThanOrEqual(2 * tick - tick);
       expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
   });
