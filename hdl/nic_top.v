@@ -137,7 +137,7 @@ localparam ENGINE_TAG_WIDTH = PORT_TAG_WIDTH + 2;
 localparam L2_REC_WIDTH = `FLUE_CPL_ENTRY_REQ_HEAD_LSB;
 localparam CPL_REC_WIDTH = `FLUE_CPL_ENTRY_INFO_LSB + `FLUE_CPL_ENTRY_INFO_WIDTH;
 localparam CPL_SOURCES = 4;
-localparam STAT_COUNTERS = 12;
+localparam STAT_COUNTERS = 17;
 localparam STAT_INC_WIDTH = 16;
 localparam EVENT_WIDTH = 3;
 localparam DMA_KEEP_WIDTH = DMA_DATA_WIDTH / 8;
@@ -335,7 +335,8 @@ wire toe_fault_wr;
 wire toe_stat_claimed;
 wire toe_stat_tx_segment;
 wire toe_stat_retransmit;
-wire toe_stat_rx_drop;
+wire toe_stat_rx_dropped;
+wire toe_stat_rx_csum_error;
 wire [CPL_REC_WIDTH-1:0] cpl_tdata;
 wire [1:0] cpl_tid;
 wire cpl_tvalid;
@@ -512,6 +513,11 @@ csr_stats_inst (
     .clk(clk),
     .rst(core_rst),
     .s_inc({
+        {15'd0, toe_stat_retransmit},       // 16 STAT_TOE_RETRANSMITS
+        {15'd0, toe_stat_tx_segment},       // 15 STAT_TOE_TX_SEGMENTS
+        {15'd0, toe_stat_rx_csum_error},    // 14 STAT_TOE_RX_CSUM_ERRORS
+        {15'd0, toe_stat_rx_dropped},       // 13 STAT_TOE_RX_DROPPED
+        {15'd0, toe_stat_claimed},          // 12 STAT_TOE_RX_SEGMENTS
         {13'd0, irq_count},                 // 11 STAT_IRQS
         {14'd0, dma_error_count},           // 10 STAT_DMA_ERRORS
         {15'd0, stat_bad_desc},             //  9 STAT_BAD_DESC
@@ -867,7 +873,8 @@ toe_inst (
     .stat_claimed(toe_stat_claimed),
     .stat_tx_segment(toe_stat_tx_segment),
     .stat_retransmit(toe_stat_retransmit),
-    .stat_rx_drop(toe_stat_rx_drop),
+    .stat_rx_dropped(toe_stat_rx_dropped),
+    .stat_rx_csum_error(toe_stat_rx_csum_error),
     .fault_rd(toe_fault_rd),
     .fault_wr(toe_fault_wr)
 );
@@ -1074,8 +1081,7 @@ dma_axi_wr_inst (
 
 // requesters match status to requests by order; the completion source index is not needed
 /* verilator lint_off UNUSED */
-wire unused_ok = &{1'b0, rd_status_tag, wr_status_tag, cpl_tid, toe_stat_claimed, toe_stat_tx_segment,
-    toe_stat_retransmit, toe_stat_rx_drop};
+wire unused_ok = &{1'b0, rd_status_tag, wr_status_tag, cpl_tid};
 /* verilator lint_on UNUSED */
 
 endmodule

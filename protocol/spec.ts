@@ -81,7 +81,7 @@ export interface ContractSpec {
   readonly structs: readonly StructSpec[];
 }
 
-const VERSION = { major: 1, minor: 0 } as const;
+const VERSION = { major: 1, minor: 1 } as const;
 
 const constants: ConstSpec[] = [
   { name: 'ID_MAGIC', value: 0x464c5545, doc: 'value of the ID register: "FLUE" in ASCII' },
@@ -298,6 +298,11 @@ const statNames: [string, string][] = [
   ['STAT_BAD_DESC', 'descriptors completed with BAD_OPCODE, BAD_LENGTH, BAD_ADDRESS or UNSUPPORTED'],
   ['STAT_DMA_ERRORS', 'DMA transfers answered with an error'],
   ['STAT_IRQS', 'interrupts raised, all vectors'],
+  ['STAT_TOE_RX_SEGMENTS', 'segments of offloaded connections the TOE took from the wire (and forwards)'],
+  ['STAT_TOE_RX_DROPPED', 'segments of offloaded connections dropped for want of room before the engine'],
+  ['STAT_TOE_RX_CSUM_ERRORS', 'segments of offloaded connections dropped for a bad TCP checksum'],
+  ['STAT_TOE_TX_SEGMENTS', 'segments the TOE sent'],
+  ['STAT_TOE_RETRANSMITS', 'segments the TOE sent again'],
 ];
 
 const registers: RegisterSpec[] = [

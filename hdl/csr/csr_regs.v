@@ -18,7 +18,7 @@ module csr_regs #
     // number of interrupt vectors (2..4: the contract defines moderation registers for 4)
     parameter IRQ_VECTORS = 4,
     // number of statistics counters presented on stat_count
-    parameter STAT_COUNTERS = 12,
+    parameter STAT_COUNTERS = 17,
     // width of the DMA data path (reported in CAPS.DMA_BYTES_LOG2)
     parameter DMA_DATA_WIDTH = 128,
     // 1: the TCP offload engine is built (CAPS.TOE)
@@ -112,6 +112,11 @@ localparam STAT_RX_ERRORS = 8;
 localparam STAT_BAD_DESC = 9;
 localparam STAT_DMA_ERRORS = 10;
 localparam STAT_IRQS = 11;
+localparam STAT_TOE_RX_SEGMENTS = 12;
+localparam STAT_TOE_RX_DROPPED = 13;
+localparam STAT_TOE_RX_CSUM_ERRORS = 14;
+localparam STAT_TOE_TX_SEGMENTS = 15;
+localparam STAT_TOE_RETRANSMITS = 16;
 
 localparam [31:0] IRQ_MASK_RESET = `FLUE_REG_IRQ_MASK_RESET;
 localparam [31:0] ENTRY_MASK = `FLUE_REQ_ENTRY_BYTES - 1;
@@ -134,8 +139,8 @@ initial begin
         $error("Error: IRQ_VECTORS must be 2..4 (instance %m)");
         $finish;
     end
-    if (STAT_COUNTERS != 12) begin
-        $error("Error: STAT_COUNTERS must be 12 (instance %m)");
+    if (STAT_COUNTERS != 17) begin
+        $error("Error: STAT_COUNTERS must be 17 (instance %m)");
         $finish;
     end
     if (DMA_DATA_WIDTH < 8 || (8 << DMA_BYTES_LOG2_I) != DMA_DATA_WIDTH) begin
@@ -321,6 +326,11 @@ always @* begin
         `FLUE_REG_STAT_BAD_DESC: rd_data = stat_count[STAT_BAD_DESC*32 +: 32];
         `FLUE_REG_STAT_DMA_ERRORS: rd_data = stat_count[STAT_DMA_ERRORS*32 +: 32];
         `FLUE_REG_STAT_IRQS: rd_data = stat_count[STAT_IRQS*32 +: 32];
+        `FLUE_REG_STAT_TOE_RX_SEGMENTS: rd_data = stat_count[STAT_TOE_RX_SEGMENTS*32 +: 32];
+        `FLUE_REG_STAT_TOE_RX_DROPPED: rd_data = stat_count[STAT_TOE_RX_DROPPED*32 +: 32];
+        `FLUE_REG_STAT_TOE_RX_CSUM_ERRORS: rd_data = stat_count[STAT_TOE_RX_CSUM_ERRORS*32 +: 32];
+        `FLUE_REG_STAT_TOE_TX_SEGMENTS: rd_data = stat_count[STAT_TOE_TX_SEGMENTS*32 +: 32];
+        `FLUE_REG_STAT_TOE_RETRANSMITS: rd_data = stat_count[STAT_TOE_RETRANSMITS*32 +: 32];
         `FLUE_REG_TCP_ACK_FREQUENCY: rd_data = tcp_ack_frequency_reg;
         `FLUE_REG_TCP_DELAYED_ACK_TICKS: rd_data = tcp_delayed_ack_ticks_reg;
         `FLUE_REG_TCP_MAX_RETRANSMISSIONS: rd_data = tcp_max_retransmissions_reg;

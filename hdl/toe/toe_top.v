@@ -133,7 +133,8 @@ module toe_top #
     output wire                           stat_claimed,
     output wire                           stat_tx_segment,
     output wire                           stat_retransmit,
-    output wire                           stat_rx_drop,
+    output wire                           stat_rx_dropped,
+    output wire                           stat_rx_csum_error,
     output wire                           fault_rd,
     output wire                           fault_wr
 );
@@ -230,7 +231,8 @@ wire stat_drop_full;
 wire engine_fault;
 
 assign status_idle = parse_idle && place_idle && tx_idle && engine_idle && txq_empty && fwd_idle;
-assign stat_rx_drop = stat_csum_error || stat_drop_full || fwd_overflow;
+assign stat_rx_dropped = stat_drop_full || fwd_overflow;
+assign stat_rx_csum_error = stat_csum_error;
 assign fault_rd = engine_fault || (txc_status_valid && txc_status_error);
 assign fault_wr = plc_status_valid && plc_status_error != 0;
 

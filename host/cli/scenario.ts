@@ -163,6 +163,26 @@ export interface OffloadSide {
   readonly client: OffloadClient;
 }
 
+/** A card's STAT_TOE_* registers. */
+export interface ToeCounters {
+  rxSegments: number;
+  /** dropped for want of room before the engine: the peer must send them again */
+  rxDropped: number;
+  rxChecksumErrors: number;
+  txSegments: number;
+  retransmits: number;
+}
+
+async function toeCounters(st: Station): Promise<ToeCounters> {
+  return {
+    rxSegments: await st.link.mmioRead(Reg.STAT_TOE_RX_SEGMENTS),
+    rxDropped: await st.link.mmioRead(Reg.STAT_TOE_RX_DROPPED),
+    rxChecksumErrors: await st.link.mmioRead(Reg.STAT_TOE_RX_CSUM_ERRORS),
+    txSegments: await st.link.mmioRead(Reg.STAT_TOE_TX_SEGMENTS),
+    retransmits: await st.link.mmioRead(Reg.STAT_TOE_RETRANSMITS),
+  };
+}
+
 export interface ScenarioSummary {
   scenario: string;
   seed: number;
@@ -195,6 +215,8 @@ export interface ScenarioSummary {
   dmaErrors: [number, number];
   /** where each card's first refused DMA went (the harness's record; "" if none) */
   firstDmaError: [string, string];
+  /** each card's TOE counters (STAT_TOE_*), A then B */
+  toe: [ToeCounters, ToeCounters];
   impairment: { aToB: ImpairmentCounters; bToA: ImpairmentCounters } | undefined;
   /** tshark's retransmission count (undefined without a capture or tshark) */
   retransmissions: number | undefined;
@@ -443,6 +465,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     const badDescriptors: [number, number] = [await reg(bed.a, Reg.STAT_BAD_DESC), await reg(bed.b, Reg.STAT_BAD_DESC)];
     const dmaErrors: [number, number] = [await reg(bed.a, Reg.STAT_DMA_ERRORS), await reg(bed.b, Reg.STAT_DMA_ERRORS)];
     const firstDmaError: [string, string] = [bed.a.link.counters().firstDmaError, bed.b.link.counters().firstDmaError];
+    const toe: [ToeCounters, ToeCounters] = [await toeCounters(bed.a), await toeCounters(bed.b)];
     const [impAB, impBA] = bed.wire.impairments;
     await bed.close();
     const retransmissions = options.pcapPath ? countRetransmissions(options.pcapPath) : undefined;
@@ -458,7 +481,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
       forwards: { a: sideA.client.counters.forwards, b: sideB?.client.counters.forwards ?? 0, refused: sideA.client.counters.forwardsRefused + (sideB?.client.counters.forwardsRefused ?? 0) },
       offloadFailures,
       occupied,
-      violations, badDescriptors, dmaErrors, firstDmaError,
+      violations, badDescriptors, dmaErrors, firstDmaError, toe,
       impairment: impAB && impBA ? { aToB: { ...impAB.counters }, bToA: { ...impBA.counters } } : undefined,
       retransmissions,
       cycles,
@@ -497,6 +520,9 @@ export function formatScenario(r: ScenarioSummary): string {
     ...(r.offloadFailures.length ? [`  failed offloads: ${countedList(r.offloadFailures)}`] : []),
     ...(r.occupied ? [`  ${r.occupied.count} idle occupants held A's table; at the end ${r.occupied.problems ? `they were disturbed: ${r.occupied.problems}` : 'every one was as installed'}`] : []),
     ...(r.forwards.a + r.forwards.b ? [`  segments forwarded to the cards A ${r.forwards.a} / B ${r.forwards.b}${r.forwards.refused ? `, ${r.forwards.refused} REFUSED` : ''}`] : []),
+    ...r.toe.flatMap((t, i) => (t.rxSegments + t.txSegments > 0
+      ? [`  ${i === 0 ? 'A' : 'B'}'s TOE: ${t.rxSegments} segments in, ${t.txSegments} out (${t.retransmits} again)${t.rxDropped ? `, ${t.rxDropped} DROPPED for want of room` : ''}${t.rxChecksumErrors ? `, ${t.rxChecksumErrors} with bad checksums` : ''}`]
+      : [])),
     `  retransmissions ${r.retransmissions ?? 'n/a (no capture or no tshark)'}`,
     ...(r.impairment ? [`  impairment A->B lost ${r.impairment.aToB.lost} dup ${r.impairment.aToB.duplicated} reord ${r.impairment.aToB.reordered}; B->A lost ${r.impairment.bToA.lost} dup ${r.impairment.bToA.duplicated} reord ${r.impairment.bToA.reordered}`] : []),
     `  ${r.cycles} cycles, ${r.goodputGbps.toFixed(2)} Gbit/s simulated goodput (both ways), ${(r.wallMs / 1000).toFixed(1)} s wall`,

@@ -1,7 +1,7 @@
 // Generated from protocol/spec.ts by protocol/generate.ts. Do not edit.
 /* eslint-disable */
 
-export const CONTRACT_VERSION = Object.freeze({ major: 1, minor: 0 } as const);
+export const CONTRACT_VERSION = Object.freeze({ major: 1, minor: 1 } as const);
 
 /** value of the ID register: "FLUE" in ASCII */
 export const ID_MAGIC = 1179407685;
@@ -410,6 +410,16 @@ export const Reg = Object.freeze({
   STAT_DMA_ERRORS: 0x128,
   /** interrupts raised, all vectors (32 bits, wraps) (ro) */
   STAT_IRQS: 0x12c,
+  /** segments of offloaded connections the TOE took from the wire (and forwards) (32 bits, wraps) (ro) */
+  STAT_TOE_RX_SEGMENTS: 0x130,
+  /** segments of offloaded connections dropped for want of room before the engine (32 bits, wraps) (ro) */
+  STAT_TOE_RX_DROPPED: 0x134,
+  /** segments of offloaded connections dropped for a bad TCP checksum (32 bits, wraps) (ro) */
+  STAT_TOE_RX_CSUM_ERRORS: 0x138,
+  /** segments the TOE sent (32 bits, wraps) (ro) */
+  STAT_TOE_TX_SEGMENTS: 0x13c,
+  /** segments the TOE sent again (32 bits, wraps) (ro) */
+  STAT_TOE_RETRANSMITS: 0x140,
   /** TcpAckFrequency: segments received before an ACK (rw) */
   TCP_ACK_FREQUENCY: 0x200,
   /** TcpDelayedAckTicks (rw) */
@@ -435,7 +445,7 @@ export type Reg = (typeof Reg)[keyof typeof Reg];
 /** register values after reset */
 export const RegReset = Object.freeze({
   ID: 0x464c5545,
-  VERSION: 0x00010000,
+  VERSION: 0x00010001,
   CAPS: 0x10040407,
   MAX_CONNS: 0x00000400,
   MAX_FRAME: 0x000005ee,
@@ -483,6 +493,11 @@ export const RegReset = Object.freeze({
   STAT_BAD_DESC: 0x00000000,
   STAT_DMA_ERRORS: 0x00000000,
   STAT_IRQS: 0x00000000,
+  STAT_TOE_RX_SEGMENTS: 0x00000000,
+  STAT_TOE_RX_DROPPED: 0x00000000,
+  STAT_TOE_RX_CSUM_ERRORS: 0x00000000,
+  STAT_TOE_TX_SEGMENTS: 0x00000000,
+  STAT_TOE_RETRANSMITS: 0x00000000,
   TCP_ACK_FREQUENCY: 0x00000002,
   TCP_DELAYED_ACK_TICKS: 0x000000c8,
   TCP_MAX_RETRANSMISSIONS: 0x00000005,
@@ -545,6 +560,11 @@ export const RegAccess = Object.freeze({
   STAT_BAD_DESC: 'ro',
   STAT_DMA_ERRORS: 'ro',
   STAT_IRQS: 'ro',
+  STAT_TOE_RX_SEGMENTS: 'ro',
+  STAT_TOE_RX_DROPPED: 'ro',
+  STAT_TOE_RX_CSUM_ERRORS: 'ro',
+  STAT_TOE_TX_SEGMENTS: 'ro',
+  STAT_TOE_RETRANSMITS: 'ro',
   TCP_ACK_FREQUENCY: 'rw',
   TCP_DELAYED_ACK_TICKS: 'rw',
   TCP_MAX_RETRANSMISSIONS: 'rw',

@@ -5,7 +5,7 @@
 namespace flue::contract {
 
 constexpr uint32_t VERSION_MAJOR = 1;
-constexpr uint32_t VERSION_MINOR = 0;
+constexpr uint32_t VERSION_MINOR = 1;
 
 constexpr uint64_t ID_MAGIC = 1179407685ULL; // value of the ID register: "FLUE" in ASCII
 constexpr uint64_t REG_WIDTH_BYTES = 4ULL; // every register is 32 bits wide
@@ -203,6 +203,11 @@ constexpr uint32_t STAT_RX_ERRORS = 0x120; // ro: frames dropped as runts or lon
 constexpr uint32_t STAT_BAD_DESC = 0x124; // ro: descriptors completed with BAD_OPCODE, BAD_LENGTH, BAD_ADDRESS or UNSUPPORTED (32 bits, wraps)
 constexpr uint32_t STAT_DMA_ERRORS = 0x128; // ro: DMA transfers answered with an error (32 bits, wraps)
 constexpr uint32_t STAT_IRQS = 0x12c; // ro: interrupts raised, all vectors (32 bits, wraps)
+constexpr uint32_t STAT_TOE_RX_SEGMENTS = 0x130; // ro: segments of offloaded connections the TOE took from the wire (and forwards) (32 bits, wraps)
+constexpr uint32_t STAT_TOE_RX_DROPPED = 0x134; // ro: segments of offloaded connections dropped for want of room before the engine (32 bits, wraps)
+constexpr uint32_t STAT_TOE_RX_CSUM_ERRORS = 0x138; // ro: segments of offloaded connections dropped for a bad TCP checksum (32 bits, wraps)
+constexpr uint32_t STAT_TOE_TX_SEGMENTS = 0x13c; // ro: segments the TOE sent (32 bits, wraps)
+constexpr uint32_t STAT_TOE_RETRANSMITS = 0x140; // ro: segments the TOE sent again (32 bits, wraps)
 constexpr uint32_t TCP_ACK_FREQUENCY = 0x200; // rw: TcpAckFrequency: segments received before an ACK
 constexpr uint32_t TCP_DELAYED_ACK_TICKS = 0x204; // rw: TcpDelayedAckTicks
 constexpr uint32_t TCP_MAX_RETRANSMISSIONS = 0x208; // rw: TcpMaximumRetransmissions
@@ -216,7 +221,7 @@ constexpr uint32_t TCP_MAX_RTO_TICKS = 0x224; // rw: upper bound of the retransm
 }
 namespace RegReset {
 constexpr uint32_t ID = 0x464c5545;
-constexpr uint32_t VERSION = 0x00010000;
+constexpr uint32_t VERSION = 0x00010001;
 constexpr uint32_t CAPS = 0x10040407;
 constexpr uint32_t MAX_CONNS = 0x00000400;
 constexpr uint32_t MAX_FRAME = 0x000005ee;
@@ -264,6 +269,11 @@ constexpr uint32_t STAT_RX_ERRORS = 0x00000000;
 constexpr uint32_t STAT_BAD_DESC = 0x00000000;
 constexpr uint32_t STAT_DMA_ERRORS = 0x00000000;
 constexpr uint32_t STAT_IRQS = 0x00000000;
+constexpr uint32_t STAT_TOE_RX_SEGMENTS = 0x00000000;
+constexpr uint32_t STAT_TOE_RX_DROPPED = 0x00000000;
+constexpr uint32_t STAT_TOE_RX_CSUM_ERRORS = 0x00000000;
+constexpr uint32_t STAT_TOE_TX_SEGMENTS = 0x00000000;
+constexpr uint32_t STAT_TOE_RETRANSMITS = 0x00000000;
 constexpr uint32_t TCP_ACK_FREQUENCY = 0x00000002;
 constexpr uint32_t TCP_DELAYED_ACK_TICKS = 0x000000c8;
 constexpr uint32_t TCP_MAX_RETRANSMISSIONS = 0x00000005;

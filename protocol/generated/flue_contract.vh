@@ -5,7 +5,7 @@
 `define FLUE_CONTRACT_VH
 
 `define FLUE_VERSION_MAJOR                               1              // contract version
-`define FLUE_VERSION_MINOR                               0              // contract version
+`define FLUE_VERSION_MINOR                               1              // contract version
 
 // constants
 `define FLUE_ID_MAGIC                                    1179407685     // value of the ID register: "FLUE" in ASCII
@@ -148,7 +148,7 @@
 `define FLUE_REG_ID                                      12'h000        // ro: identity: ID_MAGIC
 `define FLUE_REG_ID_RESET                                32'h464c5545   // reset value
 `define FLUE_REG_VERSION                                 12'h004        // ro: contract version the RTL was built from
-`define FLUE_REG_VERSION_RESET                           32'h00010000   // reset value
+`define FLUE_REG_VERSION_RESET                           32'h00010001   // reset value
 `define FLUE_REG_VERSION_MINOR_LSB                       0              // compatible additions
 `define FLUE_REG_VERSION_MINOR_WIDTH                     16             // bits
 `define FLUE_REG_VERSION_MAJOR_LSB                       16             // incompatible changes
@@ -271,6 +271,16 @@
 `define FLUE_REG_STAT_DMA_ERRORS_RESET                   32'h00000000   // reset value
 `define FLUE_REG_STAT_IRQS                               12'h12c        // ro: interrupts raised, all vectors (32 bits, wraps)
 `define FLUE_REG_STAT_IRQS_RESET                         32'h00000000   // reset value
+`define FLUE_REG_STAT_TOE_RX_SEGMENTS                    12'h130        // ro: segments of offloaded connections the TOE took from the wire (and forwards) (32 bits, wraps)
+`define FLUE_REG_STAT_TOE_RX_SEGMENTS_RESET              32'h00000000   // reset value
+`define FLUE_REG_STAT_TOE_RX_DROPPED                     12'h134        // ro: segments of offloaded connections dropped for want of room before the engine (32 bits, wraps)
+`define FLUE_REG_STAT_TOE_RX_DROPPED_RESET               32'h00000000   // reset value
+`define FLUE_REG_STAT_TOE_RX_CSUM_ERRORS                 12'h138        // ro: segments of offloaded connections dropped for a bad TCP checksum (32 bits, wraps)
+`define FLUE_REG_STAT_TOE_RX_CSUM_ERRORS_RESET           32'h00000000   // reset value
+`define FLUE_REG_STAT_TOE_TX_SEGMENTS                    12'h13c        // ro: segments the TOE sent (32 bits, wraps)
+`define FLUE_REG_STAT_TOE_TX_SEGMENTS_RESET              32'h00000000   // reset value
+`define FLUE_REG_STAT_TOE_RETRANSMITS                    12'h140        // ro: segments the TOE sent again (32 bits, wraps)
+`define FLUE_REG_STAT_TOE_RETRANSMITS_RESET              32'h00000000   // reset value
 `define FLUE_REG_TCP_ACK_FREQUENCY                       12'h200        // rw: TcpAckFrequency: segments received before an ACK
 `define FLUE_REG_TCP_ACK_FREQUENCY_RESET                 32'h00000002   // reset value
 `define FLUE_REG_TCP_DELAYED_ACK_TICKS                   12'h204        // rw: TcpDelayedAckTicks

@@ -205,6 +205,8 @@ describe('miniport as offload target, against the RTL', () => {
       s.ndis.queryOffloadState(s.binding, q);
       await s.run(() => s.completed.length === 2);
       expect(q.tcp.delegated?.rcvNxt).toBe(700);
+      // it went through the receive parser: the one segment the TOE took
+      expect(await s.link.mmioRead(Reg.STAT_TOE_RX_SEGMENTS)).toBe(1);
       expect(await s.link.mmioRead(Reg.STAT_DMA_ERRORS)).toBe(0);
       expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
