@@ -183,8 +183,10 @@ describe('miniport as offload target, against the RTL', () => {
       expect(forwarded).toContain(fwd.nbl);
       expect(forwarded).toContain(short.nbl);
       expect(ndisStatusName(fwd.nbl.status)).toBe('NDIS_STATUS_SUCCESS');
-      // the card's BAD_LENGTH, which the miniport completes as REQUEST_ABORTED
+      // the card's BAD_LENGTH, from its request dispatch at once (a bad descriptor, so it may complete
+      // before the forward ahead of it), which the miniport completes as REQUEST_ABORTED
       expect(ndisStatusName(short.nbl.status)).toBe('NDIS_STATUS_REQUEST_ABORTED');
+      expect(await s.link.mmioRead(Reg.STAT_BAD_DESC)).toBe(1);
       // the receive completes (PSH) with exactly the forwarded payload
       const rcv = s.io.find((x) => x.op === 'receive')!.nbl;
       expect(rcv).toBe(post.nbl);
