@@ -93,6 +93,8 @@ localparam [7:0] IP_TTL = 8'd64;
 localparam [7:0] IP_PROTO_TCP = 8'd6;
 localparam [15:0] IP_FLAGS_DF = 16'h4000;
 
+`include "toe_functions.vh"
+
 // bad parameters stop elaboration
 initial begin
     if (DMA_DATA_WIDTH != 64 && DMA_DATA_WIDTH != 128 && DMA_DATA_WIDTH != 256) begin
@@ -252,8 +254,6 @@ end
 wire [31:0] ip_sum = {16'd0, 8'h45, 8'h00} + {16'd0, 16'd20 + s_fwd_len} + {16'd0, IP_FLAGS_DF}
     + {16'd0, IP_TTL, IP_PROTO_TCP} + {16'd0, s_fwd_src_ip[31:16]} + {16'd0, s_fwd_src_ip[15:0]}
     + {16'd0, s_fwd_dst_ip[31:16]} + {16'd0, s_fwd_dst_ip[15:0]};
-wire [31:0] ip_sum1 = {16'd0, ip_sum[15:0]} + {16'd0, ip_sum[31:16]};
-wire [15:0] ip_fold = ip_sum1[15:0] + ip_sum1[31:16];
 
 wire inserting = state_reg == E_HDR || state_reg == E_BODY || state_reg == E_TAIL || out_valid_reg;
 wire start = state_reg == E_IDLE && complete_reg && !bad_reg && wire_empty && !wire_in_frame;
@@ -273,7 +273,7 @@ always @(posedge clk) begin
             src_ip_reg <= s_fwd_src_ip;
             dst_ip_reg <= s_fwd_dst_ip;
             ip_len_reg <= 16'd20 + s_fwd_len;
-            ip_csum_reg <= ~ip_fold;
+            ip_csum_reg <= ~fold32(ip_sum);
         end
         if (s_axis_seg_tlast) begin
             complete_reg <= 1'b1;
