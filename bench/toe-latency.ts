@@ -15,14 +15,13 @@ import { MiniportAdapter } from '../host/drivers/miniport/adapter.js';
 import { ChimneyTarget } from '../host/drivers/miniport/chimney.js';
 import { decodeTcp, tcpFrame } from '../host/drivers/protocol/craft.js';
 import { TcpFlag } from '../host/drivers/protocol/tcp-segment.js';
-import type { ClientChimneyGeneric, ClientChimneyTcp } from '../host/ndis/characteristics.js';
+import { RecordingProtocol, hang, neighborNode, pathNode, tcpNode } from '../host/drivers/intermediate/fixtures.js';
 import { allocateNbl, type NetBufferList } from '../host/ndis/nbl.js';
-import { ChimneyOffloadType, OffloadBlockList, OffloadStateType, emptyTcpDelegated, newOffloadHandle } from '../host/ndis/offload.js';
+import { newOffloadHandle } from '../host/ndis/offload.js';
 import { Ndis } from '../host/ndis/runtime.js';
 import { NdisStatus } from '../host/ndis/status.js';
 
 const CARD_MAC = Uint8Array.of(2, 0, 0, 0, 0, 1);
-const PEER_MAC = Uint8Array.of(2, 0, 0, 0, 0, 2);
 const LOCAL = '192.0.2.1';
 const PEER = '192.0.2.2';
 const MSS = 1460;
@@ -50,21 +49,10 @@ export async function measureToeLatencies(): Promise<ToeLatencies> {
     const status = await target.setOffloadParameters({ ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 7,
       tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000 });
     if (status !== NdisStatus.SUCCESS) throw new Error(`the card refused the offload parameters (0x${status.toString(16)})`);
-    const proto = ndis.registerProtocol('bench');
-    let initiated = false;
-    const done: NetBufferList[] = [];
-    const generic: ClientChimneyGeneric = {
-      kind: 'client-generic', initiateOffloadComplete: () => { initiated = true; }, terminateOffloadComplete: () => {},
-      updateOffloadComplete: () => {}, invalidateOffloadComplete: () => {}, queryOffloadComplete: () => {}, indicateOffloadEvent: () => {},
-    };
-    const tcp: ClientChimneyTcp = {
-      kind: 'client-tcp', offloadType: ChimneyOffloadType.TCP,
-      tcpOffloadSendComplete: (_c, n) => done.push(n), tcpOffloadReceiveComplete: (_c, n) => done.push(n), tcpOffloadDisconnectComplete: () => {},
-      tcpOffloadForwardComplete: () => {}, tcpOffloadEvent: () => {}, tcpOffloadReceiveIndicate: () => NdisStatus.OFFLOAD_DATA_NOT_ACCEPTED,
-    };
-    ndis.setOptionalHandlers(proto, generic);
-    ndis.setOptionalHandlers(proto, tcp);
-    const binding = ndis.openAdapter(proto, target.handle, null);
+    const host = new RecordingProtocol(ndis, 'bench');
+    host.accept = 'none'; // every receive is posted: an indication would be a fault here
+    const binding = host.bind(target.handle, null);
+    const completed = (nbl: NetBufferList): boolean => host.completions.some((c) => c.nbls?.includes(nbl));
     const scheduler = new LockstepScheduler(128);
     scheduler.attach(link, (v) => adapter.handleInterrupt(v));
     const run = async (until: () => boolean): Promise<void> => {
@@ -73,23 +61,11 @@ export async function measureToeLatencies(): Promise<ToeLatencies> {
 
     // one ESTABLISHED connection, windows open both ways
     const handle = newOffloadHandle();
-    const neighbor = new OffloadBlockList(OffloadStateType.NEIGHBOR, newOffloadHandle(), {
-      const: { dlSourceAddress: new Uint8Array(32), vlanId: 0 },
-      cached: { dlDestinationAddress: PEER_MAC, hostReachabilityDelta: 0 },
-      delegated: { nicReachabilityDelta: 0 },
-    });
-    const path = new OffloadBlockList(OffloadStateType.IP4, newOffloadHandle(), {
-      const: { sourceAddress: Uint8Array.of(192, 0, 2, 1), destinationAddress: Uint8Array.of(192, 0, 2, 2) }, cached: { pathMtu: 1500 }, delegated: {},
-    });
-    const conn = new OffloadBlockList(OffloadStateType.TCP, handle, {
-      const: { flags: 0, remotePort: 80, localPort: 40000, sndWindScale: 0, rcvWindScale: 0, remoteMss: MSS, hashValue: 0 },
-      cached: { flags: 0, initialRcvWnd: 65535, rcvIndicationSize: 0, kaProbeCount: 0, kaTimeout: 0, kaInterval: 0, maxRt: 0, flowLabel: 0, ttlOrHopLimit: 64, tosOrTrafficClass: 0, userPriority: 0 },
-      delegated: { ...emptyTcpDelegated(), state: 4, rcvWnd: 65535, sndWnd: 65535, maxSndWnd: 65535, cWnd: 65535, ssThresh: 65535 },
-    });
-    neighbor.dependentBlockList = path;
-    path.dependentBlockList = conn;
+    const conn = tcpNode(handle, 40000, { maxSndWnd: 65535, cWnd: 65535, ssThresh: 65535 });
+    const neighbor = hang(neighborNode(newOffloadHandle()), hang(pathNode(newOffloadHandle()), conn));
+    const peerMac = neighbor.neighbor.cached!.dlDestinationAddress.slice(0, 6);
     ndis.initiateOffload(binding, neighbor);
-    await run(() => initiated);
+    await run(() => host.of('initiate').length > 0);
     if (conn.status !== NdisStatus.SUCCESS) throw new Error(`toe latency: the initiate failed (0x${conn.status.toString(16)})`);
     link.takeTxFrames();
 
@@ -100,7 +76,6 @@ export async function measureToeLatencies(): Promise<ToeLatencies> {
       // send: the doorbell, then the segment's first byte
       const data = allocateNbl(link.memory, MSS, { data: Uint8Array.from({ length: MSS }, (_, k) => (k + i) & 0xff) });
       doorbellAt = -1;
-      done.length = 0;
       ndis.offloadTcpSend(handle, data.nbl);
       let first: number | undefined;
       await run(() => {
@@ -114,9 +89,9 @@ export async function measureToeLatencies(): Promise<ToeLatencies> {
       result.doorbellToWire.push(first! - doorbellAt);
       // the peer acknowledges it, so the send completes and the next starts from an idle card
       sndNxt += MSS;
-      link.pushRxFrame(tcpFrame({ srcMac: PEER_MAC, dstMac: CARD_MAC, srcIp: PEER, dstIp: LOCAL },
+      link.pushRxFrame(tcpFrame({ srcMac: peerMac, dstMac: CARD_MAC, srcIp: PEER, dstIp: LOCAL },
         { srcPort: 80, dstPort: 40000, seq: rcvNxt, ack: sndNxt, flags: TcpFlag.ACK, window: 65535 }), link.now + 1);
-      await run(() => done.includes(data.nbl));
+      await run(() => completed(data.nbl));
 
       // receive: a posted buffer, then a full segment at RCV.NXT; the last of its bytes in memory
       const post = allocateNbl(link.memory, MSS);
@@ -128,7 +103,7 @@ export async function measureToeLatencies(): Promise<ToeLatencies> {
       const settled = link.now + 2000;
       await run(() => link.now >= settled);
       const payload = Uint8Array.from({ length: MSS }, (_, k) => 1 + ((k * 13 + i) % 255));
-      const frame = tcpFrame({ srcMac: PEER_MAC, dstMac: CARD_MAC, srcIp: PEER, dstIp: LOCAL },
+      const frame = tcpFrame({ srcMac: peerMac, dstMac: CARD_MAC, srcIp: PEER, dstIp: LOCAL },
         { srcPort: 80, dstPort: 40000, seq: rcvNxt, ack: sndNxt, flags: TcpFlag.ACK | TcpFlag.PSH, window: 65535, payload });
       const start = link.now + 4;
       link.pushRxFrame(frame, start);
@@ -141,7 +116,7 @@ export async function measureToeLatencies(): Promise<ToeLatencies> {
       if (landed < 0) throw new Error('toe latency: the received payload never reached host memory');
       result.wireToMemory.push(landed - lastByte);
       rcvNxt += MSS;
-      await run(() => done.includes(post.nbl));
+      await run(() => completed(post.nbl));
     }
     return result;
   } finally {
