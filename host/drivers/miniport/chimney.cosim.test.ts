@@ -51,8 +51,23 @@ async function setUp() {
   const run = async (until: () => boolean, maxCycles = 1_000_000): Promise<void> => {
     expect(await scheduler.run({ until, maxCycles })).toBe('done');
   };
-  return { link, adapter, ndis, target, binding, completed, io, events, run };
+  /** Offloads connectionTree() (after `prepare` may change it) and waits for the initiate to complete. */
+  const offload = async (prepare?: (t: ReturnType<typeof connectionTree>) => void): Promise<ReturnType<typeof connectionTree>> => {
+    const t = connectionTree();
+    prepare?.(t);
+    const before = completed.length;
+    ndis.initiateOffload(binding, t.neighbor);
+    await run(() => completed.length > before);
+    return t;
+  };
+  return { link, adapter, ndis, target, binding, completed, io, events, run, offload };
 }
+
+/** Offload parameters with a 1 ms tick and a one-tick delayed ACK, so timers act within a short run. */
+const MS_TICK = {
+  ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 7, tcpDoubtReachabilityRetransmissions: 3,
+  tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000,
+};
 
 function connectionTree() {
   const handles = { neighbor: newOffloadHandle(), path: newOffloadHandle(), tcp1: newOffloadHandle(), tcp2: newOffloadHandle() };
@@ -161,11 +176,8 @@ describe('miniport as offload target, against the RTL', () => {
     const s = await setUp();
     try {
       // a 1 ms tick, so the delayed ACK (1 tick) comes within the run's limit
-      expect(await s.target.setOffloadParameters({ ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 7,
-        tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000 })).toBe(NdisStatus.SUCCESS);
-      const t = connectionTree();
-      s.ndis.initiateOffload(s.binding, t.neighbor);
-      await s.run(() => s.completed.length === 1);
+      expect(await s.target.setOffloadParameters(MS_TICK)).toBe(NdisStatus.SUCCESS);
+      const t = await s.offload();
       expect(t.t1.status).toBe(NdisStatus.SUCCESS);
       s.link.takeTxFrames();
       const post = allocateNbl(s.link.memory, 4096);
@@ -217,11 +229,8 @@ describe('miniport as offload target, against the RTL', () => {
   it('R22 R24 an update reaches the wire: the neighbor\'s new MAC and the path\'s smaller MTU for every connection under them, a connection\'s own TTL; delegated values in the tree change nothing', async () => {
     const s = await setUp();
     try {
-      expect(await s.target.setOffloadParameters({ ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 7,
-        tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000 })).toBe(NdisStatus.SUCCESS);
-      const t = connectionTree();
-      s.ndis.initiateOffload(s.binding, t.neighbor);
-      await s.run(() => s.completed.length === 1);
+      expect(await s.target.setOffloadParameters(MS_TICK)).toBe(NdisStatus.SUCCESS);
+      const t = await s.offload();
       expect([t.t1.status, t.t2.status]).toEqual([NdisStatus.SUCCESS, NdisStatus.SUCCESS]);
 
       const newMac = Uint8Array.of(2, 0, 0x5e, 0, 0, 0x99);
@@ -269,9 +278,7 @@ describe('miniport as offload target, against the RTL', () => {
   it('R26 R27 after an invalidate of the neighbor the card keeps carrying its connections until they are terminated (the allowed alternative to stopping), and keeps their state for query and terminate', async () => {
     const s = await setUp();
     try {
-      const t = connectionTree();
-      s.ndis.initiateOffload(s.binding, t.neighbor);
-      await s.run(() => s.completed.length === 1);
+      const t = await s.offload();
       // R26: an invalidate tree carries no state structures
       const inv = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
       s.ndis.invalidateOffload(s.binding, inv);
@@ -306,9 +313,7 @@ describe('miniport as offload target, against the RTL', () => {
   it('R65 an acceptable RST from the peer: the card indicates TcpIndicateAbort and completes the outstanding send and receive with REQUEST_ABORTED', async () => {
     const s = await setUp();
     try {
-      const t = connectionTree();
-      s.ndis.initiateOffload(s.binding, t.neighbor);
-      await s.run(() => s.completed.length === 1);
+      const t = await s.offload();
       const send = allocateNbl(s.link.memory, 500, { data: new Uint8Array(500).fill(1) });
       const post = allocateNbl(s.link.memory, 4096);
       s.ndis.offloadTcpSend(t.handles.tcp1, send.nbl);
@@ -328,15 +333,12 @@ describe('miniport as offload target, against the RTL', () => {
   it('R67 with nothing acknowledging its data, the card retransmits TcpMaximumRetransmissions times with the timeout doubling, then asks for the upload with TimeoutExpiration', async () => {
     const s = await setUp();
     try {
-      expect(await s.target.setOffloadParameters({ ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 3,
-        tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000 })).toBe(NdisStatus.SUCCESS);
+      expect(await s.target.setOffloadParameters({ ...MS_TICK, tcpMaximumRetransmissions: 3 })).toBe(NdisStatus.SUCCESS);
       // a 0.1 ms tick (the card's own register; NDIS's TicksPerSecond stops at 1000) and a 2-tick minimum RTO
       await s.link.mmioWrite(Reg.TICK_DIV, 15_625);
       await s.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, 2);
-      const t = connectionTree();
-      t.t1.tcp.delegated!.sRtt = 8; // an RTT of 1 tick known: the RTO starts at the minimum
-      s.ndis.initiateOffload(s.binding, t.neighbor);
-      await s.run(() => s.completed.length === 1);
+      // an RTT of 1 tick known: the RTO starts at the minimum
+      const t = await s.offload((tree) => { tree.t1.tcp.delegated!.sRtt = 8; });
       s.link.takeTxFrames();
       const send = allocateNbl(s.link.memory, 100, { data: new Uint8Array(100).fill(3) });
       s.ndis.offloadTcpSend(t.handles.tcp1, send.nbl);
