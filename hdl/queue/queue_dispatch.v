@@ -84,6 +84,7 @@ localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] RX_MAX = `FLUE_BUFFER_MAX;
 localparam [64:0] ADDR_LIMIT = 65'd1 << `FLUE_DMA_ADDR_BITS;
 localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] STATE_LEN = `FLUE_CONN_STATE_BYTES;
 localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] TCP_HDR_MIN = 20;
+localparam [`FLUE_REQ_DESC_LENGTH_WIDTH:0] FORWARD_MAX = `FLUE_FORWARD_MAX;
 
 localparam [1:0]
     ROUTE_CPL = 2'd0,
@@ -161,7 +162,7 @@ always @* begin
         `FLUE_OPCODE_OFFLOAD_INVALIDATE: toe_buffer = 1'b0;
         `FLUE_OPCODE_TCP_SEND,
         `FLUE_OPCODE_TCP_RECV_RETURN: toe_len_bad = len_x == 0 || len_x > RX_MAX;
-        `FLUE_OPCODE_TCP_FORWARD: toe_len_bad = len_x < TCP_HDR_MIN || len_x > RX_MAX;
+        `FLUE_OPCODE_TCP_FORWARD: toe_len_bad = len_x < TCP_HDR_MIN || len_x > FORWARD_MAX;
         default: toe_len_bad = len_x > RX_MAX;  // TCP_RECV_POST, TCP_DISCONNECT
     endcase
 end

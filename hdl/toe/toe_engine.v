@@ -64,9 +64,7 @@ module toe_engine #
     parameter NB_LOG2 = 6,
     // transmit commands a transmit event may find ahead of it in the transmitter (a FIFO of at
     // least TXC_AHEAD+2 sits in front of it, so the ACK an event sends never waits for a segment)
-    parameter TXC_AHEAD = 3,
-    // longest forwarded segment (TCP header on): the longest frame less Ethernet and IPv4
-    parameter FWD_MAX_BYTES = `FLUE_ETH_MAX_FRAME - 34
+    parameter TXC_AHEAD = 3
 )
 (
     input  wire                           clk,
@@ -1164,14 +1162,8 @@ always @(posedge clk) begin
                             `FLUE_OPCODE_TCP_SEND: ret_state <= S_SEND_LINK;
                             `FLUE_OPCODE_TCP_RECV_POST: ret_state <= S_RECV_LINK;
                             `FLUE_OPCODE_TCP_DISCONNECT: ret_state <= d_flags[2] ? S_ABORT : S_SEND_LINK;
-                            `FLUE_OPCODE_TCP_FORWARD: begin
-                                // at least a TCP header, at most what fits one frame
-                                if (d_len < 32'd20 || d_len > FWD_MAX_BYTES) begin
-                                    c_status <= `FLUE_CPL_STATUS_BAD_LENGTH;
-                                    state_reg <= S_CPL;
-                                end
-                                ret_state <= S_FWD_DESC;
-                            end
+                            // queue_dispatch refused lengths outside 20..FORWARD_MAX
+                            `FLUE_OPCODE_TCP_FORWARD: ret_state <= S_FWD_DESC;
                             default: begin
                                 // invalidate: this card keeps no cached state apart from what
                                 // update replaces, so it goes on as before (R26's alternative)

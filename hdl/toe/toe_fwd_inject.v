@@ -32,7 +32,7 @@ module toe_fwd_inject #
     // width of the segment input tkeep
     parameter DMA_KEEP_WIDTH = DMA_DATA_WIDTH/8,
     // longest segment accepted (the longest frame less its Ethernet and IPv4 headers)
-    parameter MAX_SEG_BYTES = `FLUE_ETH_MAX_FRAME - 34,
+    parameter MAX_SEG_BYTES = `FLUE_FORWARD_MAX,
     // wire beats held while a frame is inserted (power of two, more than (34 + MAX_SEG_BYTES) / 8)
     parameter WIRE_FIFO_DEPTH = 256
 )

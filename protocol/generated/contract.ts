@@ -25,6 +25,8 @@ export const ETH_MIN_WIRE_FRAME = 60;
 export const ETH_MAX_FRAME = 1518;
 /** a plain receive buffer must hold the longest frame */
 export const RX_BUFFER_MIN = 1518;
+/** longest forwarded TCP segment: what a frame of ETH_MAX_FRAME holds after its Ethernet and IPv4 headers */
+export const FORWARD_MAX = 1484;
 /** longest buffer one descriptor may name (64 KiB) */
 export const BUFFER_MAX = 65536;
 /** host addresses are 48 bits; higher bits set make a descriptor address bad */
@@ -80,7 +82,7 @@ export const Opcode = Object.freeze({
   TCP_RECV_POST: 33,
   /** graceful (FIN after addr/length data) or abortive (flag) close */
   TCP_DISCONNECT: 34,
-  /** one TCP segment at addr/length (from the TCP header) processed as if received */
+  /** one TCP segment at addr/length (from the TCP header, 20 to FORWARD_MAX bytes) processed as if received */
   TCP_FORWARD: 35,
   /** lend the card a NIC buffer at addr/length, id in param (again after its indication); filled when a connection has no posted receive */
   TCP_RECV_RETURN: 36,

@@ -18,6 +18,7 @@ constexpr uint64_t ETH_MIN_FRAME = 14ULL; // shortest frame a plain send accepts
 constexpr uint64_t ETH_MIN_WIRE_FRAME = 60ULL; // the NIC pads shorter frames with zeros to this length (FCS excluded)
 constexpr uint64_t ETH_MAX_FRAME = 1518ULL; // longest frame without FCS: 1500-byte MTU plus header and one 802.1Q tag
 constexpr uint64_t RX_BUFFER_MIN = 1518ULL; // a plain receive buffer must hold the longest frame
+constexpr uint64_t FORWARD_MAX = 1484ULL; // longest forwarded TCP segment: what a frame of ETH_MAX_FRAME holds after its Ethernet and IPv4 headers
 constexpr uint64_t BUFFER_MAX = 65536ULL; // longest buffer one descriptor may name (64 KiB)
 constexpr uint64_t DMA_ADDR_BITS = 48ULL; // host addresses are 48 bits; higher bits set make a descriptor address bad
 constexpr uint64_t IRQ_VECTORS = 4ULL; // interrupt vectors of the reference build
@@ -47,7 +48,7 @@ constexpr uint32_t OFFLOAD_INVALIDATE = 20; // mark cached state of conn invalid
 constexpr uint32_t TCP_SEND = 32; // send addr/length on conn; completes when every byte is acknowledged
 constexpr uint32_t TCP_RECV_POST = 33; // post a receive buffer for conn; filled in FIFO order
 constexpr uint32_t TCP_DISCONNECT = 34; // graceful (FIN after addr/length data) or abortive (flag) close
-constexpr uint32_t TCP_FORWARD = 35; // one TCP segment at addr/length (from the TCP header) processed as if received
+constexpr uint32_t TCP_FORWARD = 35; // one TCP segment at addr/length (from the TCP header, 20 to FORWARD_MAX bytes) processed as if received
 constexpr uint32_t TCP_RECV_RETURN = 36; // lend the card a NIC buffer at addr/length, id in param (again after its indication); filled when a connection has no posted receive
 }
 

@@ -17,6 +17,7 @@ ETH_MIN_FRAME = 14  # shortest frame a plain send accepts (an Ethernet header)
 ETH_MIN_WIRE_FRAME = 60  # the NIC pads shorter frames with zeros to this length (FCS excluded)
 ETH_MAX_FRAME = 1518  # longest frame without FCS: 1500-byte MTU plus header and one 802.1Q tag
 RX_BUFFER_MIN = 1518  # a plain receive buffer must hold the longest frame
+FORWARD_MAX = 1484  # longest forwarded TCP segment: what a frame of ETH_MAX_FRAME holds after its Ethernet and IPv4 headers
 BUFFER_MAX = 65536  # longest buffer one descriptor may name (64 KiB)
 DMA_ADDR_BITS = 48  # host addresses are 48 bits; higher bits set make a descriptor address bad
 IRQ_VECTORS = 4  # interrupt vectors of the reference build

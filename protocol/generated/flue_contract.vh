@@ -19,6 +19,7 @@
 `define FLUE_ETH_MIN_WIRE_FRAME                          60             // the NIC pads shorter frames with zeros to this length (FCS excluded)
 `define FLUE_ETH_MAX_FRAME                               1518           // longest frame without FCS: 1500-byte MTU plus header and one 802.1Q tag
 `define FLUE_RX_BUFFER_MIN                               1518           // a plain receive buffer must hold the longest frame
+`define FLUE_FORWARD_MAX                                 1484           // longest forwarded TCP segment: what a frame of ETH_MAX_FRAME holds after its Ethernet and IPv4 headers
 `define FLUE_BUFFER_MAX                                  65536          // longest buffer one descriptor may name (64 KiB)
 `define FLUE_DMA_ADDR_BITS                               48             // host addresses are 48 bits; higher bits set make a descriptor address bad
 `define FLUE_IRQ_VECTORS                                 4              // interrupt vectors of the reference build
@@ -48,7 +49,7 @@
 `define FLUE_OPCODE_TCP_SEND                             8'd32          // send addr/length on conn; completes when every byte is acknowledged
 `define FLUE_OPCODE_TCP_RECV_POST                        8'd33          // post a receive buffer for conn; filled in FIFO order
 `define FLUE_OPCODE_TCP_DISCONNECT                       8'd34          // graceful (FIN after addr/length data) or abortive (flag) close
-`define FLUE_OPCODE_TCP_FORWARD                          8'd35          // one TCP segment at addr/length (from the TCP header) processed as if received
+`define FLUE_OPCODE_TCP_FORWARD                          8'd35          // one TCP segment at addr/length (from the TCP header, 20 to FORWARD_MAX bytes) processed as if received
 `define FLUE_OPCODE_TCP_RECV_RETURN                      8'd36          // lend the card a NIC buffer at addr/length, id in param (again after its indication); filled when a connection has no posted receive
 
 // RequestFlag: bits of the request descriptor flags byte

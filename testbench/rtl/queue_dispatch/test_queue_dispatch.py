@@ -37,7 +37,7 @@ TOE_LENGTHS = {
     Opcode.OFFLOAD_INVALIDATE: None,
     Opcode.TCP_SEND: (1, fc.BUFFER_MAX),
     Opcode.TCP_RECV_RETURN: (1, fc.BUFFER_MAX),
-    Opcode.TCP_FORWARD: (20, fc.BUFFER_MAX),
+    Opcode.TCP_FORWARD: (20, fc.FORWARD_MAX),
     Opcode.TCP_RECV_POST: (0, fc.BUFFER_MAX),
     Opcode.TCP_DISCONNECT: (0, fc.BUFFER_MAX),
 }

@@ -17,13 +17,14 @@ from cocotb.triggers import RisingEdge
 
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSource
 
+import flue_contract as fc
 from flue_tb import inet_checksum, pulse_reset
 
 LOCAL_MAC = bytes.fromhex("020000000001")
 PEER_MAC = bytes.fromhex("02000000beef")
 PEER_IP = bytes([198, 51, 100, 11])
 LOCAL_IP = bytes([192, 0, 2, 10])
-MAX_SEG = 1518 - 34
+MAX_SEG = fc.FORWARD_MAX
 
 
 def expected_frame(seg):
