@@ -88,10 +88,7 @@ localparam SEG_FIFO_DEPTH = 1 << $clog2(SEG_WORDS);
 localparam SEG_FIFO_WIDTH = DMA_DATA_WIDTH + DMA_KEEP_WIDTH + 2;
 localparam WIRE_FIFO_WIDTH = 64 + 8 + 2;
 localparam HDR_BYTES = 34;
-localparam [15:0] ETHERTYPE_IPV4 = 16'h0800;
 localparam [7:0] IP_TTL = 8'd64;
-localparam [7:0] IP_PROTO_TCP = 8'd6;
-localparam [15:0] IP_FLAGS_DF = 16'h4000;
 
 `include "toe_functions.vh"
 
@@ -216,31 +213,9 @@ reg [63:0] out_data_reg = 64'd0;
 reg [7:0] out_keep_reg = 8'd0;
 reg out_last_reg = 1'b0;
 
-// the 34 header bytes (byte i in bits 8i+7:8i)
-reg [HDR_BYTES*8-1:0] hdr;
-always @* begin : header
-    integer j;
-    hdr = {HDR_BYTES*8{1'b0}};
-    for (j = 0; j < 6; j = j + 1) begin
-        hdr[8*j +: 8] = dst_mac_reg[8*(5-j) +: 8];
-        hdr[8*(6+j) +: 8] = src_mac_reg[8*(5-j) +: 8];
-    end
-    hdr[8*12 +: 8] = ETHERTYPE_IPV4[15:8];
-    hdr[8*13 +: 8] = ETHERTYPE_IPV4[7:0];
-    hdr[8*14 +: 8] = 8'h45;
-    hdr[8*16 +: 8] = ip_len_reg[15:8];
-    hdr[8*17 +: 8] = ip_len_reg[7:0];
-    hdr[8*20 +: 8] = IP_FLAGS_DF[15:8];
-    hdr[8*21 +: 8] = IP_FLAGS_DF[7:0];
-    hdr[8*22 +: 8] = IP_TTL;
-    hdr[8*23 +: 8] = IP_PROTO_TCP;
-    hdr[8*24 +: 8] = ip_csum_reg[15:8];
-    hdr[8*25 +: 8] = ip_csum_reg[7:0];
-    for (j = 0; j < 4; j = j + 1) begin
-        hdr[8*(26+j) +: 8] = src_ip_reg[8*(3-j) +: 8];
-        hdr[8*(30+j) +: 8] = dst_ip_reg[8*(3-j) +: 8];
-    end
-end
+// the 34 header bytes (byte i in bits 8i+7:8i): identification and TOS 0
+wire [HDR_BYTES*8-1:0] hdr = eth_ipv4_header(dst_mac_reg, src_mac_reg, 8'd0, ip_len_reg, 16'd0, IP_TTL, ip_csum_reg,
+    src_ip_reg, dst_ip_reg);
 
 // bytes in the last segment beat (tkeep packed from lane 0)
 reg [3:0] ds_count;
@@ -250,10 +225,8 @@ always @* begin : count
     for (j = 0; j < 8; j = j + 1) ds_count = ds_count + {3'd0, ds_tkeep[j]};
 end
 
-// IPv4 header checksum of the fields above (identification and TOS 0)
-wire [31:0] ip_sum = {16'd0, 8'h45, 8'h00} + {16'd0, 16'd20 + s_fwd_len} + {16'd0, IP_FLAGS_DF}
-    + {16'd0, IP_TTL, IP_PROTO_TCP} + {16'd0, s_fwd_src_ip[31:16]} + {16'd0, s_fwd_src_ip[15:0]}
-    + {16'd0, s_fwd_dst_ip[31:16]} + {16'd0, s_fwd_dst_ip[15:0]};
+// IPv4 header checksum of the header above
+wire [31:0] ip_sum = ipv4_header_sum(8'd0, 16'd20 + s_fwd_len, 16'd0, IP_TTL, s_fwd_src_ip, s_fwd_dst_ip);
 
 wire inserting = state_reg == E_HDR || state_reg == E_BODY || state_reg == E_TAIL || out_valid_reg;
 wire start = state_reg == E_IDLE && complete_reg && !bad_reg && wire_empty && !wire_in_frame;

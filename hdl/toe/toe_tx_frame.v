@@ -132,9 +132,6 @@ localparam [3:0] HDR_TS_BEATS = HDR_TS_BEATS_I[3:0];
 // header image: whole 64-bit beats, the tail zero
 localparam IMG_WIDTH = 8 * 8 * ((HDR_TS_BYTES + 7) / 8);
 localparam [16:0] MIN_WIRE = `FLUE_ETH_MIN_WIRE_FRAME;
-localparam [15:0] ETHERTYPE_IPV4 = 16'h0800;
-localparam [7:0] IP_VER_IHL = 8'h45;
-localparam [15:0] IP_FLAGS_DF = 16'h4000;
 localparam [7:0] IP_PROTO_TCP = 8'd6;
 localparam [31:0] TS_OPT_HEAD = 32'h0101080a;  // NOP, NOP, kind 8, length 10
 
@@ -512,9 +509,7 @@ always @* begin
     sum_pop = 1'b0;
 
     // header words; the payload's sum comes with its read outcome
-    ip_sum = {16'd0, IP_VER_IHL, c_tos} + {16'd0, c_ip_len} + {16'd0, c_ip_id} + {16'd0, IP_FLAGS_DF}
-        + {16'd0, c_ttl, IP_PROTO_TCP} + {16'd0, c_src_ip[31:16]} + {16'd0, c_src_ip[15:0]}
-        + {16'd0, c_dst_ip[31:16]} + {16'd0, c_dst_ip[15:0]};
+    ip_sum = ipv4_header_sum(c_tos, c_ip_len, c_ip_id, c_ttl, c_src_ip, c_dst_ip);
     tcp_sum = {16'd0, c_src_ip[31:16]} + {16'd0, c_src_ip[15:0]}
         + {16'd0, c_dst_ip[31:16]} + {16'd0, c_dst_ip[15:0]}
         + {24'd0, IP_PROTO_TCP} + {16'd0, c_tcp_len}
@@ -534,27 +529,8 @@ always @* begin
 
     // the header, byte k in hdr[8*k +: 8]
     hdr = {8*HDR_TS_BYTES{1'b0}};
-    for (j = 0; j < 6; j = j + 1) begin
-        hdr[8*j +: 8] = c_dst_mac[8*(5-j) +: 8];
-        hdr[8*(6+j) +: 8] = c_src_mac[8*(5-j) +: 8];
-    end
-    hdr[8*12 +: 8] = ETHERTYPE_IPV4[15:8];
-    hdr[8*13 +: 8] = ETHERTYPE_IPV4[7:0];
-    hdr[8*14 +: 8] = IP_VER_IHL;
-    hdr[8*15 +: 8] = c_tos;
-    hdr[8*16 +: 8] = c_ip_len[15:8];
-    hdr[8*17 +: 8] = c_ip_len[7:0];
-    hdr[8*18 +: 8] = c_ip_id[15:8];
-    hdr[8*19 +: 8] = c_ip_id[7:0];
-    hdr[8*20 +: 8] = IP_FLAGS_DF[15:8];
-    hdr[8*21 +: 8] = IP_FLAGS_DF[7:0];
-    hdr[8*22 +: 8] = c_ttl;
-    hdr[8*23 +: 8] = IP_PROTO_TCP;
-    hdr[8*24 +: 8] = ip_csum[15:8];
-    hdr[8*25 +: 8] = ip_csum[7:0];
+    hdr[0 +: 34*8] = eth_ipv4_header(c_dst_mac, c_src_mac, c_tos, c_ip_len, c_ip_id, c_ttl, ip_csum, c_src_ip, c_dst_ip);
     for (j = 0; j < 4; j = j + 1) begin
-        hdr[8*(26+j) +: 8] = c_src_ip[8*(3-j) +: 8];
-        hdr[8*(30+j) +: 8] = c_dst_ip[8*(3-j) +: 8];
         hdr[8*(38+j) +: 8] = c_seq[8*(3-j) +: 8];
         hdr[8*(42+j) +: 8] = c_ack[8*(3-j) +: 8];
     end
