@@ -12,6 +12,9 @@ if [ ! -x "$VENV/bin/cocotb-config" ]; then
     exit 1
 fi
 export PATH="$VENV/bin:$PATH"
+# Each bench's make stands alone: flags inherited from a make above (make test runs this under
+# make -j2) would make it print "Entering directory" lines into the variant list read below.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 
 passed=0
 failed=0
