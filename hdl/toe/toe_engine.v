@@ -21,8 +21,10 @@
  * indication never overtakes the data before it (R64).
  *
  * TCP (RFC 9293 with RFC 5681/6582 congestion control and RFC 6298 timers): acceptability
- * test; RST (exact sequence: abort, R65; in window: challenge ACK, RFC 5961); SYN in a
- * synchronized state: challenge ACK; cumulative ACKs complete sends whose every byte is
+ * test; RST (exact sequence: abort, R65; in window: one challenge ACK until an acceptable
+ * segment, RFC 5961, R75); SYN in a synchronized state: challenge ACK (in window at most one
+ * per SYN_CHALLENGE_SECONDS); the preferred send backlog indicated from the timer walk (R69);
+ * cumulative ACKs complete sends whose every byte is
  * acknowledged (R41); window updates with scaling (SND.WL1/WL2); RTT samples under Karn's
  * rule; duplicate ACKs to TCP_DUP_ACK_THRESHOLD, then fast retransmit and NewReno recovery;
  * in-order data placed into posted buffers FIFO (R46), push and no-push buffers (R50, R51),
@@ -64,7 +66,16 @@ module toe_engine #
     parameter NB_LOG2 = 6,
     // transmit commands a transmit event may find ahead of it in the transmitter (a FIFO of at
     // least TXC_AHEAD+2 sits in front of it, so the ACK an event sends never waits for a segment)
-    parameter TXC_AHEAD = 3
+    parameter TXC_AHEAD = 3,
+    // R69 send backlog: the least preferred backlog indicated (covers the host's turnaround
+    // from a send completion to the next send reaching the card), bytes
+    parameter BACKLOG_FLOOR = 65536,
+    // R69 throttle: ticks between two indications on one connection
+    parameter BACKLOG_HOLD_TICKS = 16,
+    // core clock, Hz: R75 throttles challenge ACKs for in-window SYNs in seconds, not ticks
+    parameter CLOCK_HZ = `FLUE_CORE_CLOCK_HZ,
+    // R75: seconds between two challenge ACKs for in-window SYNs on one connection
+    parameter SYN_CHALLENGE_SECONDS = 3
 )
 (
     input  wire                           clk,
@@ -82,6 +93,8 @@ module toe_engine #
     input  wire [31:0]                    cfg_push_ticks,
     input  wire [31:0]                    cfg_min_rto_ticks,
     input  wire [31:0]                    cfg_max_rto_ticks,
+    // core cycles per tick (the RTT's unit, turned into bytes on the wire for R69)
+    input  wire [31:0]                    cfg_tick_div,
 
     /*
      * Host requests (whole descriptors) and completion records
@@ -214,7 +227,9 @@ localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 3
     + SND_PTR_WIDTH + SND_PTR_WIDTH + (SND_PTR_WIDTH+1) + 32 + SND_PTR_WIDTH + 32 + 1 + 1 + 1 + 1 + 32 + 1
     + RCV_PTR_WIDTH + RCV_PTR_WIDTH + (RCV_PTR_WIDTH+1) + 17 + 1 + 1 + 1 + 16
     + 1 + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17
-    + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17;
+    + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17
+    + 32 + 32
+    + 1 + 1 + 16;
 
 // TCP states as held in the TCB (the contract's values)
 localparam [3:0]
@@ -301,6 +316,10 @@ initial begin
     end
     if (DMA_DATA_WIDTH != 64 && DMA_DATA_WIDTH != 128 && DMA_DATA_WIDTH != 256) begin
         $error("Error: DMA_DATA_WIDTH must be 64, 128 or 256 (instance %m)");
+        $finish;
+    end
+    if (CLOCK_HZ < 1 || SYN_CHALLENGE_SECONDS < 1 || BACKLOG_HOLD_TICKS < 1 || BACKLOG_FLOOR < 1) begin
+        $error("Error: CLOCK_HZ, SYN_CHALLENGE_SECONDS, BACKLOG_HOLD_TICKS and BACKLOG_FLOOR must be positive (instance %m)");
         $finish;
     end
     if (NB_LOG2 < 1 || NB_LOG2 > 12) begin
@@ -595,6 +614,11 @@ reg [32-1:0] t_ooo2_start = 0;
 reg [32-1:0] t_ooo2_end = 0;
 reg [RCV_PTR_WIDTH-1:0] t_ooo2_ptr = 0;
 reg [17-1:0] t_ooo2_off = 0;
+reg [32-1:0] t_bl = 0;          // send backlog last indicated (R69); 0: none yet
+reg [32-1:0] t_bl_at = 0;       // tick of that indication
+reg t_rst_chal = 0;             // R75: a challenge ACK answered an in-window RST, none acceptable since
+reg t_syn_chal = 0;             // R75: a challenge ACK answered an in-window SYN ...
+reg [16-1:0] t_syn_chal_sec = 0; // ... in this second
 
 /*
  * Datapath: everything an event state decides, from the TCB and the segment at hand
@@ -651,6 +675,37 @@ wire [15:0] rttvar_new = rttvar_sum > 32'h0000ffff ? 16'hffff : rttvar_sum[15:0]
 wire [31:0] rto_raw = {19'd0, srtt_new[15:3]} + {16'd0, rttvar_new};
 wire [31:0] rto_new = min32(max32(rto_raw, cfg_min_rto_ticks), cfg_max_rto_ticks);
 wire [31:0] rto_backoff = min32({t_rto[30:0], 1'b0}, cfg_max_rto_ticks);
+
+// R69: the send backlog the card prefers, whatever is posted: the wire's bandwidth-delay product
+// (SRTT plus one tick, the clock's granularity: an RTT under a tick measures as 0 or 1, so SRTT
+// alone can fall far short; as bytes the wire carries in that time), at least BACKLOG_FLOOR, at
+// most the largest window the peer offered. Indicated from the timer walk once an RTT is known,
+// and again only when it moved by a quarter or more and BACKLOG_HOLD_TICKS have passed since the
+// last indication (no event storm).
+wire [63:0] bl_bdp = ({47'd0, {1'b0, t_srtt} + 17'd8} * {32'd0, cfg_tick_div} * `FLUE_WIRE_BYTES_PER_CYCLE) >> 3;
+wire [31:0] bl_bdp32 = |bl_bdp[63:32] ? 32'hffffffff : bl_bdp[31:0];
+wire [31:0] bl_now = min32(max32(bl_bdp32, BACKLOG_FLOOR[31:0]), t_max_snd_wnd);
+wire [31:0] bl_diff = bl_now > t_bl ? bl_now - t_bl : t_bl - bl_now;
+wire bl_due = t_srtt != 16'd0 && (t_state == ST_ESTABLISHED || t_state == ST_CLOSE_WAIT) && !t_aborted && !t_retrieve_sent
+    && (t_bl == 32'd0 || (bl_diff >= {2'd0, t_bl[31:2]} && now - t_bl_at >= BACKLOG_HOLD_TICKS[31:0]));
+
+// R75: seconds of core clock (the in-window SYN challenge throttle counts seconds, whatever the tick)
+reg [31:0] sec_cycles = 32'd0;
+reg [15:0] secs = 16'd0;
+always @(posedge clk) begin
+    if (sec_cycles + 1'b1 >= CLOCK_HZ[31:0]) begin
+        sec_cycles <= 32'd0;
+        secs <= secs + 1'b1;
+    end else begin
+        sec_cycles <= sec_cycles + 1'b1;
+    end
+    if (rst) begin
+        sec_cycles <= 32'd0;
+        secs <= 16'd0;
+    end
+end
+wire [15:0] syn_chal_age = secs - t_syn_chal_sec;
+wire syn_chal_ok = !t_syn_chal || syn_chal_age >= SYN_CHALLENGE_SECONDS[15:0];
 
 // congestion window on a new ACK (RFC 5681 3.1, RFC 6582 3.2)
 wire recovery_done = !seq_lt(h_ack_q, t_recover);
@@ -791,7 +846,7 @@ always @* begin
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_COUNT_LSB +: 32] = {24'd0, t_rt_count};
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_TIMEOUT_DELTA_LSB +: 32] = t_rtx_on ? t_rtx_at - now : 32'hffffffff;
     // R29: backlog sizes are not reported by this target
-    dlg_build[`FLUE_TCP_DELEGATED_STATE_SEND_BACKLOG_SIZE_LSB +: 32] = 32'hffffffff;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_SEND_BACKLOG_SIZE_LSB +: 32] = t_srtt == 16'd0 ? 32'hffffffff : bl_now;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RECEIVE_BACKLOG_SIZE_LSB +: 32] = 32'hffffffff;
 end
 
@@ -1098,7 +1153,7 @@ always @(posedge clk) begin
              t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag, t_disc_pending, t_rq_head,
              t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent, t_ip_id, t_ooo_on, t_ooo_seen,
              t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
-             t_ooo2_ptr, t_ooo2_off} <= tcb_rdata;
+             t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal, t_syn_chal_sec} <= tcb_rdata;
             state_reg <= ret_state;
             if (ev == EV_REQ && (ret_state == S_BLK_DESC || ret_state == S_FWD_DESC)) begin
                 rd_desc_valid_reg <= 1'b1;
@@ -1276,6 +1331,11 @@ always @(posedge clk) begin
                     t_rt_count <= 8'd0;
                     t_rexmit_one <= 1'b0;
                     t_srtt <= b_srtt;
+                    t_bl <= 32'd0;
+                    t_bl_at <= now;
+                    t_rst_chal <= 1'b0;
+                    t_syn_chal <= 1'b0;
+                    t_syn_chal_sec <= 16'd0;
                     t_rttvar <= b_rttvar;
                     t_rto <= b_rto;
                     t_rtt_seq <= 32'd0;
@@ -1418,7 +1478,8 @@ always @(posedge clk) begin
                 t_sq_head_seq, t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag,
                 t_disc_pending, t_rq_head, t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent,
                 t_ip_id, t_ooo_on, t_ooo_seen, t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on,
-                t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off};
+                t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
+                t_syn_chal_sec};
             if (can_send && !txq_member[cur_conn]) begin
                 txq_member_set <= 1'b1;
                 txq_member_set_addr <= cur_conn;
@@ -1663,15 +1724,26 @@ always @(posedge clk) begin
                     cpl_next <= S_FLUSH;
                     state_reg <= S_EVENT;
                 end else begin
-                    ack_now <= 1'b1;            // RFC 5961 3.2: challenge ACK
+                    // R75 (RFC 5961 3.2): one challenge ACK for in-window RSTs until an acceptable
+                    // segment arrives
+                    ack_now <= !t_rst_chal;
+                    t_rst_chal <= 1'b1;
                     state_reg <= S_RX_END;
                 end
             end else if (h_flags[`TOE_TCP_SYN]) begin
-                ack_now <= 1'b1;                // RFC 5961 4.2
+                // R75 (RFC 5961 4.2): a challenge ACK for an in-window SYN, at most one per
+                // SYN_CHALLENGE_SECONDS (one outside the window was ACKed above, unthrottled)
+                if (syn_chal_ok) begin
+                    ack_now <= 1'b1;
+                    t_syn_chal <= 1'b1;
+                    t_syn_chal_sec <= secs;
+                end
                 state_reg <= S_RX_END;
             end else if (!h_flags[`TOE_TCP_ACK]) begin
+                t_rst_chal <= 1'b0;
                 state_reg <= S_RX_END;
             end else begin
+                t_rst_chal <= 1'b0;
                 state_reg <= S_RX_ACK;
             end
         end
@@ -2221,6 +2293,15 @@ always @(posedge clk) begin
         S_TMR_END: begin
             ret_state <= S_WB;
             state_reg <= ack_now ? S_EMIT_ACK : S_WB;
+            if (bl_due) begin
+                // R69: TcpIndicateSendBacklogChange, then back here for the rest of the visit
+                t_bl <= bl_now;
+                t_bl_at <= now;
+                c_opcode <= `FLUE_EVENT_CODE_TCP_SEND_BACKLOG;
+                c_info <= bl_now;
+                cpl_next <= S_TMR_END;
+                state_reg <= S_EVENT;
+            end
         end
         default: begin
             state_reg <= S_IDLE;

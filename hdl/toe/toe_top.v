@@ -445,6 +445,7 @@ engine_inst (
     .cfg_push_ticks(cfg_push_ticks),
     .cfg_min_rto_ticks(cfg_min_rto_ticks),
     .cfg_max_rto_ticks(cfg_max_rto_ticks),
+    .cfg_tick_div(tick_div),
     .s_axis_req_tdata(s_axis_req_tdata),
     .s_axis_req_tvalid(s_axis_req_tvalid && engine_ready && hash_status_ready),
     .s_axis_req_tready(s_axis_req_tready),

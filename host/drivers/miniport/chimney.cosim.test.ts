@@ -330,6 +330,95 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
+  it('R69 once an RTT is known the card indicates its preferred send backlog (TcpIndicateSendBacklogChange): the bandwidth-delay product of the wire (SRTT + one tick), again when an RTT sample moves it by a quarter, never while it stands still, and a query reports the same', async () => {
+    const s = await setUp();
+    try {
+      expect(await s.target.setOffloadParameters(MS_TICK)).toBe(NdisStatus.SUCCESS);
+      // a 1000-cycle tick: the 64-bit wire carries 8000 bytes a tick
+      await s.link.mmioWrite(Reg.TICK_DIV, 1000);
+      const srttOf = async (): Promise<number> => {
+        const q = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+        const before = s.completed.length;
+        s.ndis.queryOffloadState(s.binding, q);
+        await s.run(() => s.completed.length > before);
+        expect(q.status).toBe(NdisStatus.SUCCESS);
+        expect(q.tcp.delegated!.sendBacklogSize).toBe(s.events.at(-1)!.info);
+        return q.tcp.delegated!.sRtt;
+      };
+      // tcp1: an SRTT of 10 ticks (kept in eighths) and a 1 MiB peer window; tcp2: no RTT yet
+      const t = await s.offload((tree) => {
+        tree.t1.tcp.delegated!.sRtt = 8 * 10;
+        tree.t1.tcp.delegated!.sndWnd = 1 << 20;
+        tree.t1.tcp.const!.sndWindScale = 5;
+      });
+      await s.run(() => s.events.length > 0, 200_000);
+      // (SRTT + one tick, the clock's granularity) x 8000 bytes
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.SEND_BACKLOG_CHANGE, info: (10 + 1) * 8000 }]);
+      expect(await srttOf()).toBe(80);
+      // 100 bytes sent and acknowledged about 40 ticks later: SRTT + (40 - 10) / 8 = 13.75 ticks
+      s.link.takeTxFrames();
+      const send = allocateNbl(s.link.memory, 100, { data: new Uint8Array(100).fill(5) });
+      s.ndis.offloadTcpSend(t.handles.tcp1, send.nbl);
+      await s.run(() => s.link.takeTxFrames().some((f) => decodeTcp(f.data)?.payload.length === 100));
+      const sentAt = s.link.now;
+      await s.run(() => s.link.now >= sentAt + 40_000, 100_000);
+      const ack = tcpFrame({ srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' },
+        { srcPort: 80, dstPort: 40000, seq: 0, ack: 100, flags: TcpFlag.ACK, window: (1 << 20) >> 5 });
+      s.link.pushRxFrame(ack, s.link.now + 10);
+      await s.run(() => s.events.length > 1, 200_000);
+      const srtt = await srttOf();
+      expect(srtt).toBeGreaterThanOrEqual(80 + 39 - 10);
+      expect(srtt).toBeLessThanOrEqual(80 + 41 - 10);
+      expect(s.events[1]).toEqual({ type: TcpOffloadEventType.SEND_BACKLOG_CHANGE, info: (srtt + 8) * 1000 });
+      // the walker visits every tick; with nothing changed it indicates nothing more
+      const quietFrom = s.link.now;
+      await s.run(() => s.link.now >= quietFrom + 50_000, 100_000);
+      expect(s.events).toHaveLength(2);
+      expect(send.nbl.status).toBe(NdisStatus.SUCCESS);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
+  it('R75 blind-reset rules: an RST outside the window is dropped; in-window RSTs get one challenge ACK until an acceptable segment arrives; a SYN outside the window is ACKed every time, in-window SYNs at most once in 3 s; none of it aborts, the exact RST does', async () => {
+    const s = await setUp();
+    try {
+      await s.offload();
+      const peer = { srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' };
+      // the card's RCV.NXT is 0 and its window 65535; what it sends back within 2000 cycles
+      const answer = async (seq: number, flags: number): Promise<{ seq: number; ack: number; flags: number }[]> => {
+        s.link.takeTxFrames();
+        s.link.pushRxFrame(tcpFrame(peer, { srcPort: 80, dstPort: 40000, seq, ack: 0, flags }), s.link.now + 10);
+        const until = s.link.now + 2000;
+        const out: { seq: number; ack: number; flags: number }[] = [];
+        await s.run(() => {
+          for (const f of s.link.takeTxFrames()) {
+            const seg = decodeTcp(f.data);
+            if (seg && seg.srcPort === 40000) out.push({ seq: seg.seq, ack: seg.ack, flags: seg.flags });
+          }
+          return s.link.now >= until;
+        });
+        return out;
+      };
+      const challenge = [{ seq: 0, ack: 0, flags: TcpFlag.ACK }];
+      expect(await answer(0x80000000, TcpFlag.RST)).toEqual([]);
+      expect(await answer(1000, TcpFlag.RST)).toEqual(challenge);
+      expect(await answer(2000, TcpFlag.RST)).toEqual([]);
+      // an acceptable segment ends the RST validation period: the next in-window RST is challenged
+      expect(await answer(0, TcpFlag.ACK)).toEqual([]);
+      expect(await answer(3000, TcpFlag.RST)).toEqual(challenge);
+      expect(await answer(0x80000000, TcpFlag.SYN)).toEqual(challenge);
+      expect(await answer(0x80000000, TcpFlag.SYN)).toEqual(challenge);
+      expect(await answer(4000, TcpFlag.SYN)).toEqual(challenge);
+      expect(await answer(5000, TcpFlag.SYN)).toEqual([]);
+      expect(s.events).toEqual([]);
+      // still offloaded and well: the exact RST aborts
+      expect(await answer(0, TcpFlag.RST)).toEqual([]);
+      await s.run(() => s.events.length > 0);
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.ABORT, info: 0 }]);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
   it('R67 with nothing acknowledging its data, the card retransmits TcpMaximumRetransmissions times with the timeout doubling, then asks for the upload with TimeoutExpiration', async () => {
     const s = await setUp();
     try {
@@ -345,9 +434,10 @@ describe('miniport as offload target, against the RTL', () => {
       const starts: number[] = [];
       await s.run(() => {
         for (const f of s.link.takeTxFrames()) if (decodeTcp(f.data)?.payload.length === 100) starts.push(f.cycle);
-        return s.events.length > 0;
+        return s.events.some((e) => e.type === TcpOffloadEventType.RETRIEVE);
       }, 5_000_000);
-      expect(s.events).toEqual([{ type: TcpOffloadEventType.RETRIEVE, info: UploadReason.TIMEOUT_EXPIRATION }]);
+      // besides the send backlog the RTT lets it indicate (R69: capped by the 64 KiB window)
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.SEND_BACKLOG_CHANGE, info: 65535 }, { type: TcpOffloadEventType.RETRIEVE, info: UploadReason.TIMEOUT_EXPIRATION }]);
       // the first send and three retransmissions, each wait twice the one before (within a tick)
       expect(starts).toHaveLength(4);
       const gaps = starts.slice(1).map((c, i) => c - starts[i]!);
