@@ -23,7 +23,8 @@
  * TCP (RFC 9293 with RFC 5681/6582 congestion control and RFC 6298 timers): acceptability
  * test; RST (exact sequence: abort, R65; in window: one challenge ACK until an acceptable
  * segment, RFC 5961, R75); SYN in a synchronized state: challenge ACK (in window at most one
- * per SYN_CHALLENGE_SECONDS); the preferred send backlog indicated from the timer walk (R69);
+ * per SYN_CHALLENGE_SECONDS); urgent data: upload requested, nothing more taken in (R74);
+ * the preferred send backlog indicated from the timer walk (R69);
  * cumulative ACKs complete sends whose every byte is
  * acknowledged (R41); window updates with scaling (SND.WL1/WL2); RTT samples under Karn's
  * rule; duplicate ACKs to TCP_DUP_ACK_THRESHOLD, then fast retransmit and NewReno recovery;
@@ -229,7 +230,8 @@ localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 3
     + 1 + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17
     + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17
     + 32 + 32
-    + 1 + 1 + 16;
+    + 1 + 1 + 16
+    + 1;
 
 // TCP states as held in the TCB (the contract's values)
 localparam [3:0]
@@ -619,6 +621,7 @@ reg [32-1:0] t_bl_at = 0;       // tick of that indication
 reg t_rst_chal = 0;             // R75: a challenge ACK answered an in-window RST, none acceptable since
 reg t_syn_chal = 0;             // R75: a challenge ACK answered an in-window SYN ...
 reg [16-1:0] t_syn_chal_sec = 0; // ... in this second
+reg t_urg_hold = 0;             // R74: urgent data arrived; nothing more is taken in or acknowledged
 
 /*
  * Datapath: everything an event state decides, from the TCB and the segment at hand
@@ -1153,7 +1156,8 @@ always @(posedge clk) begin
              t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag, t_disc_pending, t_rq_head,
              t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent, t_ip_id, t_ooo_on, t_ooo_seen,
              t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
-             t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal, t_syn_chal_sec} <= tcb_rdata;
+             t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal, t_syn_chal_sec,
+             t_urg_hold} <= tcb_rdata;
             state_reg <= ret_state;
             if (ev == EV_REQ && (ret_state == S_BLK_DESC || ret_state == S_FWD_DESC)) begin
                 rd_desc_valid_reg <= 1'b1;
@@ -1336,6 +1340,7 @@ always @(posedge clk) begin
                     t_rst_chal <= 1'b0;
                     t_syn_chal <= 1'b0;
                     t_syn_chal_sec <= 16'd0;
+                    t_urg_hold <= 1'b0;
                     t_rttvar <= b_rttvar;
                     t_rto <= b_rto;
                     t_rtt_seq <= 32'd0;
@@ -1479,7 +1484,7 @@ always @(posedge clk) begin
                 t_disc_pending, t_rq_head, t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent,
                 t_ip_id, t_ooo_on, t_ooo_seen, t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on,
                 t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
-                t_syn_chal_sec};
+                t_syn_chal_sec, t_urg_hold};
             if (can_send && !txq_member[cur_conn]) begin
                 txq_member_set <= 1'b1;
                 txq_member_set_addr <= cur_conn;
@@ -1739,6 +1744,23 @@ always @(posedge clk) begin
                     t_syn_chal_sec <= secs;
                 end
                 state_reg <= S_RX_END;
+            end else if (t_urg_hold) begin
+                // R74: since the urgent data, nothing is acknowledged or taken in: the host
+                // uploads the connection and its stack takes the peer's retransmissions
+                state_reg <= S_RX_END;
+            end else if (h_flags[`TOE_TCP_URG] && h_flags[`TOE_TCP_ACK] && !ack_ahead) begin
+                // R74: urgent data with a valid ACK: ask for the upload (ReceivedUrgentData)
+                // and hold from here on; the segment is not taken in (not acknowledged)
+                t_urg_hold <= 1'b1;
+                t_rst_chal <= 1'b0;
+                state_reg <= S_RX_END;
+                if (!t_retrieve_sent) begin
+                    t_retrieve_sent <= 1'b1;
+                    c_opcode <= `FLUE_EVENT_CODE_TCP_RETRIEVE;
+                    c_info <= `FLUE_UPLOAD_REASON_RECEIVED_URGENT_DATA;
+                    cpl_next <= S_RX_END;
+                    state_reg <= S_EVENT;
+                end
             end else if (!h_flags[`TOE_TCP_ACK]) begin
                 t_rst_chal <= 1'b0;
                 state_reg <= S_RX_END;

@@ -419,6 +419,53 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
+  it('R74 urgent data with a valid ACK: the card asks for the upload with ReceivedUrgentData and from then on acknowledges and takes in nothing, so the terminated state hands the host RCV.NXT from before it (the host stack takes the peer\'s retransmissions)', async () => {
+    const s = await setUp();
+    try {
+      const t = await s.offload();
+      const peer = { srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' };
+      const post = allocateNbl(s.link.memory, 4096);
+      s.ndis.offloadTcpReceive(t.handles.tcp1, post.nbl);
+      const data = (seq: number, flags: number, fill: number): Uint8Array =>
+        tcpFrame(peer, { srcPort: 80, dstPort: 40000, seq, ack: 0, flags, urgent: flags & TcpFlag.URG ? 10 : 0, payload: new Uint8Array(100).fill(fill) });
+      // in-order data first: placed (the push completes the receive) as usual
+      s.link.pushRxFrame(data(0, TcpFlag.ACK | TcpFlag.PSH, 1), s.link.now + 10);
+      await s.run(() => s.io.length > 0);
+      expect(post.nbl.status).toBe(NdisStatus.SUCCESS);
+      expect(post.nbl.info.tcpOffloadBytesTransferred).toBe(100);
+      expect(post.buffer.bytes.subarray(0, 100)).toEqual(new Uint8Array(100).fill(1));
+      // a second receive posted: room the urgent data and what follows would otherwise fill
+      const post2 = allocateNbl(s.link.memory, 4096);
+      s.ndis.offloadTcpReceive(t.handles.tcp1, post2.nbl);
+      s.link.takeTxFrames();
+      const acks: number[] = [];
+      const sentAcks = (): void => { for (const f of s.link.takeTxFrames()) { const seg = decodeTcp(f.data); if (seg && seg.srcPort === 40000) acks.push(seg.ack); } };
+      // urgent data at RCV.NXT (100), then ordinary data after it
+      s.link.pushRxFrame(data(100, TcpFlag.ACK | TcpFlag.URG, 2), s.link.now + 10);
+      await s.run(() => s.events.length > 0);
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.RETRIEVE, info: UploadReason.RECEIVED_URGENT_DATA }]);
+      s.link.pushRxFrame(data(200, TcpFlag.ACK | TcpFlag.PSH, 3), s.link.now + 10);
+      const until = s.link.now + 20_000;
+      await s.run(() => { sentAcks(); return s.link.now >= until; });
+      expect(acks).toEqual([]);
+      expect(s.events).toHaveLength(1);
+      // the host uploads: RCV.NXT is where the urgent data began
+      const term = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
+      term.dependentBlockList = new OffloadBlockList(OffloadStateType.IP4, t.handles.path);
+      const c1 = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+      c1.nextBlock = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp2);
+      term.dependentBlockList.dependentBlockList = c1;
+      const before = s.completed.length;
+      s.ndis.terminateOffload(s.binding, term);
+      await s.run(() => s.completed.length > before);
+      expect(c1.status).toBe(NdisStatus.SUCCESS);
+      expect(c1.tcp.delegated?.rcvNxt).toBe(100);
+      // the second receive took none of the urgent data or what followed it
+      expect(post2.nbl.info.tcpOffloadBytesTransferred).toBe(0);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
   it('R67 with nothing acknowledging its data, the card retransmits TcpMaximumRetransmissions times with the timeout doubling, then asks for the upload with TimeoutExpiration', async () => {
     const s = await setUp();
     try {
