@@ -455,9 +455,13 @@ reg cq_head_valid = 1'b0;
 // each entry's transmit fence: the count of transmit commands handed on when it was queued
 reg [7:0] cq_fence_mem [0:CQ_N-1];
 reg [7:0] cq_head_fence = 8'd0;
-// placement statuses received and not yet matched: count and error bits in order
-reg [5:0] ps_count = 6'd0;
-reg [31:0] ps_err = 32'd0;
+// placement statuses received and not yet matched: count and error bits in order. As many can
+// wait as there are entries waiting for them: the queue's CQ_N and the head (sized from CQ_LOG2:
+// a fixed 32 let the 33rd overwrite the head's bit)
+localparam PS_N = CQ_N + 2;
+localparam PS_W = CQ_LOG2 + 1;
+reg [PS_W-1:0] ps_count = {PS_W{1'b0}};
+reg [PS_N-1:0] ps_err = {PS_N{1'b0}};
 
 /*
  * Engine state
@@ -2306,7 +2310,9 @@ always @(posedge clk) begin
                     && t_rt_count >= cfg_max_retransmissions && !t_retrieve_sent)) begin
                 t_push_on <= 1'b0;
                 if (t_rq_count != 0 && t_rq_fill != 0) begin
+                    // R50, R51: the timer completes a push-mode buffer, never a no-push one
                     pop_status <= `FLUE_CPL_STATUS_OK;
+                    pop_if_push <= 1'b1;
                     ret_state <= S_TMR_END;
                     state_reg <= S_RQ_POP;
                 end
@@ -2520,16 +2526,16 @@ always @(posedge clk) begin
     // placement statuses, in order, matched one to one with waiting entries
     case ({s_plc_status_valid, cq_pop && cq_head_wait})
         2'b10: begin
-            ps_err[ps_count[4:0]] <= s_plc_status_error != 0;
+            ps_err[ps_count] <= s_plc_status_error != 0;
             ps_count <= ps_count + 1'b1;
         end
         2'b01: begin
-            ps_err <= {1'b0, ps_err[31:1]};
+            ps_err <= {1'b0, ps_err[PS_N-1:1]};
             ps_count <= ps_count - 1'b1;
         end
         2'b11: begin
-            ps_err <= {1'b0, ps_err[31:1]};
-            ps_err[ps_count[4:0] - 1'b1] <= s_plc_status_error != 0;
+            ps_err <= {1'b0, ps_err[PS_N-1:1]};
+            ps_err[ps_count - 1'b1] <= s_plc_status_error != 0;
         end
         default: begin
         end
@@ -2539,8 +2545,8 @@ always @(posedge clk) begin
         cq_rptr <= {CQ_LOG2+1{1'b0}};
         cq_wptr_done <= {CQ_LOG2+1{1'b0}};
         cq_head_valid <= 1'b0;
-        ps_count <= 6'd0;
-        ps_err <= 32'd0;
+        ps_count <= {PS_W{1'b0}};
+        ps_err <= {PS_N{1'b0}};
     end
 end
 
