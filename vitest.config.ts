@@ -9,7 +9,13 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     projects: [
       {
-        test: { name: 'unit', include: ['host/**/*.test.ts', 'protocol/**/*.test.ts'], exclude: ['**/*.cosim.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['host/**/*.test.ts', 'protocol/**/*.test.ts'],
+          exclude: ['**/*.cosim.test.ts'],
+          // the bulk transfers take 2-3 s alone; beside a cosimulation on the other core, more
+          testTimeout: 30_000,
+        },
       },
       {
         test: {

@@ -41,10 +41,14 @@ export class L2Link implements Link {
     });
   }
 
-  send(frame: Uint8Array): void {
+  /** the datapath completes every send, failed ones too */
+  readonly reportsLeft = true;
+
+  send(frame: Uint8Array, left?: () => void): void {
     this.counters.sent++;
     this.path.sendFrame(frame, (status) => {
       if (status !== 0) this.counters.sendErrors++;
+      left?.();
     });
     if (this.flushQueued) return;
     this.flushQueued = true;

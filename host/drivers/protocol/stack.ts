@@ -21,8 +21,17 @@ import { TcpFlag, type TcpSegment, hasFlag, parseTcp, segmentLength, serializeTc
 /** The link below the stack: Ethernet II frames without FCS. */
 export interface Link {
   readonly mac: Uint8Array;
-  send(frame: Uint8Array): void;
+  /**
+   * Queues a frame. A link that says `reportsLeft` calls `left` exactly once per frame, when it
+   * has left (or failed), perhaps from inside this call.
+   */
+  send(frame: Uint8Array, left?: () => void): void;
+  /** the link calls `left` for every frame: the stack can bound what it keeps queued there */
+  readonly reportsLeft?: boolean;
 }
+
+/** Bytes of frames the stack keeps queued in a link that reports them leaving (see StackOptions). */
+export const DEFAULT_LINK_QUEUE_BYTES = 64 * 1024;
 
 export interface StackOptions {
   /** our IPv4 address, dotted quad or 32-bit number */
@@ -35,6 +44,14 @@ export interface StackOptions {
   /** every connection's initial sequence number, instead of RFC 6528's (tests: a start near 2^32) */
   fixedIsn?: number;
   tcp?: Partial<TcpConfig>;
+  /**
+   * On a link that reports frames leaving: new data waits in the connections' send buffers
+   * while this many bytes of frames are queued in the link (ACKs, retransmissions and control
+   * segments never wait). Data is then built when the link has room, with a current ACK field,
+   * instead of queueing a whole window in the card's ring, where the ACKs it carries grow stale
+   * behind it (as Linux's TSQ and BQL do). 0: no bound. Default DEFAULT_LINK_QUEUE_BYTES.
+   */
+  linkQueueBytes?: number;
   arp?: Partial<ArpConfig>;
   reassembly?: Partial<ReassemblyConfig>;
 }
@@ -88,6 +105,11 @@ export class Stack {
   private depth = 0;
   private draining = false;
   private readonly host: ConnectionHost;
+  private readonly linkQueueLimit: number;
+  /** bytes of frames in the link not yet reported left */
+  private linkQueued = 0;
+  /** connections whose new data waits for room in the link, in the order they asked */
+  private readonly linkWaiters = new Set<TcpConnection>();
 
   constructor(options: StackOptions) {
     this.ip = toIp(options.ip);
@@ -96,6 +118,9 @@ export class Stack {
     this.baseClock = options.clock;
     this.clock = { now: () => this.baseClock.now(), setTimer: (at, fn) => this.baseClock.setTimer(at, () => this.run(fn)) };
     this.config = { ...DEFAULT_TCP_CONFIG, ...options.tcp };
+    const limit = options.linkQueueBytes ?? DEFAULT_LINK_QUEUE_BYTES;
+    if (!Number.isInteger(limit) || limit < 0) throw new StackError(StackErrorCode.BAD_ARGUMENT, `linkQueueBytes ${limit} must be a whole number of bytes, 0 for no bound`);
+    this.linkQueueLimit = this.link.reportsLeft ? limit : 0;
     const c = this.config;
     if (!Number.isInteger(c.mss) || c.mss < 64 || c.mss > MAX_MSS) throw new StackError(StackErrorCode.BAD_ARGUMENT, `mss ${c.mss} must be 64 to ${MAX_MSS}`);
     for (const k of ['receiveBuffer', 'sendBuffer'] as const) {
@@ -115,6 +140,8 @@ export class Stack {
       notify: (fn) => this.queue.push(fn),
       released: (conn) => this.released(conn),
       established: (conn) => this.passiveEstablished(conn),
+      linkRoom: () => this.linkQueueLimit === 0 || this.linkQueued < this.linkQueueLimit,
+      waitLink: (conn) => this.linkWaiters.add(conn),
     };
   }
 
@@ -325,6 +352,7 @@ export class Stack {
   }
 
   private released(conn: TcpConnection): void {
+    this.linkWaiters.delete(conn);
     if (this.connections.get(this.key(conn.id)) === conn) this.connections.delete(this.key(conn.id));
     const l = this.listenerOf.get(conn);
     if (l !== undefined) {
@@ -364,6 +392,28 @@ export class Stack {
 
   private sendFrame(dst: Uint8Array, etherType: number, payload: Uint8Array): void {
     this.counters.txFrames++;
-    this.link.send(serializeEthernet({ dst, src: this.link.mac, etherType }, payload));
+    const frame = serializeEthernet({ dst, src: this.link.mac, etherType }, payload);
+    if (this.linkQueueLimit === 0) {
+      this.link.send(frame);
+      return;
+    }
+    this.linkQueued += frame.length;
+    this.link.send(frame, () => this.frameLeft(frame.length));
+  }
+
+  /** A frame left the link: connections waiting for room send again, first come first. */
+  private frameLeft(bytes: number): void {
+    this.linkQueued -= bytes;
+    if (this.linkWaiters.size === 0 || this.linkQueued >= this.linkQueueLimit) return;
+    const resume = (): void => {
+      for (const conn of this.linkWaiters) {
+        if (this.linkQueued >= this.linkQueueLimit) return;
+        this.linkWaiters.delete(conn);
+        conn.linkReady();
+      }
+    };
+    // from inside a stack operation (a link that fails a frame at once): after it
+    if (this.depth > 0 || this.draining) this.queue.push(resume);
+    else this.run(resume);
   }
 }

@@ -38,6 +38,10 @@ export interface ConnectionHost {
   released(conn: TcpConnection): void;
   /** a passively opened connection reached ESTABLISHED */
   established(conn: TcpConnection): void;
+  /** whether new data may be queued in the link now (see StackOptions.linkQueueBytes) */
+  linkRoom(): boolean;
+  /** call `conn.linkReady()` once the link has room again */
+  waitLink(conn: TcpConnection): void;
 }
 
 /**
@@ -150,6 +154,11 @@ export class TcpConnection {
     if (n < data.length) this.writableWanted = true;
     if (n > 0) this.out.output();
     return n;
+  }
+
+  /** The link has room again for the new data this connection held back. */
+  linkReady(): void {
+    if (!this.offload && this.state !== TcpState.CLOSED) this.out.output();
   }
 
   /** Whether a writer waits for send-buffer space; clears it (the offload path takes it over). */

@@ -54,6 +54,10 @@ export class TcpOutput {
         if (len <= 0) break;
         const allQueued = len === unsent && (!c.config.nagle || snd.flight === 0);
         if (len < snd.mss && !allQueued && len < snd.maxWnd / 2) break; // sender SWS avoidance
+        if (!c.host.linkRoom()) {
+          c.host.waitLink(c); // the link holds enough: build this segment when it has room
+          break;
+        }
         this.sendData(snd.nxt, len, snd.finQueued && len === unsent);
         continue;
       }
