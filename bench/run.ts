@@ -281,9 +281,9 @@ function dataWindow(pcapPath: string): { payloadBytes: number; ns: number } {
 
 /**
  * Offloaded bulk goodput. Against a second card (both ends the RTL TOE) the figure is the TOE's
- * own. Against the software stack the peer sets the pace: it queues every segment its window
- * allows in its card's transmit ring, with the ACK field filled in when queued, so its ACKs
- * reach A hundreds of microseconds late and A runs out of window (see BENCHMARKS.md).
+ * own. Against the software stack it depends on the peer too: the stack keeps at most
+ * linkQueueBytes queued in its card's ring (without that bound it queued its whole window, its
+ * ACKs reached A hundreds of microseconds late and A ran out of window: 0.84).
  */
 async function toeGoodput(connections: number, peer: 'offloaded' | 'software'): Promise<Metric[]> {
   const TOTAL = 16 << 20;
