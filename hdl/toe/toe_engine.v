@@ -24,9 +24,8 @@
  * test; RST (exact sequence: abort, R65; in window: one challenge ACK until an acceptable
  * segment, RFC 5961, R75); SYN in a synchronized state: challenge ACK (in window at most one
  * per SYN_CHALLENGE_SECONDS); urgent data: upload requested, nothing more taken in (R74);
- * the preferred send backlog indicated from the timer walk (R69);
- * cumulative ACKs complete sends whose every byte is
- * acknowledged (R41); window updates with scaling (SND.WL1/WL2); RTT samples under Karn's
+ * the preferred send backlog indicated from the timer walk (R69); cumulative ACKs complete
+ * sends whose every byte is acknowledged (R41); window updates with scaling (SND.WL1/WL2); RTT samples under Karn's
  * rule; duplicate ACKs to TCP_DUP_ACK_THRESHOLD, then fast retransmit and NewReno recovery;
  * in-order data placed into posted buffers FIFO (R46), push and no-push buffers (R50, R51),
  * the push timer; out-of-order data answered with an immediate duplicate ACK and held, in up
@@ -852,7 +851,7 @@ always @* begin
     dlg_build[`FLUE_TCP_DELEGATED_STATE_KA_TIMEOUT_DELTA_LSB +: 32] = 32'hffffffff;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_COUNT_LSB +: 32] = {24'd0, t_rt_count};
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_TIMEOUT_DELTA_LSB +: 32] = t_rtx_on ? t_rtx_at - now : 32'hffffffff;
-    // R29: backlog sizes are not reported by this target
+    // R29, R69: the send backlog once an RTT is known; the receive backlog is not reported
     dlg_build[`FLUE_TCP_DELEGATED_STATE_SEND_BACKLOG_SIZE_LSB +: 32] = t_srtt == 16'd0 ? 32'hffffffff : bl_now;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RECEIVE_BACKLOG_SIZE_LSB +: 32] = 32'hffffffff;
 end

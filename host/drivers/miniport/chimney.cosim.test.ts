@@ -69,6 +69,21 @@ const MS_TICK = {
   tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 50, nceStaleTicks: 3000,
 };
 
+/** The frames' addressing of connectionTree()'s peer (192.0.2.2 at 02:00:5e:00:00:02) towards the card. */
+const PEER = { srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' };
+
+/** A terminate tree (no state structures) for all connectionTree() offloaded: neighbor, path, both connections. */
+function terminateTree(t: ReturnType<typeof connectionTree>) {
+  const term = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
+  const path = new OffloadBlockList(OffloadStateType.IP4, t.handles.path);
+  const c1 = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+  const c2 = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp2);
+  term.dependentBlockList = path;
+  path.dependentBlockList = c1;
+  c1.nextBlock = c2;
+  return { term, path, c1, c2 };
+}
+
 function connectionTree() {
   const handles = { neighbor: newOffloadHandle(), path: newOffloadHandle(), tcp1: newOffloadHandle(), tcp2: newOffloadHandle() };
   const neighbor = new OffloadBlockList(OffloadStateType.NEIGHBOR, handles.neighbor, {
@@ -155,16 +170,11 @@ describe('miniport as offload target, against the RTL', () => {
       expect(q.tcp.delegated?.sndWnd).toBe(65535);
 
       // terminate everything: both connections leave the card, then the path and neighbor
-      const term = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
-      term.dependentBlockList = new OffloadBlockList(OffloadStateType.IP4, t.handles.path);
-      const c1 = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
-      const c2 = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp2);
-      term.dependentBlockList.dependentBlockList = c1;
-      c1.nextBlock = c2;
+      const { term, path, c1, c2 } = terminateTree(t);
       s.ndis.terminateOffload(s.binding, term);
       await s.run(() => s.completed.length === 3);
       expect(s.completed[2]!.list).toBe(term);
-      expect([term.status, term.dependentBlockList.status, c1.status, c2.status]).toEqual(Array(4).fill(NdisStatus.SUCCESS));
+      expect([term.status, path.status, c1.status, c2.status]).toEqual(Array(4).fill(NdisStatus.SUCCESS));
       expect(c2.tcp.delegated?.state).toBe(4);
       expect(s.ndis.violations).toEqual([]);
 
@@ -299,13 +309,10 @@ describe('miniport as offload target, against the RTL', () => {
       await s.run(() => s.completed.length === 3);
       expect(q.status).toBe(NdisStatus.SUCCESS);
       expect(q.tcp.delegated?.sndMax).toBe(1000);
-      const term = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
-      term.dependentBlockList = new OffloadBlockList(OffloadStateType.IP4, t.handles.path);
-      term.dependentBlockList.dependentBlockList = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
-      term.dependentBlockList.dependentBlockList.nextBlock = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp2);
+      const { term, c1 } = terminateTree(t);
       s.ndis.terminateOffload(s.binding, term);
       await s.run(() => s.completed.length === 4);
-      expect(term.dependentBlockList.dependentBlockList.status).toBe(NdisStatus.SUCCESS);
+      expect(c1.status).toBe(NdisStatus.SUCCESS);
       expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
   });
@@ -320,7 +327,7 @@ describe('miniport as offload target, against the RTL', () => {
       s.ndis.offloadTcpReceive(t.handles.tcp1, post.nbl);
       await s.run(() => s.link.takeTxFrames().length > 0);
       // the peer resets at RCV.NXT (0)
-      const rst = tcpFrame({ srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' },
+      const rst = tcpFrame(PEER,
         { srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.RST });
       s.link.pushRxFrame(rst, s.link.now + 10);
       await s.run(() => s.io.length === 2 && s.events.length > 0);
@@ -362,7 +369,7 @@ describe('miniport as offload target, against the RTL', () => {
       await s.run(() => s.link.takeTxFrames().some((f) => decodeTcp(f.data)?.payload.length === 100));
       const sentAt = s.link.now;
       await s.run(() => s.link.now >= sentAt + 40_000, 100_000);
-      const ack = tcpFrame({ srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' },
+      const ack = tcpFrame(PEER,
         { srcPort: 80, dstPort: 40000, seq: 0, ack: 100, flags: TcpFlag.ACK, window: (1 << 20) >> 5 });
       s.link.pushRxFrame(ack, s.link.now + 10);
       await s.run(() => s.events.length > 1, 200_000);
@@ -383,11 +390,10 @@ describe('miniport as offload target, against the RTL', () => {
     const s = await setUp();
     try {
       await s.offload();
-      const peer = { srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' };
       // the card's RCV.NXT is 0 and its window 65535; what it sends back within 2000 cycles
       const answer = async (seq: number, flags: number): Promise<{ seq: number; ack: number; flags: number }[]> => {
         s.link.takeTxFrames();
-        s.link.pushRxFrame(tcpFrame(peer, { srcPort: 80, dstPort: 40000, seq, ack: 0, flags }), s.link.now + 10);
+        s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq, ack: 0, flags }), s.link.now + 10);
         const until = s.link.now + 2000;
         const out: { seq: number; ack: number; flags: number }[] = [];
         await s.run(() => {
@@ -423,11 +429,10 @@ describe('miniport as offload target, against the RTL', () => {
     const s = await setUp();
     try {
       const t = await s.offload();
-      const peer = { srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' };
       const post = allocateNbl(s.link.memory, 4096);
       s.ndis.offloadTcpReceive(t.handles.tcp1, post.nbl);
       const data = (seq: number, flags: number, fill: number): Uint8Array =>
-        tcpFrame(peer, { srcPort: 80, dstPort: 40000, seq, ack: 0, flags, urgent: flags & TcpFlag.URG ? 10 : 0, payload: new Uint8Array(100).fill(fill) });
+        tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq, ack: 0, flags, urgent: flags & TcpFlag.URG ? 10 : 0, payload: new Uint8Array(100).fill(fill) });
       // in-order data first: placed (the push completes the receive) as usual
       s.link.pushRxFrame(data(0, TcpFlag.ACK | TcpFlag.PSH, 1), s.link.now + 10);
       await s.run(() => s.io.length > 0);
@@ -450,11 +455,7 @@ describe('miniport as offload target, against the RTL', () => {
       expect(acks).toEqual([]);
       expect(s.events).toHaveLength(1);
       // the host uploads: RCV.NXT is where the urgent data began
-      const term = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
-      term.dependentBlockList = new OffloadBlockList(OffloadStateType.IP4, t.handles.path);
-      const c1 = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
-      c1.nextBlock = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp2);
-      term.dependentBlockList.dependentBlockList = c1;
+      const { term, c1 } = terminateTree(t);
       const before = s.completed.length;
       s.ndis.terminateOffload(s.binding, term);
       await s.run(() => s.completed.length > before);

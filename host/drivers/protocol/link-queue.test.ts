@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
 import { MemoryWire, type WireEnd } from './memory-wire.js';
-import { IP_A, IP_B, MAC_A, MAC_B, type Pair } from './pair.js';
+import { IP_A, MAC_A, MAC_B, type Pair, makePair } from './pair.js';
 import { DEFAULT_LINK_QUEUE_BYTES, type Link, Stack } from './stack.js';
 import { decodeTcp } from './craft.js';
 import { TcpFlag } from './tcp-segment.js';
@@ -17,7 +17,6 @@ const MiB = 1024 * 1024;
 class PacedLink implements Link {
   readonly reportsLeft = true;
   queuedBytes = 0;
-  maxQueuedBytes = 0;
   /** the most bytes of frames with data queued at once */
   maxQueuedData = 0;
   /** pure ACKs queued while the ring already held the bound or more */
@@ -39,7 +38,6 @@ class PacedLink implements Link {
     this.ring.push({ frame, data, left });
     this.queuedBytes += frame.length;
     if (data) this.queuedData += frame.length;
-    this.maxQueuedBytes = Math.max(this.maxQueuedBytes, this.queuedBytes);
     this.maxQueuedData = Math.max(this.maxQueuedData, this.queuedData);
     if (!this.busy) this.next();
   }
@@ -62,17 +60,16 @@ class PacedLink implements Link {
   }
 }
 
-/** Two stacks as makePair joins them, A's frames through a PacedLink (a 1 µs gap: 12 Gbit/s at 1514 bytes). */
+/** makePair with A's frames through a PacedLink (a 1 µs gap: 12 Gbit/s at 1514 bytes). */
 function pacedPair(linkQueueBytes?: number): { p: Pair; link: PacedLink } {
-  const clock = new ManualClock();
-  const wire = new MemoryWire(clock, MAC_A, MAC_B, { seed: 1 });
-  const link = new PacedLink(wire.a, clock, 0.001);
+  let link: PacedLink | undefined;
   const tcp = { receiveBuffer: 1 * MiB, sendBuffer: 1 * MiB };
-  const a = new Stack({ ip: IP_A, link, clock, seed: 3, tcp, ...(linkQueueBytes !== undefined ? { linkQueueBytes } : {}) });
-  const b = new Stack({ ip: IP_B, link: wire.b, clock, seed: 4, tcp });
-  wire.a.receiver = (f) => a.receiveFrame(f);
-  wire.b.receiver = (f) => b.receiveFrame(f);
-  return { p: { clock, wire, a, b, run: (until, limitMs = 600_000) => clock.runUntil(until, limitMs) }, link };
+  const p = makePair({
+    tcpA: tcp, tcpB: tcp,
+    linkA: (end, clock) => (link = new PacedLink(end, clock, 0.001)),
+    ...(linkQueueBytes !== undefined ? { linkQueueBytesA: linkQueueBytes } : {}),
+  });
+  return { p, link: link! };
 }
 
 describe('link queue bound', () => {

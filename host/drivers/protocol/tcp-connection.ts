@@ -158,7 +158,7 @@ export class TcpConnection {
 
   /** The link has room again for the new data this connection held back. */
   linkReady(): void {
-    if (!this.offload && this.state !== TcpState.CLOSED) this.out.output();
+    if (!this.offload) this.out.output(); // output() sends nothing in a state that may not send data
   }
 
   /** Whether a writer waits for send-buffer space; clears it (the offload path takes it over). */
