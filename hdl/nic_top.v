@@ -314,6 +314,7 @@ wire [7:0] tcp_dup_ack_threshold;
 wire [31:0] tcp_push_ticks;
 wire [31:0] tcp_min_rto_ticks;
 wire [31:0] tcp_max_rto_ticks;
+wire [31:0] tcp_fin_wait_2_ticks;
 wire [63:0] l2_in_tdata;
 wire [7:0] l2_in_tkeep;
 wire l2_in_tvalid;
@@ -487,7 +488,8 @@ csr_regs_inst (
     .tcp_dup_ack_threshold(tcp_dup_ack_threshold),
     .tcp_push_ticks(tcp_push_ticks),
     .tcp_min_rto_ticks(tcp_min_rto_ticks),
-    .tcp_max_rto_ticks(tcp_max_rto_ticks)
+    .tcp_max_rto_ticks(tcp_max_rto_ticks),
+    .tcp_fin_wait_2_ticks(tcp_fin_wait_2_ticks)
 );
 
 /*
@@ -820,6 +822,7 @@ toe_inst (
     .cfg_push_ticks(tcp_push_ticks),
     .cfg_min_rto_ticks(tcp_min_rto_ticks),
     .cfg_max_rto_ticks(tcp_max_rto_ticks),
+    .cfg_fin_wait_2_ticks(tcp_fin_wait_2_ticks),
     .s_axis_req_tdata(toe_req_tdata),
     .s_axis_req_tvalid(toe_req_tvalid),
     .s_axis_req_tready(toe_req_tready),

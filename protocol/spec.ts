@@ -387,6 +387,7 @@ const registers: RegisterSpec[] = [
   { name: 'NCE_STALE_TICKS', offset: 0x21c, access: 'rw', reset: 1000, doc: 'NceStaleTicks' },
   { name: 'TCP_MIN_RTO_TICKS', offset: 0x220, access: 'rw', reset: 200, doc: 'lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate' },
   { name: 'TCP_MAX_RTO_TICKS', offset: 0x224, access: 'rw', reset: 60000, doc: 'upper bound of the retransmission timeout, backoff included' },
+  { name: 'TCP_FIN_WAIT_2_TICKS', offset: 0x228, access: 'rw', reset: 120000, doc: 'FIN_WAIT_2 timer (R82): ticks without an acceptable segment before the upload request; the host sets 120 s for its tick rate' },
 ];
 
 const structs: StructSpec[] = [

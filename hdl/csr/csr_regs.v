@@ -96,7 +96,8 @@ module csr_regs #
     output wire [7:0]                    tcp_dup_ack_threshold,
     output wire [31:0]                   tcp_push_ticks,
     output wire [31:0]                   tcp_min_rto_ticks,
-    output wire [31:0]                   tcp_max_rto_ticks
+    output wire [31:0]                   tcp_max_rto_ticks,
+    output wire [31:0]                   tcp_fin_wait_2_ticks
 );
 
 // statistics counter order on stat_count
@@ -217,6 +218,7 @@ reg [31:0] tcp_push_ticks_reg = `FLUE_REG_TCP_PUSH_TICKS_RESET, tcp_push_ticks_n
 reg [31:0] nce_stale_ticks_reg = `FLUE_REG_NCE_STALE_TICKS_RESET, nce_stale_ticks_next;
 reg [31:0] tcp_min_rto_ticks_reg = `FLUE_REG_TCP_MIN_RTO_TICKS_RESET, tcp_min_rto_ticks_next;
 reg [31:0] tcp_max_rto_ticks_reg = `FLUE_REG_TCP_MAX_RTO_TICKS_RESET, tcp_max_rto_ticks_next;
+reg [31:0] tcp_fin_wait_2_ticks_reg = `FLUE_REG_TCP_FIN_WAIT_2_TICKS_RESET, tcp_fin_wait_2_ticks_next;
 
 reg soft_reset_int;
 reg [31:0] fault_set;
@@ -252,6 +254,7 @@ assign tcp_dup_ack_threshold = tcp_dup_ack_threshold_reg[7:0];
 assign tcp_push_ticks = tcp_push_ticks_reg;
 assign tcp_min_rto_ticks = tcp_min_rto_ticks_reg;
 assign tcp_max_rto_ticks = tcp_max_rto_ticks_reg;
+assign tcp_fin_wait_2_ticks = tcp_fin_wait_2_ticks_reg;
 
 wire [4*32-1:0] mod_count_all = {mod_count_3_reg, mod_count_2_reg, mod_count_1_reg, mod_count_0_reg};
 wire [4*32-1:0] mod_time_all = {mod_time_3_reg, mod_time_2_reg, mod_time_1_reg, mod_time_0_reg};
@@ -341,6 +344,7 @@ always @* begin
         `FLUE_REG_NCE_STALE_TICKS: rd_data = nce_stale_ticks_reg;
         `FLUE_REG_TCP_MIN_RTO_TICKS: rd_data = tcp_min_rto_ticks_reg;
         `FLUE_REG_TCP_MAX_RTO_TICKS: rd_data = tcp_max_rto_ticks_reg;
+        `FLUE_REG_TCP_FIN_WAIT_2_TICKS: rd_data = tcp_fin_wait_2_ticks_reg;
         default: rd_data = 32'd0;
     endcase
 end
@@ -386,6 +390,7 @@ always @* begin
     nce_stale_ticks_next = nce_stale_ticks_reg;
     tcp_min_rto_ticks_next = tcp_min_rto_ticks_reg;
     tcp_max_rto_ticks_next = tcp_max_rto_ticks_reg;
+    tcp_fin_wait_2_ticks_next = tcp_fin_wait_2_ticks_reg;
     soft_reset_int = 1'b0;
     fault_set = 32'd0;
     wr_value = reg_wr_data;
@@ -465,6 +470,7 @@ always @* begin
             `FLUE_REG_NCE_STALE_TICKS: nce_stale_ticks_next = merge(nce_stale_ticks_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_TCP_MIN_RTO_TICKS: tcp_min_rto_ticks_next = merge(tcp_min_rto_ticks_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_TCP_MAX_RTO_TICKS: tcp_max_rto_ticks_next = merge(tcp_max_rto_ticks_reg, reg_wr_data, reg_wr_strb);
+            `FLUE_REG_TCP_FIN_WAIT_2_TICKS: tcp_fin_wait_2_ticks_next = merge(tcp_fin_wait_2_ticks_reg, reg_wr_data, reg_wr_strb);
             default: begin end
         endcase
     end
@@ -546,6 +552,7 @@ always @(posedge clk) begin
     nce_stale_ticks_reg <= nce_stale_ticks_next;
     tcp_min_rto_ticks_reg <= tcp_min_rto_ticks_next;
     tcp_max_rto_ticks_reg <= tcp_max_rto_ticks_next;
+    tcp_fin_wait_2_ticks_reg <= tcp_fin_wait_2_ticks_next;
 
     // full reset: every register returns to its contract reset value
     if (rst) begin
@@ -590,6 +597,7 @@ always @(posedge clk) begin
         nce_stale_ticks_reg <= `FLUE_REG_NCE_STALE_TICKS_RESET;
         tcp_min_rto_ticks_reg <= `FLUE_REG_TCP_MIN_RTO_TICKS_RESET;
         tcp_max_rto_ticks_reg <= `FLUE_REG_TCP_MAX_RTO_TICKS_RESET;
+        tcp_fin_wait_2_ticks_reg <= `FLUE_REG_TCP_FIN_WAIT_2_TICKS_RESET;
     end
 end
 

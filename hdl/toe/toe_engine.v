@@ -35,7 +35,8 @@
  * TCP_ACK_FREQUENCY and TCP_DELAYED_ACK_TICKS; FIN after all data (R64); graceful disconnect
  * (FIN after the posted data, completion when it is acknowledged, R60) and abortive disconnect
  * (sends aborted first, then RST, R58); retransmission timeout with go-back-N and backoff,
- * and past TCP_MAX_RETRANSMISSIONS a retrieve request with TimeoutExpiration.
+ * and past TCP_MAX_RETRANSMISSIONS a retrieve request with TimeoutExpiration; the same slot
+ * serves as the persist timer with zero-window probes (R83) and the FIN_WAIT_2 timer (R82).
  *
  * The receive window advertised is the space of the posted buffers, never shrunk (its right
  * edge never moves left); data beyond the posted buffers is dropped (no NIC-side buffers yet).
@@ -93,6 +94,7 @@ module toe_engine #
     input  wire [31:0]                    cfg_push_ticks,
     input  wire [31:0]                    cfg_min_rto_ticks,
     input  wire [31:0]                    cfg_max_rto_ticks,
+    input  wire [31:0]                    cfg_fin_wait_2_ticks,
     // core cycles per tick (the RTT's unit, turned into bytes on the wire for R69)
     input  wire [31:0]                    cfg_tick_div,
 
@@ -230,7 +232,8 @@ localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 3
     + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17
     + 32 + 32
     + 1 + 1 + 16
-    + 1;
+    + 1
+    + 1 + 8;
 
 // TCP states as held in the TCB (the contract's values)
 localparam [3:0]
@@ -359,6 +362,17 @@ function [31:0] max32;
     input [31:0] a;
     input [31:0] b;
     max32 = a > b ? a : b;
+endfunction
+
+function [31:0] shl_cap;        // min(base << sh, cap), without overflow
+    input [31:0] base;
+    input [7:0] sh;
+    input [31:0] cap;
+    reg [63:0] w;
+    begin
+        w = {32'd0, base} << sh[5:0];
+        shl_cap = (sh > 8'd31 && base != 32'd0) || |w[63:32] || w[31:0] > cap ? cap : w[31:0];
+    end
 endfunction
 
 /*
@@ -625,6 +639,10 @@ reg t_rst_chal = 0;             // R75: a challenge ACK answered an in-window RS
 reg t_syn_chal = 0;             // R75: a challenge ACK answered an in-window SYN ...
 reg [16-1:0] t_syn_chal_sec = 0; // ... in this second
 reg t_urg_hold = 0;             // R74: urgent data arrived; nothing more is taken in or acknowledged
+// R83 persist: while the peer's window is zero the retransmit slot (t_rtx_on/at, Count in
+// t_rt_count) is the persist timer, and t_wnd_probe is SndWndProbeCount, the probing round
+reg t_persist = 0;
+reg [8-1:0] t_wnd_probe = 0;
 
 /*
  * Datapath: everything an event state decides, from the TCB and the segment at hand
@@ -655,7 +673,9 @@ wire acceptable = seg_l == 0 ? (rwnd == 0 ? h_seq == t_rcv_nxt : seq_in) : (rwnd
 wire [31:0] flight = t_snd_max - t_snd_una;
 wire [31:0] half_flight = {1'b0, flight[31:1]};
 wire [31:0] ssthresh_cut = max32(half_flight, {mss32[30:0], 1'b0});
-wire ack_ahead = seq_lt(t_snd_max, h_ack);
+// while persisting, the probe (the byte at SND.UNA) may be acknowledged although it lies past SND.MAX
+wire [31:0] ack_reach = t_persist && t_snd_max == t_snd_una ? t_snd_una + 1'b1 : t_snd_max;
+wire ack_ahead = seq_lt(ack_reach, h_ack);
 // an ACK past the data queued so far (a connection just installed whose handed-over sends are
 // not all posted yet) is taken only up to that data; the peer's next ACK covers the rest
 wire [31:0] ack_limit = t_snd_end + {31'd0, t_fin_sent};
@@ -690,7 +710,10 @@ wire [31:0] rto_backoff = min32({t_rto[30:0], 1'b0}, cfg_max_rto_ticks);
 // last indication (no event storm).
 wire [63:0] bl_bdp = ({47'd0, {1'b0, t_srtt} + 17'd8} * {32'd0, cfg_tick_div} * `FLUE_WIRE_BYTES_PER_CYCLE) >> 3;
 wire [31:0] bl_bdp32 = |bl_bdp[63:32] ? 32'hffffffff : bl_bdp[31:0];
-wire [31:0] bl_now = min32(max32(bl_bdp32, BACKLOG_FLOOR[31:0]), t_max_snd_wnd);
+// (no window seen yet, as for a connection offloaded with a zero window: no cap; bl_now is never
+// 0, which t_bl keeps for "none indicated yet")
+wire [31:0] bl_cap = t_max_snd_wnd == 32'd0 ? 32'hffffffff : t_max_snd_wnd;
+wire [31:0] bl_now = min32(max32(bl_bdp32, BACKLOG_FLOOR[31:0]), bl_cap);
 wire [31:0] bl_diff = bl_now > t_bl ? bl_now - t_bl : t_bl - bl_now;
 wire bl_due = t_srtt != 16'd0 && (t_state == ST_ESTABLISHED || t_state == ST_CLOSE_WAIT) && !t_aborted && !t_retrieve_sent
     && (t_bl == 32'd0 || (bl_diff >= {2'd0, t_bl[31:2]} && now - t_bl_at >= BACKLOG_HOLD_TICKS[31:0]));
@@ -755,9 +778,11 @@ wire [31:0] tx_base = t_rexmit_one ? t_sq_head_seq : t_tx_seq;
 wire [31:0] tx_from = t_rexmit_one ? t_snd_una : t_snd_nxt;
 wire [31:0] tx_off = tx_from - tx_base;
 wire [31:0] tx_rem = {15'd0, se_len} - tx_off;
-wire [31:0] tx_n = min32(min32(mss32, tx_rem), t_rexmit_one ? 32'hffffffff : usable);
+// a persist probe (R83) is the one byte at SND.UNA, never with the FIN
+wire tx_probe = t_rexmit_one && t_persist;
+wire [31:0] tx_n = min32(min32(mss32, tx_rem), tx_probe ? 32'd1 : t_rexmit_one ? 32'hffffffff : usable);
 wire tx_entry_end = tx_n == tx_rem;
-wire tx_fin = t_fin_req && tx_from + tx_n == t_snd_end && tx_entry_end;
+wire tx_fin = t_fin_req && tx_from + tx_n == t_snd_end && tx_entry_end && !tx_probe;
 
 // receive entry at hand (the head)
 wire [47:0] re_addr = rcv_rdata[47:0];
@@ -836,6 +861,7 @@ always @* begin
     dlg_build = {DLG_BITS{1'b0}};
     dlg_build[`FLUE_TCP_DELEGATED_STATE_STATE_LSB +: 8] = {4'd0, t_state};
     dlg_build[`FLUE_TCP_DELEGATED_STATE_DUP_ACK_COUNT_LSB +: 8] = t_dupacks;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_SND_WND_PROBE_COUNT_LSB +: 8] = t_wnd_probe;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RCV_NXT_LSB +: 32] = t_rcv_nxt;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RCV_WND_LSB +: 32] = t_rcv_adv - t_rcv_nxt;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_SND_UNA_LSB +: 32] = t_snd_una;
@@ -885,6 +911,12 @@ wire [31:0] b_cwnd = blk[DB + `FLUE_TCP_DELEGATED_STATE_C_WND_LSB +: 32];
 wire [31:0] b_ssthresh = blk[DB + `FLUE_TCP_DELEGATED_STATE_SS_THRESH_LSB +: 32];
 wire [15:0] b_srtt = blk[DB + `FLUE_TCP_DELEGATED_STATE_S_RTT_LSB +: 16];
 wire [15:0] b_rttvar = blk[DB + `FLUE_TCP_DELEGATED_STATE_RTT_VAR_LSB +: 16];
+// R78, R83: the retransmit slot as the host ran it (TimeoutDelta -1: not running; 0 fires at
+// once); with a zero window and nothing in flight it is the persist timer of round SndWndProbeCount
+wire [31:0] b_rt_count = blk[DB + `FLUE_TCP_DELEGATED_STATE_RT_COUNT_LSB +: 32];
+wire [31:0] b_rt_delta = blk[DB + `FLUE_TCP_DELEGATED_STATE_RT_TIMEOUT_DELTA_LSB +: 32];
+wire [7:0] b_wnd_probe = blk[DB + `FLUE_TCP_DELEGATED_STATE_SND_WND_PROBE_COUNT_LSB +: 8];
+wire b_rt_running = b_rt_delta != 32'hffffffff;
 wire [31:0] b_mss_path = b_mtu > 32'd40 ? b_mtu - 32'd40 : 32'd0;
 wire [15:0] b_mss = {16'd0, b_rmss} < b_mss_path ? b_rmss : b_mss_path[15:0];
 wire [31:0] b_rto_raw = {19'd0, b_srtt[15:3]} + {16'd0, b_rttvar};
@@ -900,6 +932,7 @@ wire b_state_ok = b_state == {4'd0, ST_ESTABLISHED} || b_state == {4'd0, ST_CLOS
     || b_state == {4'd0, ST_FIN_WAIT_1} || b_state == {4'd0, ST_CLOSING} || b_state == {4'd0, ST_LAST_ACK};
 wire b_peer_fin = b_state == {4'd0, ST_CLOSE_WAIT} || b_state == {4'd0, ST_CLOSING} || b_state == {4'd0, ST_LAST_ACK};
 wire [3:0] b_install_state = b_fin_acked_state ? ST_FIN_WAIT_2 : b_peer_fin ? ST_CLOSE_WAIT : ST_ESTABLISHED;
+wire b_persist = b_snd_wnd == 32'd0 && b_snd_una == b_snd_max && b_rt_running && !b_fin_acked_state;
 // data in flight at initiate comes as the first sends (the miniport posts the NBL chain the
 // host handed over, from SndUna on): SND.UNA <= SND.NXT <= SND.MAX
 wire block_ok = b_valid_mask[4:0] == 5'h1f && b_vlan == 12'd0 && b_state_ok && !seq_lt(b_snd_nxt, b_snd_una)
@@ -1017,6 +1050,28 @@ wire plc_free = !plc_valid_reg;
 wire [31:0] send_len = d_len;
 wire est_like = t_state == ST_ESTABLISHED || t_state == ST_CLOSE_WAIT;
 wire rcv_state = t_state == ST_ESTABLISHED || t_state == ST_FIN_WAIT_1 || t_state == ST_FIN_WAIT_2;
+
+// R83, the persist timer (N:persist-timer). It starts when the peer's window is zero, data waits
+// and nothing is in flight for the retransmission timer to resend: round 0, Count 0, expiry after
+// RTO << SndWndProbeCount. Each expiry sends a probe (the byte at SND.UNA) and re-arms the slot
+// at RTO << Count, Count + 1; a zero-window ACK after a probe starts the next round; more than
+// TcpMaximumRetransmissions probes in a round ask for the upload; a window that opens ends it.
+// Start and end are decided as the TCB is written back, after whatever the event changed.
+wire persist_start = !t_persist && t_snd_wnd == 32'd0 && data_pending && t_tx_valid && !t_rtx_on
+    && !t_rexmit_one && t_snd_nxt == t_snd_una && est_like && !t_aborted && !t_retrieve_sent;
+wire persist_stop = t_persist && (t_snd_wnd != 32'd0 || t_aborted);
+// the timer walk: the retransmit slot ran out and gives up (FIN_WAIT_2, or past
+// TcpMaximumRetransmissions), which asks for the upload (an event) unless that was asked already
+wire rtx_due = t_rtx_on && !seq_lt(now, t_rtx_at);
+wire rtx_persist_done = rtx_due && t_state != ST_FIN_WAIT_2 && t_persist && !data_pending;
+wire rtx_give_up = rtx_due && (t_state == ST_FIN_WAIT_2 || (t_rt_count >= cfg_max_retransmissions && !rtx_persist_done));
+wire tmr_event = rtx_give_up && !t_retrieve_sent;
+wire wb_persist = persist_start || (t_persist && !persist_stop);
+wire [7:0] wb_wnd_probe = persist_start || persist_stop ? 8'd0 : t_wnd_probe;
+wire [7:0] wb_rt_count = persist_start || persist_stop ? 8'd0 : t_rt_count;
+wire wb_rtx_on = persist_start || (t_rtx_on && !persist_stop);
+wire [31:0] wb_rtx_at = persist_start ? now + shl_cap(t_rto, 8'd0, cfg_max_rto_ticks) : t_rtx_at;
+wire [7:0] wnd_probe_next = t_wnd_probe == 8'hff ? t_wnd_probe : t_wnd_probe + 1'b1;
 // at terminate, the bytes of the head send acknowledged; none of a later one (its start lies
 // past SND.UNA: the difference would wrap)
 wire [31:0] term_acked = seq_lt(t_sq_head_seq, una_data) ? una_data - t_sq_head_seq : 32'd0;
@@ -1160,7 +1215,7 @@ always @(posedge clk) begin
              t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent, t_ip_id, t_ooo_on, t_ooo_seen,
              t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
              t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal, t_syn_chal_sec,
-             t_urg_hold} <= tcb_rdata;
+             t_urg_hold, t_persist, t_wnd_probe} <= tcb_rdata;
             state_reg <= ret_state;
             if (ev == EV_REQ && (ret_state == S_BLK_DESC || ret_state == S_FWD_DESC)) begin
                 rd_desc_valid_reg <= 1'b1;
@@ -1335,7 +1390,9 @@ always @(posedge clk) begin
                     t_cwnd_acc <= 32'd0;
                     t_in_recovery <= 1'b0;
                     t_dupacks <= 8'd0;
-                    t_rt_count <= 8'd0;
+                    t_rt_count <= b_rt_count > 32'd255 ? 8'd255 : b_rt_count[7:0];
+                    t_persist <= b_persist;
+                    t_wnd_probe <= b_persist ? b_wnd_probe : 8'd0;
                     t_rexmit_one <= 1'b0;
                     t_srtt <= b_srtt;
                     t_bl <= 32'd0;
@@ -1349,8 +1406,9 @@ always @(posedge clk) begin
                     t_rtt_seq <= 32'd0;
                     t_rtt_tick <= 32'd0;
                     t_rtt_on <= 1'b0;
-                    t_rtx_on <= b_snd_una != b_snd_max;
-                    t_rtx_at <= now + b_rto;
+                    // in FIN_WAIT_2 the slot is the FIN_WAIT_2 timer (R82), the host's or a new one
+                    t_rtx_on <= b_snd_una != b_snd_max || b_persist || b_fin_acked_state;
+                    t_rtx_at <= now + (b_rt_running ? b_rt_delta : b_fin_acked_state ? cfg_fin_wait_2_ticks : b_rto);
                     t_dack_on <= 1'b0;
                     t_dack_at <= 32'd0;
                     t_unacked <= 8'd0;
@@ -1481,13 +1539,13 @@ always @(posedge clk) begin
             tcb_wdata <= {t_state, t_dst_mac, t_src_mac, t_local_ip, t_remote_ip, t_local_port, t_remote_port, t_ttl, t_tos,
                 t_mss, t_snd_ws, t_rcv_ws, t_rcv_nxt, t_rcv_adv, t_rcv_space, t_snd_una, t_snd_nxt, t_snd_max, t_snd_end,
                 t_snd_wnd, t_snd_wl1, t_snd_wl2, t_max_snd_wnd, t_cwnd, t_ssthresh, t_recover, t_cwnd_acc, t_in_recovery,
-                t_dupacks, t_rt_count, t_rexmit_one, t_srtt, t_rttvar, t_rto, t_rtt_seq, t_rtt_tick, t_rtt_on, t_rtx_on,
-                t_rtx_at, t_dack_on, t_dack_at, t_unacked, t_push_on, t_push_at, t_sq_head, t_sq_tail, t_sq_count,
+                t_dupacks, wb_rt_count, t_rexmit_one, t_srtt, t_rttvar, t_rto, t_rtt_seq, t_rtt_tick, t_rtt_on, wb_rtx_on,
+                wb_rtx_at, t_dack_on, t_dack_at, t_unacked, t_push_on, t_push_at, t_sq_head, t_sq_tail, t_sq_count,
                 t_sq_head_seq, t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag,
                 t_disc_pending, t_rq_head, t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent,
                 t_ip_id, t_ooo_on, t_ooo_seen, t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on,
                 t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
-                t_syn_chal_sec, t_urg_hold};
+                t_syn_chal_sec, t_urg_hold, wb_persist, wb_wnd_probe};
             if (can_send && !txq_member[cur_conn]) begin
                 txq_member_set <= 1'b1;
                 txq_member_set_addr <= cur_conn;
@@ -1764,12 +1822,11 @@ always @(posedge clk) begin
                     cpl_next <= S_RX_END;
                     state_reg <= S_EVENT;
                 end
-            end else if (!h_flags[`TOE_TCP_ACK]) begin
-                t_rst_chal <= 1'b0;
-                state_reg <= S_RX_END;
             end else begin
                 t_rst_chal <= 1'b0;
-                state_reg <= S_RX_ACK;
+                state_reg <= h_flags[`TOE_TCP_ACK] ? S_RX_ACK : S_RX_END;
+                // R82: an acceptable segment restarts the FIN_WAIT_2 timer
+                if (t_state == ST_FIN_WAIT_2) t_rtx_at <= now + cfg_fin_wait_2_ticks;
             end
         end
         S_RX_ACK: begin
@@ -1787,6 +1844,7 @@ always @(posedge clk) begin
                 if (ack_new) begin
                     t_snd_una <= h_ack_q;
                     if (seq_lt(t_snd_nxt, h_ack_q)) t_snd_nxt <= h_ack_q;
+                    if (seq_lt(t_snd_max, h_ack_q)) t_snd_max <= h_ack_q;   // a persist probe taken
                     t_cwnd <= cwnd_new;
                     t_cwnd_acc <= cwnd_acc_new;
                     if (t_in_recovery) begin
@@ -1794,21 +1852,28 @@ always @(posedge clk) begin
                         else t_rexmit_one <= 1'b1;      // RFC 6582: a partial ACK
                     end
                     t_dupacks <= 8'd0;
-                    t_rt_count <= 8'd0;
+                    if (!t_persist) t_rt_count <= 8'd0;
                     if (rtt_sample) begin
                         t_srtt <= srtt_new;
                         t_rttvar <= rttvar_new;
                         t_rto <= rto_new;
                         t_rtt_on <= 1'b0;
                     end
-                    // RFC 6298 (5.2), (5.3)
-                    t_rtx_on <= h_ack_q != t_snd_max;
-                    t_rtx_at <= now + (rtt_sample ? rto_new : t_rto);
+                    // RFC 6298 (5.2), (5.3); while persisting the slot is the persist timer's
+                    if (!t_persist) begin
+                        t_rtx_on <= h_ack_q != t_snd_max;
+                        t_rtx_at <= now + (rtt_sample ? rto_new : t_rto);
+                    end
                     if (fin_acked_now) begin
                         t_fin_acked <= 1'b1;
                         disc_done <= t_disc_pending;
                         case (t_state)
-                            ST_FIN_WAIT_1: t_state <= ST_FIN_WAIT_2;
+                            ST_FIN_WAIT_1: begin
+                                // R82: the retransmit slot becomes the FIN_WAIT_2 timer
+                                t_state <= ST_FIN_WAIT_2;
+                                t_rtx_on <= 1'b1;
+                                t_rtx_at <= now + cfg_fin_wait_2_ticks;
+                            end
                             ST_CLOSING: t_state <= ST_TIME_WAIT;
                             ST_LAST_ACK: t_state <= ST_CLOSED;
                             default: t_state <= t_state;
@@ -1818,7 +1883,7 @@ always @(posedge clk) begin
                         ret_state <= S_RX_DATA;
                         state_reg <= S_SQ_HEAD;
                     end
-                end else if (ack_dup) begin
+                end else if (ack_dup && !t_persist) begin
                     t_dupacks <= t_dupacks + 1'b1;
                     if (t_dupacks + 1'b1 == cfg_dup_ack_threshold && !t_in_recovery) begin
                         // RFC 5681 3.2 / RFC 6582: fast retransmit, enter recovery
@@ -1830,6 +1895,14 @@ always @(posedge clk) begin
                     end else if (t_in_recovery) begin
                         t_cwnd <= t_cwnd + mss32;
                     end
+                end
+                if (t_persist && t_rt_count != 8'd0 && wnd_update && h_wnd_scaled == 32'd0) begin
+                    // R83: a zero-window ACK answers the probe: the next round, Count 0, the
+                    // persist timer at RTO << SndWndProbeCount
+                    t_wnd_probe <= wnd_probe_next;
+                    t_rt_count <= 8'd0;
+                    t_rtx_on <= 1'b1;
+                    t_rtx_at <= now + shl_cap(t_rto, wnd_probe_next, cfg_max_rto_ticks);
                 end
             end
         end
@@ -2103,7 +2176,10 @@ always @(posedge clk) begin
                 case (t_state)
                     ST_ESTABLISHED: t_state <= ST_CLOSE_WAIT;
                     ST_FIN_WAIT_1: t_state <= t_fin_acked ? ST_TIME_WAIT : ST_CLOSING;
-                    ST_FIN_WAIT_2: t_state <= ST_TIME_WAIT;
+                    ST_FIN_WAIT_2: begin
+                        t_state <= ST_TIME_WAIT;
+                        t_rtx_on <= 1'b0;       // the FIN_WAIT_2 timer's work is done
+                    end
                     default: t_state <= t_state;
                 endcase
                 // R64: earlier data completes first, then the disconnect is indicated
@@ -2214,7 +2290,8 @@ always @(posedge clk) begin
                 end
                 if (t_rexmit_one) begin
                     t_rexmit_one <= 1'b0;
-                    stat_retransmit_reg <= 1'b1;
+                    // a probe's byte is new data unless it went out before the window closed
+                    stat_retransmit_reg <= !tx_probe || seq_lt(t_snd_una, t_snd_max);
                 end else begin
                     t_snd_nxt <= tx_from + tx_n + {31'd0, tx_fin};
                     if (seq_lt(t_snd_max, tx_from + tx_n + {31'd0, tx_fin})) begin
@@ -2273,40 +2350,53 @@ always @(posedge clk) begin
          */
         S_TMR: begin
             state_reg <= S_TMR_END;
-            if (t_rtx_on && !seq_lt(now, t_rtx_at)) begin
-                if (t_rt_count >= cfg_max_retransmissions) begin
-                    // TcpMaximumRetransmissions: ask the host to take the connection back
-                    t_rtx_on <= 1'b0;
-                    if (!t_retrieve_sent) begin
-                        t_retrieve_sent <= 1'b1;
-                        c_opcode <= `FLUE_EVENT_CODE_TCP_RETRIEVE;
-                        c_info <= `FLUE_UPLOAD_REASON_TIMEOUT_EXPIRATION;
-                        cpl_next <= S_TMR_END;
-                        state_reg <= S_EVENT;
-                    end
-                end else begin
-                    // RFC 6298 (5.4)-(5.6), RFC 5681 (4): go back to SND.UNA with one segment
-                    t_rt_count <= t_rt_count + 1'b1;
-                    t_ssthresh <= ssthresh_cut;
-                    t_cwnd <= mss32;
-                    t_cwnd_acc <= 32'd0;
-                    t_in_recovery <= 1'b0;
-                    t_dupacks <= 8'd0;
-                    t_rexmit_one <= 1'b0;
-                    t_snd_nxt <= t_snd_una;
-                    t_tx_ptr <= t_sq_head;
-                    t_tx_seq <= t_sq_head_seq;
-                    t_tx_valid <= t_sq_count != 0;
-                    t_rto <= rto_backoff;
-                    t_rtx_at <= now + rto_backoff;
-                    t_rtt_on <= 1'b0;
+            if (rtx_give_up) begin
+                // R67 past TcpMaximumRetransmissions (R83: probes in a round), or R82 no acceptable
+                // segment for the FIN_WAIT_2 time (then CLOSED): the upload is asked for, once
+                t_rtx_on <= 1'b0;
+                if (t_state == ST_FIN_WAIT_2) t_state <= ST_CLOSED;
+                if (!t_retrieve_sent) begin
+                    t_retrieve_sent <= 1'b1;
+                    c_opcode <= `FLUE_EVENT_CODE_TCP_RETRIEVE;
+                    c_info <= `FLUE_UPLOAD_REASON_TIMEOUT_EXPIRATION;
+                    cpl_next <= S_TMR_END;
+                    state_reg <= S_EVENT;
                 end
+            end else if (rtx_persist_done) begin
+                // the probes took all the data: nothing left to probe with
+                t_persist <= 1'b0;
+                t_wnd_probe <= 8'd0;
+                t_rt_count <= 8'd0;
+                t_rtx_on <= 1'b0;
+            end else if (rtx_due && t_persist) begin
+                // R83: the persist timer (or a probe's retransmit timer) ran out: a probe, and the
+                // slot again at RTO << Count
+                t_rexmit_one <= 1'b1;
+                t_rt_count <= t_rt_count + 1'b1;
+                t_rtx_at <= now + shl_cap(t_rto, t_rt_count, cfg_max_rto_ticks);
+            end else if (rtx_due) begin
+                // RFC 6298 (5.4)-(5.6), RFC 5681 (4): go back to SND.UNA with one segment
+                t_rt_count <= t_rt_count + 1'b1;
+                t_ssthresh <= ssthresh_cut;
+                t_cwnd <= mss32;
+                t_cwnd_acc <= 32'd0;
+                t_in_recovery <= 1'b0;
+                t_dupacks <= 8'd0;
+                t_rexmit_one <= 1'b0;
+                t_snd_nxt <= t_snd_una;
+                t_tx_ptr <= t_sq_head;
+                t_tx_seq <= t_sq_head_seq;
+                t_tx_valid <= t_sq_count != 0;
+                t_rto <= rto_backoff;
+                t_rtx_at <= now + rto_backoff;
+                t_rtt_on <= 1'b0;
+                // the window is zero: nothing can be resent, the persist timer takes over
+                if (t_snd_wnd == 32'd0) t_rtx_on <= 1'b0;
             end
             if (t_dack_on && !seq_lt(now, t_dack_at)) begin
                 ack_now <= 1'b1;
             end
-            if (t_push_on && !seq_lt(now, t_push_at) && !(t_rtx_on && !seq_lt(now, t_rtx_at)
-                    && t_rt_count >= cfg_max_retransmissions && !t_retrieve_sent)) begin
+            if (t_push_on && !seq_lt(now, t_push_at) && !tmr_event) begin
                 t_push_on <= 1'b0;
                 if (t_rq_count != 0 && t_rq_fill != 0) begin
                     // R50, R51: the timer completes a push-mode buffer, never a no-push one

@@ -56,6 +56,7 @@ module toe_top #
     input  wire [31:0]                    cfg_push_ticks,
     input  wire [31:0]                    cfg_min_rto_ticks,
     input  wire [31:0]                    cfg_max_rto_ticks,
+    input  wire [31:0]                    cfg_fin_wait_2_ticks,
 
     /*
      * Requests and completion records
@@ -445,6 +446,7 @@ engine_inst (
     .cfg_push_ticks(cfg_push_ticks),
     .cfg_min_rto_ticks(cfg_min_rto_ticks),
     .cfg_max_rto_ticks(cfg_max_rto_ticks),
+    .cfg_fin_wait_2_ticks(cfg_fin_wait_2_ticks),
     .cfg_tick_div(tick_div),
     .s_axis_req_tdata(s_axis_req_tdata),
     .s_axis_req_tvalid(s_axis_req_tvalid && engine_ready && hash_status_ready),

@@ -442,6 +442,8 @@ export const Reg = Object.freeze({
   TCP_MIN_RTO_TICKS: 0x220,
   /** upper bound of the retransmission timeout, backoff included (rw) */
   TCP_MAX_RTO_TICKS: 0x224,
+  /** FIN_WAIT_2 timer (R82): ticks without an acceptable segment before the upload request; the host sets 120 s for its tick rate (rw) */
+  TCP_FIN_WAIT_2_TICKS: 0x228,
 } as const);
 export type Reg = (typeof Reg)[keyof typeof Reg];
 /** register values after reset */
@@ -510,6 +512,7 @@ export const RegReset = Object.freeze({
   NCE_STALE_TICKS: 0x000003e8,
   TCP_MIN_RTO_TICKS: 0x000000c8,
   TCP_MAX_RTO_TICKS: 0x0000ea60,
+  TCP_FIN_WAIT_2_TICKS: 0x0001d4c0,
 } as const);
 /** register access kinds */
 export const RegAccess = Object.freeze({
@@ -577,6 +580,7 @@ export const RegAccess = Object.freeze({
   NCE_STALE_TICKS: 'rw',
   TCP_MIN_RTO_TICKS: 'rw',
   TCP_MAX_RTO_TICKS: 'rw',
+  TCP_FIN_WAIT_2_TICKS: 'rw',
 } as const);
 /** fields of VERSION */
 export const VERSION_FIELDS = Object.freeze({

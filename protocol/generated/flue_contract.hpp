@@ -219,6 +219,7 @@ constexpr uint32_t TCP_PUSH_TICKS = 0x218; // rw: TcpPushTicks
 constexpr uint32_t NCE_STALE_TICKS = 0x21c; // rw: NceStaleTicks
 constexpr uint32_t TCP_MIN_RTO_TICKS = 0x220; // rw: lower bound of the retransmission timeout (RFC 6298 (2.4)); the host sets it for its tick rate
 constexpr uint32_t TCP_MAX_RTO_TICKS = 0x224; // rw: upper bound of the retransmission timeout, backoff included
+constexpr uint32_t TCP_FIN_WAIT_2_TICKS = 0x228; // rw: FIN_WAIT_2 timer (R82): ticks without an acceptable segment before the upload request; the host sets 120 s for its tick rate
 }
 namespace RegReset {
 constexpr uint32_t ID = 0x464c5545;
@@ -285,6 +286,7 @@ constexpr uint32_t TCP_PUSH_TICKS = 0x000001f4;
 constexpr uint32_t NCE_STALE_TICKS = 0x000003e8;
 constexpr uint32_t TCP_MIN_RTO_TICKS = 0x000000c8;
 constexpr uint32_t TCP_MAX_RTO_TICKS = 0x0000ea60;
+constexpr uint32_t TCP_FIN_WAIT_2_TICKS = 0x0001d4c0;
 }
 namespace VERSION_FIELDS {
 constexpr uint32_t MINOR_LSB = 0, MINOR_WIDTH = 16;

@@ -302,6 +302,8 @@
 `define FLUE_REG_TCP_MIN_RTO_TICKS_RESET                 32'h000000c8   // reset value
 `define FLUE_REG_TCP_MAX_RTO_TICKS                       12'h224        // rw: upper bound of the retransmission timeout, backoff included
 `define FLUE_REG_TCP_MAX_RTO_TICKS_RESET                 32'h0000ea60   // reset value
+`define FLUE_REG_TCP_FIN_WAIT_2_TICKS                    12'h228        // rw: FIN_WAIT_2 timer (R82): ticks without an acceptable segment before the upload request; the host sets 120 s for its tick rate
+`define FLUE_REG_TCP_FIN_WAIT_2_TICKS_RESET              32'h0001d4c0   // reset value
 
 // ReqDesc: request descriptor, written by the host into the request ring; byte 0 is bits [7:0]
 `define FLUE_REQ_DESC_BYTES                              32             // bytes

@@ -12,7 +12,7 @@ import { NetBufferList, allocateNbl } from '../../ndis/nbl.js';
 import { parseIp } from '../protocol/codec.js';
 import { decodeTcp, tcpFrame } from '../protocol/craft.js';
 import { TcpFlag, serializeTcp } from '../protocol/tcp-segment.js';
-import { ChimneyOffloadType, OffloadBlockList, TcpOffloadEventType, OffloadStateType, emptyTcpDelegated, newOffloadHandle } from '../../ndis/offload.js';
+import { ChimneyOffloadType, OffloadBlockList, TcpDisconnectFlags, TcpOffloadEventType, OffloadStateType, emptyTcpDelegated, newOffloadHandle } from '../../ndis/offload.js';
 import { Ndis } from '../../ndis/runtime.js';
 import { NdisStatus, ndisStatusName } from '../../ndis/status.js';
 import { MiniportAdapter } from './adapter.js';
@@ -493,6 +493,98 @@ describe('miniport as offload target, against the RTL', () => {
       expect(gaps[1]! / gaps[0]!).toBeCloseTo(2, 0);
       expect(gaps[2]! / gaps[1]!).toBeCloseTo(2, 0);
       expect(gaps[0]!).toBeGreaterThanOrEqual(2 * tick - tick);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
+  it('R83 with the peer\'s window zero the card probes it (the persist timer): the byte at SND.UNA alone after the RTO, each zero-window answer starting a round twice as long as the last; once the window opens the data goes out and the send completes', async () => {
+    const s = await setUp();
+    try {
+      expect(await s.target.setOffloadParameters(MS_TICK)).toBe(NdisStatus.SUCCESS);
+      // a 0.1 ms tick and a 2-tick minimum RTO (as in R67); the RTT known is 1 tick: the RTO is 2 ticks
+      await s.link.mmioWrite(Reg.TICK_DIV, 15_625);
+      await s.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, 2);
+      const tick = await s.link.mmioRead(Reg.TICK_DIV);
+      const t = await s.offload((tree) => { tree.t1.tcp.delegated!.sRtt = 8; tree.t1.tcp.delegated!.sndWnd = 0; });
+      s.link.takeTxFrames();
+      const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 7 + 3) & 0xff);
+      const send = allocateNbl(s.link.memory, 300, { data });
+      s.ndis.offloadTcpSend(t.handles.tcp1, send.nbl);
+      const sent: { cycle: number; seq: number; payload: Uint8Array }[] = [];
+      const collect = (n: number) => () => {
+        for (const f of s.link.takeTxFrames()) {
+          const seg = decodeTcp(f.data);
+          if (seg?.srcPort === 40000 && seg.payload.length > 0) sent.push({ cycle: f.cycle, seq: seg.seq, payload: seg.payload });
+        }
+        return sent.length >= n;
+      };
+      const answer = (window: number): number => {
+        const at = s.link.now + 10;
+        s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.ACK, window }), at);
+        return at;
+      };
+      const start = s.link.now;
+      await s.run(collect(1), 2_000_000);
+      const answers = [answer(0)];            // round 1
+      await s.run(collect(2), 4_000_000);
+      answers.push(answer(0));                // round 2
+      await s.run(collect(3), 4_000_000);
+      for (const p of sent) expect([p.seq, p.payload.length, p.payload[0]]).toEqual([0, 1, data[0]]);
+      // RTO, then RTO << 1 and RTO << 2 after the answers (within a tick: the walk's granularity)
+      const waits = [sent[0]!.cycle - start, sent[1]!.cycle - answers[0]!, sent[2]!.cycle - answers[1]!].map((c) => c / tick);
+      for (const [i, w] of [2, 4, 8].entries()) expect(Math.abs(waits[i]! - w)).toBeLessThanOrEqual(1);
+      expect(s.io).toEqual([]);
+      // the window opens: the data from SND.UNA, then its ACK completes the send
+      answer(65535);
+      await s.run(collect(4), 1_000_000);
+      expect([sent[3]!.seq, Array.from(sent[3]!.payload)]).toEqual([0, Array.from(data)]);
+      s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 300, flags: TcpFlag.ACK }), s.link.now + 10);
+      await s.run(() => s.io.length === 1);
+      expect([s.io[0]!.op, ndisStatusName(send.nbl.status)]).toEqual(['send', 'NDIS_STATUS_SUCCESS']);
+      // R69 once, (SRTT + 1 tick) x 8 bytes a cycle: with no window seen yet the backlog is not
+      // capped by it (a cap of 0 once indicated it on every walk and never left the connection)
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.SEND_BACKLOG_CHANGE, info: 2 * tick * 8 }]);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
+  it('R82 once its FIN is acknowledged the card runs the FIN_WAIT_2 timer (120 s as the miniport programs it; shortened here), restarted by each acceptable segment; when it runs out the card asks for the upload with TimeoutExpiration and hands back CLOSED', async () => {
+    const s = await setUp();
+    try {
+      expect(await s.target.setOffloadParameters(MS_TICK)).toBe(NdisStatus.SUCCESS);
+      expect(await s.link.mmioRead(Reg.TCP_FIN_WAIT_2_TICKS)).toBe(120 * 1000);
+      await s.link.mmioWrite(Reg.TICK_DIV, 15_625);
+      await s.link.mmioWrite(Reg.TCP_FIN_WAIT_2_TICKS, 20);
+      const tick = await s.link.mmioRead(Reg.TICK_DIV);
+      const t = await s.offload();
+      s.link.takeTxFrames();
+      // no data: a zero-length NET_BUFFER over a one-byte MDL (an MDL is never empty)
+      const disc = allocateNbl(s.link.memory, 0, { mdlLengths: [1] });
+      s.ndis.offloadTcpDisconnect(t.handles.tcp1, disc.nbl, TcpDisconnectFlags.GRACEFUL);
+      await s.run(() => s.link.takeTxFrames().some((f) => ((decodeTcp(f.data)?.flags ?? 0) & TcpFlag.FIN) !== 0));
+      // the peer acknowledges the FIN: FIN_WAIT_2
+      const peerAck = () => {
+        const at = s.link.now + 10;
+        s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 1, flags: TcpFlag.ACK }), at);
+        return at;
+      };
+      peerAck();
+      await s.run(() => s.io.length === 1);
+      expect([s.io[0]!.op, ndisStatusName(disc.nbl.status)]).toEqual(['disconnect', 'NDIS_STATUS_SUCCESS']);
+      // ten ticks on, a segment from the peer restarts the timer
+      const mid = s.link.now + 10 * tick;
+      await s.run(() => s.link.now >= mid);
+      expect(s.events).toEqual([]);
+      const last = peerAck();
+      await s.run(() => s.events.length > 0, 2_000_000);
+      const expiredAfter = (s.link.now - last) / tick;
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.RETRIEVE, info: UploadReason.TIMEOUT_EXPIRATION }]);
+      expect(expiredAfter).toBeGreaterThanOrEqual(19);
+      expect(expiredAfter).toBeLessThanOrEqual(22);
+      const { term, c1 } = terminateTree(t);
+      s.ndis.terminateOffload(s.binding, term);
+      await s.run(() => s.completed.some((c) => c.op === 'terminate'));
+      expect(c1.tcp.delegated?.state).toBe(0);       // CLOSED
       expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
   });

@@ -88,6 +88,8 @@ interface OffloadedObject {
 }
 
 /** NIC buffers lent to the card for receive indications, and their size (one MSS fits). */
+/** The FIN_WAIT_2 timer the card runs (N:fin-wait-2-timer: "a value of 120 seconds"). */
+export const FIN_WAIT_2_SECONDS = 120;
 export const NIC_BUFFERS = 48;
 export const NIC_BUFFER_BYTES = 2048;
 
@@ -200,6 +202,8 @@ export class ChimneyTarget {
     await link.mmioWrite(Reg.TCP_DUP_ACK_THRESHOLD, p.tcpDuplicateAckThreshold);
     await link.mmioWrite(Reg.TCP_PUSH_TICKS, p.tcpPushTicks);
     await link.mmioWrite(Reg.NCE_STALE_TICKS, p.nceStaleTicks);
+    // R82: the FIN_WAIT_2 timer's 120 s (N:fin-wait-2-timer), in the host's ticks
+    await link.mmioWrite(Reg.TCP_FIN_WAIT_2_TICKS, FIN_WAIT_2_SECONDS * p.ticksPerSecond);
     return NdisStatus.SUCCESS;
   }
 

@@ -51,7 +51,7 @@ CLOCK_PS = 6400
 FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
 
 CFG = {"ack_frequency": 2, "delayed_ack_ticks": 3, "max_retransmissions": 2, "dup_ack_threshold": 3,
-       "push_ticks": 6, "min_rto_ticks": 2, "max_rto_ticks": 16, "tick_div": 1000}
+       "push_ticks": 6, "min_rto_ticks": 2, "max_rto_ticks": 16, "tick_div": 1000, "fin_wait_2_ticks": 20}
 
 
 def toe_layout(rec):
@@ -157,8 +157,9 @@ def state_block(p):
     v |= pack_fields(fc.TCP_DELEGATED_STATE_FIELDS, state=p["state"], rcvNxt=p["rcv_nxt"], rcvWnd=p["rcv_wnd"],
                      sndUna=p["snd_una"], sndNxt=p["snd_nxt"], sndMax=p["snd_max"], sndWnd=p["snd_wnd"],
                      maxSndWnd=p["max_snd_wnd"], sendWl1=p["wl1"], cWnd=p["cwnd"], ssThresh=p["ssthresh"],
-                     sRtt=p["srtt"], rttVar=p["rttvar"], kaTimeoutDelta=M32,
-                     rtTimeoutDelta=M32) << (8 * fc.CONN_STATE_TCP_DELEGATED_OFFSET)
+                     sRtt=p["srtt"], rttVar=p["rttvar"], kaTimeoutDelta=M32, rtCount=p.get("rt_count", 0),
+                     rtTimeoutDelta=p.get("rt_delta", M32),
+                     sndWndProbeCount=p.get("wnd_probe", 0)) << (8 * fc.CONN_STATE_TCP_DELEGATED_OFFSET)
     return v.to_bytes(fc.CONN_STATE_BYTES, "little")
 
 
@@ -1166,3 +1167,215 @@ async def test_rtl_bug_partial_write_error_completes_ok(dut):
     assert [e for _, e in tb.plc_status] == [1, 0]
     assert c.length == 500
     assert c.status == St.DMA_ERROR, f"RTL BUG: completed {c.status!r} with a failed write in it"
+
+
+# ---- R83: the persist timer ---------------------------------------------------------------------
+
+async def current_rto(tb, conn, tag):
+    """The connection's RTO now, from the SRTT (x8) and RTTVAR (x4) a query reports (RFC 6298)."""
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, conn, tag)
+    return min(max((d["sRtt"] >> 3) + d["rttVar"], tb.cfg["min_rto_ticks"]), tb.cfg["max_rto_ticks"])
+
+
+async def ticks_until(tb, cond, last_tick):
+    """Tick until cond() holds (checked after each tick's walk), at most up to last_tick."""
+    while not cond() and tb.ticks < last_tick:
+        await tb.tick()
+    assert cond(), f"nothing by tick {last_tick}"
+
+
+@cocotb.test()
+async def test_persist_probes_zero_window_in_rounds(dut):
+    """R83 (N:persist-timer): the peer acknowledges everything in flight with a zero window while
+    data waits. Round 0 starts: after RTO the byte at SND.UNA goes out alone (a window probe, from
+    the send buffer, never with a FIN), Count 1. A zero-window ACK answering it starts round 1,
+    whose probe comes RTO << 1 later; round 2 after RTO << 2 (capped at the maximum RTO). A query
+    in round 2 reports SndWndProbeCount 2, Count 0 and the ticks left in TimeoutDelta. Unanswered,
+    the probes of round 2 go out again at RTO << Count (RTO, then 2 x RTO), and past
+    TCP_MAX_RETRANSMISSIONS probes in the round the next expiry asks for the upload: TCP_RETRIEVE
+    with TIMEOUT_EXPIRATION, and no probe. The send stays outstanding; nothing else is sent."""
+    tb = TB(dut, seed=83)
+    await tb.reset()
+    p = conn_params(0, snd_wnd=1000, max_snd_wnd=1000, srtt=24, rttvar=1)
+    conn = await tb.initiate(p, 0x831)
+    s0, a = p["snd_una"], 0x40000
+    tb.request(Op.TCP_SEND, 0x832, addr=a, length=2000, conn=conn, flags=fc.RequestFlag.PUSH)
+    await tb.until(lambda: len(tb.txc) == 2, what="the window's two segments")
+    await tb.wait(300)
+    assert [(t["seq"], t["len"]) for t in tb.txc] == [(s0, 500), (seq_add(s0, 500), 500)], "the window, no more"
+    probe_seq = seq_add(s0, 1000)
+
+    def probes():
+        return [t for t in tb.txc[2:]]
+
+    t0 = tb.ticks
+    tb.segment(conn, p["rcv_nxt"], probe_seq, window=0)
+    await tb.wait(300)
+    assert len(tb.txc) == 2, "a zero window: nothing sent before the persist timer runs out"
+    rto = await current_rto(tb, conn, 0x834)    # after the RTT sample of that ACK
+    assert rto > 2
+    expect = [t0 + rto]
+    await ticks_until(tb, lambda: len(probes()) == 1, expect[0] + 2)
+    # round 1: a zero-window ACK answers the probe
+    tb.segment(conn, p["rcv_nxt"], probe_seq, window=0)
+    await tb.wait(300)
+    expect.append(tb.ticks + min(rto << 1, tb.cfg["max_rto_ticks"]))
+    await ticks_until(tb, lambda: len(probes()) == 2, expect[1] + 2)
+    # round 2
+    tb.segment(conn, p["rcv_nxt"], probe_seq, window=0)
+    await tb.wait(300)
+    r2 = tb.ticks + min(rto << 2, tb.cfg["max_rto_ticks"])
+    await tb.tick(3)
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, conn, 0x833)
+    assert (d["sndWndProbeCount"], d["rtCount"], d["sndWnd"]) == (2, 0, 0), d
+    assert d["rtTimeoutDelta"] == r2 - tb.ticks, (d["rtTimeoutDelta"], r2, tb.ticks)
+    assert (d["sndUna"], d["sndNxt"], d["sndMax"]) == (probe_seq,) * 3, "a probe is not in flight"
+    # round 2 unanswered: probes at RTO << 0, RTO << 1, then the upload
+    expect += [r2, r2 + rto]
+    retrieve_at = r2 + rto + (rto << 1)
+    while tb.ticks < retrieve_at + 6:
+        await tb.tick()
+    assert [t["tick"] for t in probes()] == expect, ([t["tick"] for t in probes()], expect)
+    for t in probes():
+        tb.check_header(t, p, conn)
+        assert (t["seq"], t["len"], t["addr"], t["flags"]) == (probe_seq, 1, a + 1000, ACK), t
+    ev = [e for e in tb.find(kind=Kind.EVENT) if e.opcode != Ev.TCP_SEND_BACKLOG]
+    assert [(e.opcode, e.conn, e.info) for e in ev] == [(Ev.TCP_RETRIEVE, conn, fc.UploadReason.TIMEOUT_EXPIRATION)], ev
+    assert not tb.find(opcode=Op.TCP_SEND), "the send stays outstanding"
+
+
+@cocotb.test()
+async def test_persist_probe_taken_then_window_opens(dut):
+    """R83: a probe the peer takes (its ACK covers the probe's byte, the window still zero) moves
+    SND.UNA by one and starts the next round; the next probe is the byte after it. When the window
+    opens the persist timer ends and the data goes on from SND.UNA in full segments (the last
+    probe's byte again with them); the send completes once all of it is acknowledged, and no
+    probe follows."""
+    tb = TB(dut, seed=84)
+    await tb.reset()
+    p = conn_params(1, snd_wnd=500, max_snd_wnd=500, srtt=24, rttvar=1)
+    conn = await tb.initiate(p, 0x841)
+    s0, a = p["snd_una"], 0x48000
+    tb.request(Op.TCP_SEND, 0x842, addr=a, length=1200, conn=conn)
+    await tb.until(lambda: len(tb.txc) == 1, what="the window's segment")
+    t0 = tb.ticks
+    tb.segment(conn, p["rcv_nxt"], seq_add(s0, 500), window=0)
+    await tb.wait(300)
+    rto = await current_rto(tb, conn, 0x843)
+    await ticks_until(tb, lambda: len(tb.txc) == 2, t0 + rto + 2)
+    assert (tb.txc[1]["seq"], tb.txc[1]["len"], tb.txc[1]["addr"], tb.txc[1]["tick"]) == (
+        seq_add(s0, 500), 1, a + 500, t0 + rto), tb.txc[1]
+    # the peer takes the byte, its window still closed
+    tb.segment(conn, p["rcv_nxt"], seq_add(s0, 501), window=0)
+    await tb.wait(300)
+    t1 = tb.ticks
+    await ticks_until(tb, lambda: len(tb.txc) == 3, t1 + (rto << 1) + 2)
+    assert (tb.txc[2]["seq"], tb.txc[2]["len"], tb.txc[2]["addr"], tb.txc[2]["tick"]) == (
+        seq_add(s0, 501), 1, a + 501, t1 + (rto << 1)), tb.txc[2]
+    # the window opens (this ACK does not cover the second probe)
+    tb.segment(conn, p["rcv_nxt"], seq_add(s0, 501), window=4000)
+    await tb.until(lambda: len(tb.txc) == 5, what="the rest of the data")
+    assert [(t["seq"], t["len"], t["addr"]) for t in tb.txc[3:]] == [
+        (seq_add(s0, 501), 500, a + 501), (seq_add(s0, 1001), 199, a + 1001)], tb.txc[3:]
+    tb.segment(conn, p["rcv_nxt"], seq_add(s0, 1200), window=4000)
+    c = await tb.completion(Op.TCP_SEND, 0x842)
+    assert (c.status, c.length) == (St.OK, 1200), c
+    await tb.tick(4 * rto)
+    assert len(tb.txc) == 5, "no probe once the window is open"
+    assert not [e for e in tb.find(kind=Kind.EVENT) if e.opcode != Ev.TCP_SEND_BACKLOG]
+
+
+@cocotb.test()
+async def test_persist_timer_handed_over_at_initiate(dut):
+    """R78, R83: an initiate with a zero window and the retransmit slot running (the host's
+    persist timer: TimeoutDelta 3, Count 1, SndWndProbeCount 2) goes on from there: the probe
+    after 3 ticks, Count 2, and with TCP_MAX_RETRANSMISSIONS (2) probes sent in the round the
+    next expiry (RTO << 1 later) asks for the upload. A query in between reports the round, the
+    count and the ticks left."""
+    tb = TB(dut, seed=85)
+    await tb.reset()
+    p = conn_params(2, snd_wnd=0, max_snd_wnd=5000, srtt=24, rttvar=1, rt_delta=3, rt_count=1, wnd_probe=2)
+    rto = initial_rto(p)
+    conn = await tb.initiate(p, 0x851)
+    s0, a = p["snd_una"], 0x50000
+    tb.request(Op.TCP_SEND, 0x852, addr=a, length=800, conn=conn)
+    await tb.requests_taken()
+    await tb.wait(200)
+    assert not tb.txc, "a zero window"
+    await ticks_until(tb, lambda: len(tb.txc) == 1, 3 + 2)
+    assert (tb.txc[0]["seq"], tb.txc[0]["len"], tb.txc[0]["addr"], tb.txc[0]["tick"]) == (s0, 1, a, 3), tb.txc[0]
+    await tb.tick()
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, conn, 0x853)
+    retrieve_at = 3 + (rto << 1)
+    assert (d["sndWndProbeCount"], d["rtCount"], d["rtTimeoutDelta"]) == (2, 2, retrieve_at - tb.ticks), d
+    while tb.ticks < retrieve_at + 3:
+        await tb.tick()
+    assert len(tb.txc) == 1
+    ev = [e for e in tb.find(kind=Kind.EVENT) if e.opcode != Ev.TCP_SEND_BACKLOG]
+    assert [(e.opcode, e.info) for e in ev] == [(Ev.TCP_RETRIEVE, fc.UploadReason.TIMEOUT_EXPIRATION)], ev
+
+
+# ---- R82: the FIN_WAIT_2 timer ------------------------------------------------------------------
+
+@cocotb.test()
+async def test_fin_wait_2_timer(dut):
+    """R82 (N:fin-wait-2-timer): once the peer acknowledges our FIN the connection is in
+    FIN_WAIT_2 and the retransmit slot runs as the FIN_WAIT_2 timer (TCP_FIN_WAIT_2_TICKS); a
+    query reports it in TimeoutDelta. An acceptable segment restarts it, an unacceptable one
+    does not. When it runs out the state is CLOSED and TCP_RETRIEVE asks for the upload with
+    TIMEOUT_EXPIRATION, once. A second connection that gets the peer's FIN in FIN_WAIT_2 goes to
+    TIME_WAIT and its timer stops; one offloaded in FIN_WAIT_2 with the host's timer at 5 ticks
+    goes on from there."""
+    tb = TB(dut, seed=82)
+    await tb.reset()
+    fw2 = tb.cfg["fin_wait_2_ticks"]
+    conns = []
+    for i in range(2):
+        p = conn_params(i)
+        conn = await tb.initiate(p, 0x820 + i)
+        tb.request(Op.TCP_DISCONNECT, 0x822 + i, conn=conn)
+        conns.append((p, conn))
+    await tb.until(lambda: len(tb.txc) == 2, what="two FINs")
+    assert all(t["flags"] == ACK | FIN for t in tb.txc)
+    t0 = tb.ticks
+    for p, conn in conns:
+        tb.segment(conn, p["rcv_nxt"], seq_add(p["snd_una"], 1))
+    for i in range(2):
+        assert (await tb.completion(Op.TCP_DISCONNECT, 0x822 + i)).status == St.OK
+    (pa, a), (pb, b) = conns
+    # the peer closes b: FIN_WAIT_2 -> TIME_WAIT
+    tb.segment(b, pb["rcv_nxt"], seq_add(pb["snd_una"], 1), flags=ACK | FIN)
+    await tb.until(lambda: tb.find(kind=Kind.EVENT, opcode=Ev.TCP_DISCONNECT), what="b's disconnect")
+    await tb.tick(8)
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, a, 0x824)
+    assert (d["state"], d["rtTimeoutDelta"]) == (fc.TcpState.FIN_WAIT_2, t0 + fw2 - tb.ticks), d
+    # an unacceptable segment (outside the window) does not restart it; an acceptable one does
+    tb.segment(a, seq_add(pa["rcv_nxt"], 100000), seq_add(pa["snd_una"], 1))
+    await tb.wait(200)
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, a, 0x825)
+    assert d["rtTimeoutDelta"] == t0 + fw2 - tb.ticks, d
+    t1 = tb.ticks
+    tb.segment(a, pa["rcv_nxt"], seq_add(pa["snd_una"], 1))
+    await tb.wait(200)
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, a, 0x826)
+    assert d["rtTimeoutDelta"] == fw2, d
+
+    # c: offloaded in FIN_WAIT_2 with the host's timer 5 ticks from expiry
+    pc = conn_params(2, state=int(fc.TcpState.FIN_WAIT_2), rt_delta=5)
+    c = await tb.initiate(pc, 0x827)
+    tc = tb.ticks
+
+    def retrieves():
+        return [(e.conn, e.info) for e in tb.find(kind=Kind.EVENT, opcode=Ev.TCP_RETRIEVE)]
+    at = {}
+    while tb.ticks < t1 + fw2 + 4:
+        await tb.tick()
+        for conn, _ in retrieves():
+            at.setdefault(conn, tb.ticks)
+    assert sorted(retrieves()) == [(a, fc.UploadReason.TIMEOUT_EXPIRATION), (c, fc.UploadReason.TIMEOUT_EXPIRATION)]
+    assert at == {c: tc + 5, a: t1 + fw2}, (at, tc, t1)
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, a, 0x828)
+    assert (d["state"], d["rtTimeoutDelta"]) == (fc.TcpState.CLOSED, M32), d
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, b, 0x829)
+    assert (d["state"], d["rtTimeoutDelta"]) == (fc.TcpState.TIME_WAIT, M32), d
+    assert len(tb.txc) == 4, "the FINs, the ACK of b's FIN and the one answering the unacceptable segment"
