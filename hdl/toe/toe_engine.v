@@ -36,7 +36,8 @@
  * (FIN after the posted data, completion when it is acknowledged, R60) and abortive disconnect
  * (sends aborted first, then RST, R58); retransmission timeout with go-back-N and backoff,
  * and past TCP_MAX_RETRANSMISSIONS a retrieve request with TimeoutExpiration; the same slot
- * serves as the persist timer with zero-window probes (R83) and the FIN_WAIT_2 timer (R82).
+ * serves as the persist timer with zero-window probes (R83) and the FIN_WAIT_2 timer (R82);
+ * keepalive probes after KaTimeout idle ticks.
  *
  * The receive window advertised is the space of the posted buffers, never shrunk (its right
  * edge never moves left); data beyond the posted buffers is dropped (no NIC-side buffers yet).
@@ -233,7 +234,8 @@ localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 3
     + 32 + 32
     + 1 + 1 + 16
     + 1
-    + 1 + 8;
+    + 1 + 8
+    + 1 + 1 + 32 + 8 + 32 + 32 + 8;
 
 // TCP states as held in the TCB (the contract's values)
 localparam [3:0]
@@ -509,6 +511,7 @@ reg [15:0] seg_avail = 16'd0;     // bytes of the payload still to place
 reg plc_open = 1'b0;              // the payload packet still needs its last command
 reg ack_now = 1'b0;
 reg ack_rst = 1'b0;               // the pending ACK is an RST (abortive disconnect)
+reg ack_ka = 1'b0;                // the pending ACK is a keepalive probe (SEG.SEQ = SND.UNA - 1)
 
 // state block DMA
 reg [BLK_WORDS*DMA_DATA_WIDTH-1:0] blk = {BLK_WORDS*DMA_DATA_WIDTH{1'b0}};
@@ -643,6 +646,15 @@ reg t_urg_hold = 0;             // R74: urgent data arrived; nothing more is tak
 // t_rt_count) is the persist timer, and t_wnd_probe is SndWndProbeCount, the probing round
 reg t_persist = 0;
 reg [8-1:0] t_wnd_probe = 0;
+// keepalive (N:keepalive-timer): enabled (cached TCP_FLAG_KEEP_ALIVE_ENABLED), the timer, probes
+// sent unanswered (delegated KeepAlive.ProbeCount), and the cached KaTimeout, KaInterval, KaProbeCount
+reg t_ka_en = 0;
+reg t_ka_on = 0;
+reg [32-1:0] t_ka_at = 0;
+reg [8-1:0] t_ka_probes = 0;
+reg [32-1:0] t_ka_idle = 0;
+reg [32-1:0] t_ka_intv = 0;
+reg [8-1:0] t_ka_max = 0;
 
 /*
  * Datapath: everything an event state decides, from the TCB and the segment at hand
@@ -874,7 +886,8 @@ always @* begin
     dlg_build[`FLUE_TCP_DELEGATED_STATE_SS_THRESH_LSB +: 32] = t_ssthresh;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_S_RTT_LSB +: 16] = t_srtt;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RTT_VAR_LSB +: 16] = t_rttvar;
-    dlg_build[`FLUE_TCP_DELEGATED_STATE_KA_TIMEOUT_DELTA_LSB +: 32] = 32'hffffffff;
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_KA_PROBE_COUNT_LSB +: 32] = {24'd0, t_ka_probes};
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_KA_TIMEOUT_DELTA_LSB +: 32] = t_ka_on ? t_ka_at - now : 32'hffffffff;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_COUNT_LSB +: 32] = {24'd0, t_rt_count};
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_TIMEOUT_DELTA_LSB +: 32] = t_rtx_on ? t_rtx_at - now : 32'hffffffff;
     // R29, R69: the send backlog once an RTT is known; the receive backlog is not reported
@@ -897,6 +910,13 @@ wire [3:0] b_snd_ws = blk[CB + `FLUE_TCP_CONST_STATE_SND_WIND_SCALE_LSB +: 4];
 wire [3:0] b_rcv_ws = blk[CB + `FLUE_TCP_CONST_STATE_RCV_WIND_SCALE_LSB +: 4];
 wire [15:0] b_rmss = blk[CB + `FLUE_TCP_CONST_STATE_REMOTE_MSS_LSB +: 16];
 wire [7:0] b_ttl = blk[KB + `FLUE_TCP_CACHED_STATE_TTL_LSB +: 8];
+wire b_ka_enable = blk[KB + `FLUE_TCP_CACHED_STATE_FLAGS_LSB + 0];     // TCP_FLAG_KEEP_ALIVE_ENABLED
+wire b_ka_restart = blk[KB + `FLUE_TCP_CACHED_STATE_FLAGS_LSB + 2];    // TCP_FLAG_KEEP_ALIVE_RESTART
+wire [7:0] b_ka_max = blk[KB + `FLUE_TCP_CACHED_STATE_KA_PROBE_COUNT_LSB +: 8];
+wire [31:0] b_ka_idle = blk[KB + `FLUE_TCP_CACHED_STATE_KA_TIMEOUT_LSB +: 32];
+wire [31:0] b_ka_intv = blk[KB + `FLUE_TCP_CACHED_STATE_KA_INTERVAL_LSB +: 32];
+wire [31:0] b_ka_probes = blk[DB + `FLUE_TCP_DELEGATED_STATE_KA_PROBE_COUNT_LSB +: 32];
+wire [31:0] b_ka_delta = blk[DB + `FLUE_TCP_DELEGATED_STATE_KA_TIMEOUT_DELTA_LSB +: 32];
 wire [7:0] b_tos = blk[KB + `FLUE_TCP_CACHED_STATE_TOS_LSB +: 8];
 wire [7:0] b_state = blk[DB + `FLUE_TCP_DELEGATED_STATE_STATE_LSB +: 8];
 wire [31:0] b_rcv_nxt = blk[DB + `FLUE_TCP_DELEGATED_STATE_RCV_NXT_LSB +: 32];
@@ -1041,6 +1061,8 @@ always @* begin
         end
         default: begin
             x_flags = ack_rst ? (F_RST | F_ACK) : F_ACK;
+            // a keepalive probe: one before SND.UNA, which the peer answers with an ACK (RFC 9293 3.8.4)
+            if (ack_ka) x_seq = t_snd_una - 1'b1;
         end
     endcase
 end
@@ -1066,6 +1088,15 @@ wire rtx_due = t_rtx_on && !seq_lt(now, t_rtx_at);
 wire rtx_persist_done = rtx_due && t_state != ST_FIN_WAIT_2 && t_persist && !data_pending;
 wire rtx_give_up = rtx_due && (t_state == ST_FIN_WAIT_2 || (t_rt_count >= cfg_max_retransmissions && !rtx_persist_done));
 wire tmr_event = rtx_give_up && !t_retrieve_sent;
+// keepalive: KaProbeCount probes unanswered (10 when the host gave 0) close the connection and ask
+// for the upload (as R75's keepalive does); a probe goes only while the connection is idle (nothing
+// in flight, no ACK due in this walk: the probe's old sequence number would keep the peer from
+// reading its ACK field), else the timer starts over
+wire ka_due = t_ka_on && !seq_lt(now, t_ka_at);
+wire [7:0] ka_max = t_ka_max == 8'd0 ? 8'd10 : t_ka_max;
+wire ka_give_up = ka_due && t_ka_probes >= ka_max;
+wire ka_event = ka_give_up && !t_retrieve_sent && !tmr_event;
+wire ka_idle = t_snd_max == t_snd_una && !t_persist && est_like && !(t_dack_on && !seq_lt(now, t_dack_at));
 wire wb_persist = persist_start || (t_persist && !persist_stop);
 wire [7:0] wb_wnd_probe = persist_start || persist_stop ? 8'd0 : t_wnd_probe;
 wire [7:0] wb_rt_count = persist_start || persist_stop ? 8'd0 : t_rt_count;
@@ -1142,6 +1173,7 @@ always @(posedge clk) begin
         S_IDLE: begin
             ack_now <= 1'b0;
             ack_rst <= 1'b0;
+            ack_ka <= 1'b0;
             flush_sends <= 1'b0;
             flush_term <= 1'b0;
             pop_if_push <= 1'b0;
@@ -1215,7 +1247,8 @@ always @(posedge clk) begin
              t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent, t_ip_id, t_ooo_on, t_ooo_seen,
              t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
              t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal, t_syn_chal_sec,
-             t_urg_hold, t_persist, t_wnd_probe} <= tcb_rdata;
+             t_urg_hold, t_persist, t_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle, t_ka_intv,
+             t_ka_max} <= tcb_rdata;
             state_reg <= ret_state;
             if (ev == EV_REQ && (ret_state == S_BLK_DESC || ret_state == S_FWD_DESC)) begin
                 rd_desc_valid_reg <= 1'b1;
@@ -1393,6 +1426,14 @@ always @(posedge clk) begin
                     t_rt_count <= b_rt_count > 32'd255 ? 8'd255 : b_rt_count[7:0];
                     t_persist <= b_persist;
                     t_wnd_probe <= b_persist ? b_wnd_probe : 8'd0;
+                    // keepalive: the host's timer goes on where it was (R78), else a new one
+                    t_ka_en <= b_ka_enable;
+                    t_ka_idle <= b_ka_idle;
+                    t_ka_intv <= b_ka_intv;
+                    t_ka_max <= b_ka_max;
+                    t_ka_probes <= b_ka_probes > 32'd255 ? 8'd255 : b_ka_probes[7:0];
+                    t_ka_on <= b_ka_enable || b_ka_delta != 32'hffffffff;
+                    t_ka_at <= now + (b_ka_delta != 32'hffffffff ? b_ka_delta : b_ka_idle);
                     t_rexmit_one <= 1'b0;
                     t_srtt <= b_srtt;
                     t_bl <= 32'd0;
@@ -1458,6 +1499,19 @@ always @(posedge clk) begin
                 if (b_valid_mask[3]) begin
                     t_ttl <= b_ttl;
                     t_tos <= b_tos;
+                    // keepalive options (R25): a timer newly enabled, or TCP_FLAG_KEEP_ALIVE_RESTART,
+                    // starts from zero; disabled, it stops
+                    t_ka_en <= b_ka_enable;
+                    t_ka_idle <= b_ka_idle;
+                    t_ka_intv <= b_ka_intv;
+                    t_ka_max <= b_ka_max;
+                    if (!b_ka_enable) begin
+                        t_ka_on <= 1'b0;
+                    end else if (!t_ka_en || b_ka_restart) begin
+                        t_ka_on <= 1'b1;
+                        t_ka_at <= now + b_ka_idle;
+                        t_ka_probes <= 8'd0;
+                    end
                 end
                 c_status <= `FLUE_CPL_STATUS_OK;
                 cpl_next <= S_WB;
@@ -1545,7 +1599,8 @@ always @(posedge clk) begin
                 t_disc_pending, t_rq_head, t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent,
                 t_ip_id, t_ooo_on, t_ooo_seen, t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on,
                 t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
-                t_syn_chal_sec, t_urg_hold, wb_persist, wb_wnd_probe};
+                t_syn_chal_sec, t_urg_hold, wb_persist, wb_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle,
+                t_ka_intv, t_ka_max};
             if (can_send && !txq_member[cur_conn]) begin
                 txq_member_set <= 1'b1;
                 txq_member_set_addr <= cur_conn;
@@ -1825,8 +1880,13 @@ always @(posedge clk) begin
             end else begin
                 t_rst_chal <= 1'b0;
                 state_reg <= h_flags[`TOE_TCP_ACK] ? S_RX_ACK : S_RX_END;
-                // R82: an acceptable segment restarts the FIN_WAIT_2 timer
+                // R82: an acceptable segment restarts the FIN_WAIT_2 timer; and the keepalive timer
                 if (t_state == ST_FIN_WAIT_2) t_rtx_at <= now + cfg_fin_wait_2_ticks;
+                if (t_ka_en) begin
+                    t_ka_on <= 1'b1;
+                    t_ka_at <= now + t_ka_idle;
+                    t_ka_probes <= 8'd0;
+                end
             end
         end
         S_RX_ACK: begin
@@ -2238,6 +2298,7 @@ always @(posedge clk) begin
                 t_dack_on <= 1'b0;
                 ack_now <= 1'b0;
                 ack_rst <= 1'b0;
+                ack_ka <= 1'b0;
                 state_reg <= ret_state;
             end
         end
@@ -2396,7 +2457,25 @@ always @(posedge clk) begin
             if (t_dack_on && !seq_lt(now, t_dack_at)) begin
                 ack_now <= 1'b1;
             end
-            if (t_push_on && !seq_lt(now, t_push_at) && !tmr_event) begin
+            if (ka_give_up && !tmr_event) begin
+                t_ka_on <= 1'b0;
+                t_state <= ST_CLOSED;
+                if (ka_event) begin
+                    t_retrieve_sent <= 1'b1;
+                    c_opcode <= `FLUE_EVENT_CODE_TCP_RETRIEVE;
+                    c_info <= `FLUE_UPLOAD_REASON_TIMEOUT_EXPIRATION;
+                    cpl_next <= S_TMR_END;
+                    state_reg <= S_EVENT;
+                end
+            end else if (ka_due && ka_idle) begin
+                ack_now <= 1'b1;
+                ack_ka <= 1'b1;
+                t_ka_probes <= t_ka_probes + 1'b1;
+                t_ka_at <= now + (t_ka_intv == 32'd0 ? 32'd1 : t_ka_intv);
+            end else if (ka_due) begin
+                t_ka_at <= now + t_ka_idle;
+            end
+            if (t_push_on && !seq_lt(now, t_push_at) && !tmr_event && !ka_event) begin
                 t_push_on <= 1'b0;
                 if (t_rq_count != 0 && t_rq_fill != 0) begin
                     // R50, R51: the timer completes a push-mode buffer, never a no-push one

@@ -588,4 +588,40 @@ describe('miniport as offload target, against the RTL', () => {
       expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
   });
+
+  it('R78 the keepalive timer (N:keepalive-timer): with TCP_FLAG_KEEP_ALIVE_ENABLED the idle card probes after KaTimeout (an ACK one before SND.UNA that the peer must answer) and every KaInterval; an answer starts it over; KaProbeCount probes unanswered make the card ask for the upload, and the terminated state carries the probes and CLOSED', async () => {
+    const s = await setUp();
+    try {
+      expect(await s.target.setOffloadParameters(MS_TICK)).toBe(NdisStatus.SUCCESS);
+      await s.link.mmioWrite(Reg.TICK_DIV, 15_625);
+      const tick = await s.link.mmioRead(Reg.TICK_DIV);
+      const t = await s.offload((tree) => {
+        Object.assign(tree.t1.tcp.cached!, { flags: 0x01, kaTimeout: 6, kaInterval: 2, kaProbeCount: 3 });
+      });
+      const start = s.link.now;
+      const probes: number[] = [];
+      const collect = (n: number) => () => {
+        for (const f of s.link.takeTxFrames()) {
+          const seg = decodeTcp(f.data);
+          if (seg?.srcPort === 40000 && seg.seq === 0xffffffff && seg.payload.length === 0 && seg.flags === TcpFlag.ACK) probes.push(f.cycle);
+        }
+        return probes.length >= n;
+      };
+      await s.run(collect(1), 2_000_000);
+      expect(Math.abs((probes[0]! - start) / tick - 6)).toBeLessThanOrEqual(1);
+      // the peer answers: the timer starts over, KaTimeout from now
+      const answered = s.link.now + 10;
+      s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.ACK }), answered);
+      await s.run(() => collect(4)() && s.events.length > 0, 3_000_000);
+      const after = probes.slice(1).map((c) => (c - answered) / tick);
+      for (const [i, w] of [6, 8, 10].entries()) expect(Math.abs(after[i]! - w)).toBeLessThanOrEqual(1);
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.RETRIEVE, info: UploadReason.TIMEOUT_EXPIRATION }]);
+      expect(Math.abs((s.link.now - answered) / tick - 12)).toBeLessThanOrEqual(1.5);
+      const { term, c1 } = terminateTree(t);
+      s.ndis.terminateOffload(s.binding, term);
+      await s.run(() => s.completed.some((c) => c.op === 'terminate'));
+      expect([c1.tcp.delegated?.state, c1.tcp.delegated?.keepAlive.probeCount, c1.tcp.delegated?.keepAlive.timeoutDelta]).toEqual([0, 3, 0xffffffff]);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
 });

@@ -152,12 +152,15 @@ def state_block(p):
     v |= pack_fields(fc.TCP_CONST_STATE_FIELDS, flags=p["const_flags"], remotePort=p["remote_port"],
                      localPort=p["local_port"], sndWindScale=p["snd_ws"], rcvWindScale=p["rcv_ws"],
                      remoteMss=p["mss"]) << (8 * fc.CONN_STATE_TCP_CONST_OFFSET)
-    v |= pack_fields(fc.TCP_CACHED_STATE_FIELDS, ttl=p["ttl"], tos=p["tos"],
-                     initialRcvWnd=p["rcv_wnd"]) << (8 * fc.CONN_STATE_TCP_CACHED_OFFSET)
+    v |= pack_fields(fc.TCP_CACHED_STATE_FIELDS, ttl=p["ttl"], tos=p["tos"], initialRcvWnd=p["rcv_wnd"],
+                     flags=p.get("cached_flags", 0), kaProbeCount=p.get("ka_probe_count", 0),
+                     kaTimeout=p.get("ka_timeout", 0),
+                     kaInterval=p.get("ka_interval", 0)) << (8 * fc.CONN_STATE_TCP_CACHED_OFFSET)
     v |= pack_fields(fc.TCP_DELEGATED_STATE_FIELDS, state=p["state"], rcvNxt=p["rcv_nxt"], rcvWnd=p["rcv_wnd"],
                      sndUna=p["snd_una"], sndNxt=p["snd_nxt"], sndMax=p["snd_max"], sndWnd=p["snd_wnd"],
                      maxSndWnd=p["max_snd_wnd"], sendWl1=p["wl1"], cWnd=p["cwnd"], ssThresh=p["ssthresh"],
-                     sRtt=p["srtt"], rttVar=p["rttvar"], kaTimeoutDelta=M32, rtCount=p.get("rt_count", 0),
+                     sRtt=p["srtt"], rttVar=p["rttvar"], kaTimeoutDelta=p.get("ka_delta", M32),
+                     kaProbeCount=p.get("ka_probes", 0), rtCount=p.get("rt_count", 0),
                      rtTimeoutDelta=p.get("rt_delta", M32),
                      sndWndProbeCount=p.get("wnd_probe", 0)) << (8 * fc.CONN_STATE_TCP_DELEGATED_OFFSET)
     return v.to_bytes(fc.CONN_STATE_BYTES, "little")
@@ -1379,3 +1382,68 @@ async def test_fin_wait_2_timer(dut):
     d, _ = await tb.state_op(Op.OFFLOAD_QUERY, b, 0x829)
     assert (d["state"], d["rtTimeoutDelta"]) == (fc.TcpState.TIME_WAIT, M32), d
     assert len(tb.txc) == 4, "the FINs, the ACK of b's FIN and the one answering the unacceptable segment"
+
+
+# ---- keepalive ------------------------------------------------------------------------------------
+
+@cocotb.test()
+async def test_keepalive_probes_then_upload(dut):
+    """N:keepalive-timer, R78: with TCP_FLAG_KEEP_ALIVE_ENABLED an idle connection is probed after
+    KaTimeout ticks (an ACK one before SND.UNA, no data, which the peer must answer), then every
+    KaInterval. An acceptable segment from the peer starts the timer over with no probe counted.
+    KaProbeCount probes unanswered close the connection and ask for the upload (TCP_RETRIEVE,
+    TIMEOUT_EXPIRATION). A query reports the probes and the ticks left; a connection offloaded
+    with the host's keepalive timer running (TimeoutDelta 2, one probe out) goes on from there;
+    one without the flag and with no timer is never probed. An update can switch it on."""
+    tb = TB(dut, seed=91)
+    await tb.reset()
+    ka = {"cached_flags": 0x01, "ka_timeout": 10, "ka_interval": 3, "ka_probe_count": 2}
+    pa = conn_params(0, **ka)
+    pb = conn_params(1, ka_delta=2, ka_probes=1, **ka)
+    pc = conn_params(2)
+    a = await tb.initiate(pa, 0x911)
+    b = await tb.initiate(pb, 0x912)
+    c = await tb.initiate(pc, 0x913)
+
+    def probes(conn, p):
+        return [t["tick"] for t in tb.txc if t["ctx"] == conn and t["seq"] == seq_add(p["snd_una"], -1)
+                and t["len"] == 0 and t["flags"] == ACK and t["ack"] == p["rcv_nxt"]]
+
+    def retrieves():
+        return {e.conn: tb.ticks for e in tb.find(kind=Kind.EVENT, opcode=Ev.TCP_RETRIEVE)}
+    seen = {}
+    await tb.tick(4)
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, a, 0x914)
+    assert (d["kaProbeCount"], d["kaTimeoutDelta"]) == (0, 10 - tb.ticks), d
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, c, 0x915)
+    assert (d["kaProbeCount"], d["kaTimeoutDelta"]) == (0, M32), d
+    while tb.ticks < 12:
+        await tb.tick()
+        for conn in retrieves():
+            seen.setdefault(conn, tb.ticks)
+    # b: the host's probe count and timer: its second probe at tick 2, the upload at 2 + 3
+    assert probes(b, pb) == [2], probes(b, pb)
+    assert seen.get(b) == 5, seen
+    # a: the first probe at KaTimeout; the peer answers it, which starts the timer over
+    assert probes(a, pa) == [10], probes(a, pa)
+    tb.segment(a, pa["rcv_nxt"], pa["snd_una"])
+    await tb.wait(200)
+    t1 = tb.ticks
+    while tb.ticks < t1 + 10 + 3 + 3 + 2:
+        await tb.tick()
+        for conn in retrieves():
+            seen.setdefault(conn, tb.ticks)
+    assert probes(a, pa) == [10, t1 + 10, t1 + 13], probes(a, pa)
+    assert seen.get(a) == t1 + 16, (seen, t1)
+    d, _ = await tb.state_op(Op.OFFLOAD_QUERY, a, 0x916)
+    assert (d["state"], d["kaProbeCount"], d["kaTimeoutDelta"]) == (fc.TcpState.CLOSED, 2, M32), d
+    # c: never probed, until an update enables keepalive
+    assert probes(c, pc) == [] and c not in seen
+    upd = dict(pc, cached_flags=0x01, ka_timeout=4, ka_interval=2, ka_probe_count=1)
+    addr = tb.put_block(upd)
+    tu = tb.ticks
+    tb.request(Op.OFFLOAD_UPDATE, 0x917, addr=addr, length=fc.CONN_STATE_BYTES, conn=c)
+    assert (await tb.completion(Op.OFFLOAD_UPDATE, 0x917)).status == St.OK
+    await tb.tick(8)
+    assert probes(c, pc) == [tu + 4], (probes(c, pc), tu)
+    assert [e.info for e in tb.find(kind=Kind.EVENT, opcode=Ev.TCP_RETRIEVE, conn=c)] == [fc.UploadReason.TIMEOUT_EXPIRATION]
