@@ -1851,6 +1851,21 @@ always @(posedge clk) begin
                     t_rst_chal <= 1'b1;
                     state_reg <= S_RX_END;
                 end
+            end else if (h_flags[`TOE_TCP_SYN] && h_seq == t_rcv_nxt) begin
+                // R75: a SYN at RCV.NXT (the peer started over): CLOSED, and the upload asked for
+                t_state <= ST_CLOSED;
+                t_rtx_on <= 1'b0;
+                t_ka_on <= 1'b0;
+                t_dack_on <= 1'b0;
+                t_push_on <= 1'b0;
+                state_reg <= S_RX_END;
+                if (!t_retrieve_sent) begin
+                    t_retrieve_sent <= 1'b1;
+                    c_opcode <= `FLUE_EVENT_CODE_TCP_RETRIEVE;
+                    c_info <= `FLUE_UPLOAD_REASON_UPLOAD_REQUESTED;
+                    cpl_next <= S_RX_END;
+                    state_reg <= S_EVENT;
+                end
             end else if (h_flags[`TOE_TCP_SYN]) begin
                 // R75 (RFC 5961 4.2): a challenge ACK for an in-window SYN, at most one per
                 // SYN_CHALLENGE_SECONDS (one outside the window was ACKed above, unthrottled)

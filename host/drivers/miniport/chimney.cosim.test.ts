@@ -425,6 +425,25 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
+  it('R75 a SYN at RCV.NXT (the peer started over): the card asks for the upload (UploadRequested), sends nothing, and hands back CLOSED', async () => {
+    const s = await setUp();
+    try {
+      const t = await s.offload();
+      s.link.takeTxFrames();
+      s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.SYN }), s.link.now + 10);
+      await s.run(() => s.events.length > 0);
+      expect(s.events).toEqual([{ type: TcpOffloadEventType.RETRIEVE, info: UploadReason.UPLOAD_REQUESTED }]);
+      const until = s.link.now + 5000;
+      await s.run(() => s.link.now >= until);
+      expect(s.link.takeTxFrames().filter((f) => decodeTcp(f.data)?.srcPort === 40000)).toEqual([]);
+      const { term, c1, c2 } = terminateTree(t);
+      s.ndis.terminateOffload(s.binding, term);
+      await s.run(() => s.completed.some((c) => c.op === 'terminate'));
+      expect([c1.tcp.delegated?.state, c2.tcp.delegated?.state]).toEqual([0, 4]);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
   it('R74 urgent data with a valid ACK: the card asks for the upload with ReceivedUrgentData and from then on acknowledges and takes in nothing, so the terminated state hands the host RCV.NXT from before it (the host stack takes the peer\'s retransmissions)', async () => {
     const s = await setUp();
     try {
