@@ -2681,10 +2681,57 @@ wire cq_pop = cq_ready_to_go && (!cq_head_emit || m_axis_cpl_tready);
 wire cq_take = (!cq_head_valid || cq_pop) && cq_rptr != cq_wptr_done;
 reg [CPL_REC_WIDTH-1:0] cq_out;
 
+// A failed write that does not fill its receive buffer (a silent entry: an in-order write, or one
+// of held out-of-order data into a later buffer) is remembered by the buffer's {conn, tag} until
+// that buffer's completion leaves, which then reports DMA_ERROR whatever completed it (the write
+// that fills it, a PSH, the push timer, a FIN). PERR_N buffers at once; past that every receive
+// completion reports DMA_ERROR until reset (never OK for bytes that were not written).
+localparam PERR_N = 4;
+reg [PERR_N-1:0] perr_valid = {PERR_N{1'b0}};
+reg [32-1:0] perr_conn [0:PERR_N-1];
+reg [32-1:0] perr_tag [0:PERR_N-1];
+reg perr_overflow = 1'b0;
+wire [31:0] cq_head_conn = cq_head[`FLUE_CPL_ENTRY_CONN_LSB +: 32];
+wire [31:0] cq_head_tag = cq_head[`FLUE_CPL_ENTRY_TAG_LSB +: 32];
+wire cq_head_recv = cq_head[`FLUE_CPL_ENTRY_KIND_LSB +: 8] == `FLUE_ENTRY_KIND_COMPLETION
+    && cq_head[`FLUE_CPL_ENTRY_OPCODE_LSB +: 8] == `FLUE_OPCODE_TCP_RECV_POST;
+reg [PERR_N-1:0] perr_match;
+reg [PERR_N-1:0] perr_free_one;     // the lowest free slot, one-hot
+integer pi;
+always @* begin
+    perr_free_one = {PERR_N{1'b0}};
+    for (pi = 0; pi < PERR_N; pi = pi + 1) begin
+        perr_match[pi] = perr_valid[pi] && perr_conn[pi] == cq_head_conn && perr_tag[pi] == cq_head_tag;
+        if (!perr_valid[pi] && perr_free_one == {PERR_N{1'b0}}) perr_free_one[pi] = 1'b1;
+    end
+end
+wire cq_head_failed = (cq_head_wait && ps_err[0])
+    || (cq_head_emit && cq_head_recv && (|perr_match || perr_overflow));
+// a silent entry whose write failed: its buffer is remembered (once)
+wire perr_note = cq_pop && cq_head_wait && !cq_head_emit && ps_err[0] && cq_head_recv && !(|perr_match);
+
 always @* begin
     cq_out = cq_head[CPL_REC_WIDTH-1:0];
-    if (cq_head_wait && ps_err[0]) begin
+    if (cq_head_failed && cq_out[`FLUE_CPL_ENTRY_STATUS_LSB +: 8] == `FLUE_CPL_STATUS_OK) begin
         cq_out[`FLUE_CPL_ENTRY_STATUS_LSB +: 8] = `FLUE_CPL_STATUS_DMA_ERROR;
+    end
+end
+
+always @(posedge clk) begin
+    if (cq_pop && cq_head_emit && cq_head_recv) perr_valid <= perr_valid & ~perr_match;
+    if (perr_note) begin
+        if (perr_free_one == {PERR_N{1'b0}}) perr_overflow <= 1'b1;
+        perr_valid <= perr_valid | perr_free_one;
+    end
+    for (pi = 0; pi < PERR_N; pi = pi + 1) begin
+        if (perr_note && perr_free_one[pi]) begin
+            perr_conn[pi] <= cq_head_conn;
+            perr_tag[pi] <= cq_head_tag;
+        end
+    end
+    if (rst) begin
+        perr_valid <= {PERR_N{1'b0}};
+        perr_overflow <= 1'b0;
     end
 end
 

@@ -18,7 +18,8 @@ UPLOAD_IN_PROGRESS before the terminate, the hash entry removed), the R69 send-b
 then graceful disconnects both ways, the abortive disconnect and fast retransmit; and throughout
 the transmit fence (completions wait for the transmitter's statuses) and TXC_AHEAD.
 Tests named test_rtl_bug_* reproduce RTL bugs: they are marked expect_fail (cocotb counts them
-as passed while they fail, and as failed once they pass: drop the mark when the RTL is fixed)."""
+as passed while they fail, and as failed once they pass: drop the mark when the RTL is fixed);
+none is open today."""
 
 import collections
 import logging
@@ -1149,27 +1150,32 @@ async def test_placement_errors_stay_with_their_entries_past_32(dut):
     assert (ca.status, cb.status) == (St.OK, St.DMA_ERROR), f"A {ca.status!r}, B {cb.status!r}"
 
 
-@cocotb.test(expect_fail=True)
-async def test_rtl_bug_partial_write_error_completes_ok(dut):
-    """RTL BUG (the module header promises a receive completes DMA_ERROR if its bytes are not in
-    host memory; the README calls the status of a write that does not fill its buffer "consumed
-    silently"). The first write into a push-mode buffer fails; a PSH segment then completes the
-    buffer through S_RQ_POP_USE with status OK and all 500 bytes counted, though 400 of them
-    were never written. Fails at the marked assertion today."""
+@cocotb.test()
+async def test_failed_partial_write_reported_on_its_buffer(dut):
+    """A receive completes DMA_ERROR if any of its bytes failed to reach host memory, whatever
+    completes it. The first write into a push-mode buffer fails and does not fill it; a PSH
+    segment then completes the buffer: DMA_ERROR with all 500 bytes counted. In the next
+    buffer a failed first write is followed by a good one that fills it: DMA_ERROR too. The
+    buffer after that, all written, completes OK."""
     tb = TB(dut, seed=111)
     await tb.reset()
     p = conn_params(0)
     conn = await tb.initiate(p, 0xa01)
     r0, s0 = p["rcv_nxt"], p["snd_una"]
     tb.request(Op.TCP_RECV_POST, 0xa02, addr=0x20000, length=1000, conn=conn)
+    tb.request(Op.TCP_RECV_POST, 0xa03, addr=0x21000, length=600, conn=conn)
+    tb.request(Op.TCP_RECV_POST, 0xa04, addr=0x22000, length=300, conn=conn)
     await tb.requests_taken()
-    tb.plc_fail = {1}
+    tb.plc_fail = {1, 3}
     tb.segment(conn, r0, s0, payload=bytes(range(200)) * 2)
     tb.segment(conn, seq_add(r0, 400), s0, flags=ACK | PSH, payload=bytes(100))
-    c = await tb.completion(Op.TCP_RECV_POST, 0xa02)
-    assert [e for _, e in tb.plc_status] == [1, 0]
-    assert c.length == 500
-    assert c.status == St.DMA_ERROR, f"RTL BUG: completed {c.status!r} with a failed write in it"
+    tb.segment(conn, seq_add(r0, 500), s0, payload=bytes(400))
+    tb.segment(conn, seq_add(r0, 900), s0, payload=bytes(200))
+    tb.segment(conn, seq_add(r0, 1100), s0, payload=bytes(300))
+    done = [await tb.completion(Op.TCP_RECV_POST, tag) for tag in (0xa02, 0xa03, 0xa04)]
+    assert [e for _, e in tb.plc_status] == [1, 0, 1, 0, 0]
+    assert [(c.status, c.length) for c in done] == [(St.DMA_ERROR, 500), (St.DMA_ERROR, 600), (St.OK, 300)], done
+    assert [c.tag for c in tb.find(opcode=Op.TCP_RECV_POST)] == [0xa02, 0xa03, 0xa04], "in posting order"
 
 
 # ---- R83: the persist timer ---------------------------------------------------------------------
