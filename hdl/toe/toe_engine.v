@@ -2688,8 +2688,8 @@ reg [CPL_REC_WIDTH-1:0] cq_out;
 // completion reports DMA_ERROR until reset (never OK for bytes that were not written).
 localparam PERR_N = 4;
 reg [PERR_N-1:0] perr_valid = {PERR_N{1'b0}};
-reg [32-1:0] perr_conn [0:PERR_N-1];
-reg [32-1:0] perr_tag [0:PERR_N-1];
+reg [PERR_N*32-1:0] perr_conn = {PERR_N*32{1'b0}};   // slot i in bits [32*i +: 32]
+reg [PERR_N*32-1:0] perr_tag = {PERR_N*32{1'b0}};
 reg perr_overflow = 1'b0;
 wire [31:0] cq_head_conn = cq_head[`FLUE_CPL_ENTRY_CONN_LSB +: 32];
 wire [31:0] cq_head_tag = cq_head[`FLUE_CPL_ENTRY_TAG_LSB +: 32];
@@ -2701,7 +2701,7 @@ integer pi;
 always @* begin
     perr_free_one = {PERR_N{1'b0}};
     for (pi = 0; pi < PERR_N; pi = pi + 1) begin
-        perr_match[pi] = perr_valid[pi] && perr_conn[pi] == cq_head_conn && perr_tag[pi] == cq_head_tag;
+        perr_match[pi] = perr_valid[pi] && perr_conn[32*pi +: 32] == cq_head_conn && perr_tag[32*pi +: 32] == cq_head_tag;
         if (!perr_valid[pi] && perr_free_one == {PERR_N{1'b0}}) perr_free_one[pi] = 1'b1;
     end
 end
@@ -2725,8 +2725,8 @@ always @(posedge clk) begin
     end
     for (pi = 0; pi < PERR_N; pi = pi + 1) begin
         if (perr_note && perr_free_one[pi]) begin
-            perr_conn[pi] <= cq_head_conn;
-            perr_tag[pi] <= cq_head_tag;
+            perr_conn[32*pi +: 32] <= cq_head_conn;
+            perr_tag[32*pi +: 32] <= cq_head_tag;
         end
     end
     if (rst) begin
