@@ -35,12 +35,12 @@ from cocotb.utils import get_sim_time
 
 import flue_contract as fc
 from flue_tb import random_pause
+from toe_tb import M32, decode_cpl, initial_rto, pack_fields, seq_add, state_block, unpack_fields
 
 Op = fc.Opcode
 St = fc.CplStatus
 Ev = fc.EventCode
 Kind = fc.EntryKind
-M32 = 0xffffffff
 
 MEM_SIZE = 2**20
 BAD_BASE = 0xf0000          # reads and writes here fail (tuser / error status)
@@ -94,28 +94,6 @@ def unpack(layout, v):
     return {name: (v >> lsb) & ((1 << width) - 1) for name, (lsb, width) in layout.items()}
 
 
-def pack_fields(fields, **values):
-    """A contract struct (flue_contract *_FIELDS: byte, bytes, bit, width) as an integer."""
-    v = 0
-    for name, val in values.items():
-        byte, _, bit, width = fields[name]
-        assert 0 <= val < 1 << width, (name, val)
-        v |= val << (byte * 8 + bit)
-    return v
-
-
-def unpack_fields(fields, v):
-    return {name: (v >> (byte * 8 + bit)) & ((1 << width) - 1) for name, (byte, _, bit, width) in fields.items()}
-
-
-Cpl = collections.namedtuple("Cpl", "kind opcode status tag length conn info cycle")
-
-
-def decode_cpl(v, cycle):
-    f = unpack_fields(fc.CPL_ENTRY_FIELDS, v)
-    return Cpl(f["kind"], f["opcode"], f["status"], f["tag"], f["length"], f["conn"], f["info"], cycle)
-
-
 def ip_int(ip):
     return int.from_bytes(ip, "big")
 
@@ -138,41 +116,6 @@ def conn_params(i, **over):
 def key_of(p):
     return pack(KEY, local_port=p["local_port"], remote_port=p["remote_port"], local_ip=ip_int(p["local_ip"]),
                 remote_ip=ip_int(p["remote_ip"]))
-
-
-def state_block(p):
-    """The flat connection state block (CONN_STATE_BYTES) an initiate reads, as chimney.ts
-    writeConnState lays it out: MACs and IPv4 addresses as their bytes (wire order), the rest
-    little endian."""
-    v = pack_fields(fc.CONN_STATE_BLOCK_FIELDS, validMask=p["valid_mask"])
-    v |= pack_fields(fc.NEIGHBOR_STATE_FIELDS, dlSourceAddress=0, vlanId=p["vlan"],
-                     dlDestinationAddress=int.from_bytes(p["peer_mac"], "little")) << (8 * fc.CONN_STATE_NEIGHBOR_OFFSET)
-    v |= pack_fields(fc.PATH_STATE_FIELDS, sourceAddress=int.from_bytes(p["local_ip"], "little"),
-                     destinationAddress=int.from_bytes(p["remote_ip"], "little"),
-                     pathMtu=p["mtu"]) << (8 * fc.CONN_STATE_PATH_OFFSET)
-    v |= pack_fields(fc.TCP_CONST_STATE_FIELDS, flags=p["const_flags"], remotePort=p["remote_port"],
-                     localPort=p["local_port"], sndWindScale=p["snd_ws"], rcvWindScale=p["rcv_ws"],
-                     remoteMss=p["mss"]) << (8 * fc.CONN_STATE_TCP_CONST_OFFSET)
-    v |= pack_fields(fc.TCP_CACHED_STATE_FIELDS, ttl=p["ttl"], tos=p["tos"], initialRcvWnd=p["rcv_wnd"],
-                     flags=p.get("cached_flags", 0), kaProbeCount=p.get("ka_probe_count", 0),
-                     kaTimeout=p.get("ka_timeout", 0),
-                     kaInterval=p.get("ka_interval", 0)) << (8 * fc.CONN_STATE_TCP_CACHED_OFFSET)
-    v |= pack_fields(fc.TCP_DELEGATED_STATE_FIELDS, state=p["state"], rcvNxt=p["rcv_nxt"], rcvWnd=p["rcv_wnd"],
-                     sndUna=p["snd_una"], sndNxt=p["snd_nxt"], sndMax=p["snd_max"], sndWnd=p["snd_wnd"],
-                     maxSndWnd=p["max_snd_wnd"], sendWl1=p["wl1"], cWnd=p["cwnd"], ssThresh=p["ssthresh"],
-                     sRtt=p["srtt"], rttVar=p["rttvar"], kaTimeoutDelta=p.get("ka_delta", M32),
-                     kaProbeCount=p.get("ka_probes", 0), rtCount=p.get("rt_count", 0),
-                     rtTimeoutDelta=p.get("rt_delta", M32),
-                     sndWndProbeCount=p.get("wnd_probe", 0)) << (8 * fc.CONN_STATE_TCP_DELEGATED_OFFSET)
-    return v.to_bytes(fc.CONN_STATE_BYTES, "little")
-
-
-def initial_rto(p, cfg=CFG):
-    """The RTO an initiate installs: RFC 6298 from the block's SRTT/RTTVAR, or five minimum RTOs
-    when no RTT is known."""
-    if p["srtt"] == 0:
-        return min(cfg["min_rto_ticks"] * 5, cfg["max_rto_ticks"])
-    return min(max((p["srtt"] >> 3) + p["rttvar"], cfg["min_rto_ticks"]), cfg["max_rto_ticks"])
 
 
 def backlog(srtt, tick_div, max_wnd):
@@ -550,10 +493,6 @@ class TB:
         assert (t["ttl"], t["tos"], t["ts_present"], t["ctx"]) == (p["ttl"], p["tos"], 0, conn), t
 
 
-def seq_add(a, n):
-    return (a + n) & M32
-
-
 # ---- 1. initiate -------------------------------------------------------------------------------
 
 @cocotb.test()
@@ -832,7 +771,7 @@ async def test_retransmission_timeout_then_retrieve(dut):
     tb.request(Op.TCP_SEND, 0x502, addr=0x30000, length=1000, conn=conn)
     await tb.until(lambda: len(tb.txc) == 2, what="the send's segments")
     assert [(t["seq"], t["len"], t["tick"]) for t in tb.txc] == [(s0, 500, 0), (seq_add(s0, 500), 500, 0)]
-    rto = initial_rto(p)
+    rto = initial_rto(p, CFG)
     expiry = [rto]
     for _ in range(tb.cfg["max_retransmissions"] + 1):
         rto = min(rto * 2, tb.cfg["max_rto_ticks"])
@@ -1304,7 +1243,7 @@ async def test_persist_timer_handed_over_at_initiate(dut):
     tb = TB(dut, seed=85)
     await tb.reset()
     p = conn_params(2, snd_wnd=0, max_snd_wnd=5000, srtt=24, rttvar=1, rt_delta=3, rt_count=1, wnd_probe=2)
-    rto = initial_rto(p)
+    rto = initial_rto(p, CFG)
     conn = await tb.initiate(p, 0x851)
     s0, a = p["snd_una"], 0x50000
     tb.request(Op.TCP_SEND, 0x852, addr=a, length=800, conn=conn)

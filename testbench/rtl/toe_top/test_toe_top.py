@@ -28,12 +28,12 @@ from cocotb.utils import get_sim_time
 
 import flue_contract as fc
 from flue_tb import MacTx, inet_checksum, random_pause
+from toe_tb import M32, decode_cpl, initial_rto, pack_fields, seq_add, state_block
 
 Op = fc.Opcode
 St = fc.CplStatus
 Ev = fc.EventCode
 Kind = fc.EntryKind
-M32 = 0xffffffff
 
 MEM_SIZE = 2**20
 CLOCK_PS = 6400
@@ -48,36 +48,6 @@ CFG = {"ack_frequency": 2, "delayed_ack_ticks": 3, "max_retransmissions": 2, "du
 TICK_DIV = 5000
 
 
-def pack_fields(fields, **values):
-    """A contract struct (flue_contract *_FIELDS: byte, bytes, bit, width) as an integer."""
-    v = 0
-    for name, val in values.items():
-        byte, _, bit, width = fields[name]
-        assert 0 <= val < 1 << width, (name, val)
-        v |= val << (byte * 8 + bit)
-    return v
-
-
-def unpack_fields(fields, v):
-    return {name: (v >> (byte * 8 + bit)) & ((1 << width) - 1) for name, (byte, _, bit, width) in fields.items()}
-
-
-class Cpl:
-    def __init__(self, v, cycle):
-        f = unpack_fields(fc.CPL_ENTRY_FIELDS, v)
-        self.kind, self.opcode, self.status = f["kind"], f["opcode"], f["status"]
-        self.tag, self.length, self.conn, self.info = f["tag"], f["length"], f["conn"], f["info"]
-        self.cycle = cycle
-
-    def __repr__(self):
-        return (f"Cpl(kind={self.kind}, opcode={self.opcode}, status={self.status}, tag={self.tag:#x}, "
-                f"length={self.length}, conn={self.conn}, info={self.info}, cycle={self.cycle})")
-
-
-def seq_add(a, n):
-    return (a + n) & M32
-
-
 def conn_params(i, **over):
     """An ESTABLISHED connection as the host would hand it over; over replaces any field."""
     p = {"peer_mac": bytes([0x02, 0x00, 0x5e, 0x10, 0x00, i]), "local_ip": bytes([192, 0, 2, 1]),
@@ -88,34 +58,6 @@ def conn_params(i, **over):
          "cwnd": 8000, "ssthresh": 0, "srtt": 0, "rttvar": 0}
     p.update(over)
     return p
-
-
-def state_block(p):
-    """The flat connection state block (CONN_STATE_BYTES) an initiate reads, as chimney.ts
-    writeConnState lays it out: MACs and IPv4 addresses as their bytes (wire order), the rest
-    little endian. No window scaling, no timers running."""
-    v = pack_fields(fc.CONN_STATE_BLOCK_FIELDS, validMask=p["valid_mask"])
-    v |= pack_fields(fc.NEIGHBOR_STATE_FIELDS, dlSourceAddress=0, vlanId=0,
-                     dlDestinationAddress=int.from_bytes(p["peer_mac"], "little")) << (8 * fc.CONN_STATE_NEIGHBOR_OFFSET)
-    v |= pack_fields(fc.PATH_STATE_FIELDS, sourceAddress=int.from_bytes(p["local_ip"], "little"),
-                     destinationAddress=int.from_bytes(p["remote_ip"], "little"),
-                     pathMtu=p["mtu"]) << (8 * fc.CONN_STATE_PATH_OFFSET)
-    v |= pack_fields(fc.TCP_CONST_STATE_FIELDS, flags=0, remotePort=p["remote_port"], localPort=p["local_port"],
-                     sndWindScale=0, rcvWindScale=0, remoteMss=p["mss"]) << (8 * fc.CONN_STATE_TCP_CONST_OFFSET)
-    v |= pack_fields(fc.TCP_CACHED_STATE_FIELDS, ttl=p["ttl"], tos=p["tos"],
-                     initialRcvWnd=p["rcv_wnd"]) << (8 * fc.CONN_STATE_TCP_CACHED_OFFSET)
-    v |= pack_fields(fc.TCP_DELEGATED_STATE_FIELDS, state=p["state"], rcvNxt=p["rcv_nxt"], rcvWnd=p["rcv_wnd"],
-                     sndUna=p["snd_una"], sndNxt=p["snd_una"], sndMax=p["snd_una"], sndWnd=p["snd_wnd"],
-                     maxSndWnd=p["max_snd_wnd"], sendWl1=p["rcv_nxt"], cWnd=p["cwnd"], ssThresh=p["ssthresh"],
-                     sRtt=p["srtt"], rttVar=p["rttvar"], kaTimeoutDelta=M32, rtTimeoutDelta=M32
-                     ) << (8 * fc.CONN_STATE_TCP_DELEGATED_OFFSET)
-    return v.to_bytes(fc.CONN_STATE_BYTES, "little")
-
-
-def initial_rto(p, cfg=CFG):
-    """The RTO an initiate installs with no RTT known: five minimum RTOs, at most the maximum."""
-    assert p["srtt"] == 0
-    return min(cfg["min_rto_ticks"] * 5, cfg["max_rto_ticks"])
 
 
 # ---- frames --------------------------------------------------------------------------------------
@@ -282,7 +224,7 @@ class TB:
             dut.m_axis_cpl_tready.value = ready
             await RisingEdge(dut.clk)
             if ready and dut.m_axis_cpl_tvalid.value.is_resolvable and int(dut.m_axis_cpl_tvalid.value):
-                self.cpl.append(Cpl(int(dut.m_axis_cpl_tdata.value), self.cycle))
+                self.cpl.append(decode_cpl(int(dut.m_axis_cpl_tdata.value), self.cycle))
 
     async def _wire_pause(self, gen):
         """Back-pressure on the transmit wire, on top of the MAC's inter-frame gap."""
@@ -711,7 +653,7 @@ async def test_tick_divider_drives_retransmission_timer(dut):
     await tb.until(lambda: tb.stat["stat_tx_segment"], what="the send's segment")
     sent_at = tb.stat["stat_tx_segment"][0]
     t0 = tb.ticks_before(sent_at)
-    rto = initial_rto(p)
+    rto = initial_rto(p, CFG)
     expiry = [rto]
     for _ in range(CFG["max_retransmissions"]):
         rto = min(rto * 2, CFG["max_rto_ticks"])
