@@ -1083,11 +1083,10 @@ wire persist_start = !t_persist && t_snd_wnd == 32'd0 && data_pending && t_tx_va
     && !t_rexmit_one && t_snd_nxt == t_snd_una && est_like && !t_aborted && !t_retrieve_sent;
 wire persist_stop = t_persist && (t_snd_wnd != 32'd0 || t_aborted);
 // the timer walk: the retransmit slot ran out and gives up (FIN_WAIT_2, or past
-// TcpMaximumRetransmissions), which asks for the upload (an event) unless that was asked already
+// TcpMaximumRetransmissions)
 wire rtx_due = t_rtx_on && !seq_lt(now, t_rtx_at);
-wire rtx_persist_done = rtx_due && t_state != ST_FIN_WAIT_2 && t_persist && !data_pending;
+wire rtx_persist_done = rtx_due && t_persist && !data_pending;
 wire rtx_give_up = rtx_due && (t_state == ST_FIN_WAIT_2 || (t_rt_count >= cfg_max_retransmissions && !rtx_persist_done));
-wire tmr_event = rtx_give_up && !t_retrieve_sent;
 // keepalive: KaProbeCount probes unanswered (10 when the host gave 0) close the connection and ask
 // for the upload (as R75's keepalive does); a probe goes only while the connection is idle (nothing
 // in flight, no ACK due in this walk: the probe's old sequence number would keep the peer from
@@ -1095,7 +1094,8 @@ wire tmr_event = rtx_give_up && !t_retrieve_sent;
 wire ka_due = t_ka_on && !seq_lt(now, t_ka_at);
 wire [7:0] ka_max = t_ka_max == 8'd0 ? 8'd10 : t_ka_max;
 wire ka_give_up = ka_due && t_ka_probes >= ka_max;
-wire ka_event = ka_give_up && !t_retrieve_sent && !tmr_event;
+// either giving up asks for the upload (one event) unless that was asked already
+wire walk_event = (rtx_give_up || ka_give_up) && !t_retrieve_sent;
 wire ka_idle = t_snd_max == t_snd_una && !t_persist && est_like && !(t_dack_on && !seq_lt(now, t_dack_at));
 wire wb_persist = persist_start || (t_persist && !persist_stop);
 wire [7:0] wb_wnd_probe = persist_start || persist_stop ? 8'd0 : t_wnd_probe;
@@ -2426,18 +2426,19 @@ always @(posedge clk) begin
          */
         S_TMR: begin
             state_reg <= S_TMR_END;
+            if (walk_event) begin
+                // the upload is asked for (TimeoutExpiration), once, for either timer giving up
+                t_retrieve_sent <= 1'b1;
+                c_opcode <= `FLUE_EVENT_CODE_TCP_RETRIEVE;
+                c_info <= `FLUE_UPLOAD_REASON_TIMEOUT_EXPIRATION;
+                cpl_next <= S_TMR_END;
+                state_reg <= S_EVENT;
+            end
             if (rtx_give_up) begin
                 // R67 past TcpMaximumRetransmissions (R83: probes in a round), or R82 no acceptable
-                // segment for the FIN_WAIT_2 time (then CLOSED): the upload is asked for, once
+                // segment for the FIN_WAIT_2 time (then CLOSED)
                 t_rtx_on <= 1'b0;
                 if (t_state == ST_FIN_WAIT_2) t_state <= ST_CLOSED;
-                if (!t_retrieve_sent) begin
-                    t_retrieve_sent <= 1'b1;
-                    c_opcode <= `FLUE_EVENT_CODE_TCP_RETRIEVE;
-                    c_info <= `FLUE_UPLOAD_REASON_TIMEOUT_EXPIRATION;
-                    cpl_next <= S_TMR_END;
-                    state_reg <= S_EVENT;
-                end
             end else if (rtx_persist_done) begin
                 // the probes took all the data: nothing left to probe with
                 t_persist <= 1'b0;
@@ -2472,16 +2473,9 @@ always @(posedge clk) begin
             if (t_dack_on && !seq_lt(now, t_dack_at)) begin
                 ack_now <= 1'b1;
             end
-            if (ka_give_up && !tmr_event) begin
+            if (ka_give_up) begin
                 t_ka_on <= 1'b0;
                 t_state <= ST_CLOSED;
-                if (ka_event) begin
-                    t_retrieve_sent <= 1'b1;
-                    c_opcode <= `FLUE_EVENT_CODE_TCP_RETRIEVE;
-                    c_info <= `FLUE_UPLOAD_REASON_TIMEOUT_EXPIRATION;
-                    cpl_next <= S_TMR_END;
-                    state_reg <= S_EVENT;
-                end
             end else if (ka_due && ka_idle) begin
                 ack_now <= 1'b1;
                 ack_ka <= 1'b1;
@@ -2490,7 +2484,7 @@ always @(posedge clk) begin
             end else if (ka_due) begin
                 t_ka_at <= now + t_ka_idle;
             end
-            if (t_push_on && !seq_lt(now, t_push_at) && !tmr_event && !ka_event) begin
+            if (t_push_on && !seq_lt(now, t_push_at) && !walk_event) begin
                 t_push_on <= 1'b0;
                 if (t_rq_count != 0 && t_rq_fill != 0) begin
                     // R50, R51: the timer completes a push-mode buffer, never a no-push one
