@@ -72,6 +72,24 @@ const MS_TICK = {
 /** The frames' addressing of connectionTree()'s peer (192.0.2.2 at 02:00:5e:00:00:02) towards the card. */
 const PEER = { srcMac: Uint8Array.of(2, 0, 0x5e, 0, 0, 2), dstMac: new Uint8Array(6), srcIp: '192.0.2.2', dstIp: '192.0.2.1' };
 
+type Setup = Awaited<ReturnType<typeof setUp>>;
+
+/** A segment from the peer of the first connection (port 80 to 40000), on the wire 10 cycles from now; returns that cycle. */
+function fromPeer(s: Setup, seg: { seq: number; ack: number; flags: number; window?: number }): number {
+  const at = s.link.now + 10;
+  s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, ...seg }), at);
+  return at;
+}
+
+/** Core cycles per tick of tenthMsTicks(): 0.1 ms at 156.25 MHz. */
+const TENTH_MS_TICK = 15_625;
+
+/** MS_TICK (with `changes`) taken by the miniport, then the card's own tick register at 0.1 ms (NDIS's TicksPerSecond stops at 1000), so timers of a few ticks run out within a short run. */
+async function tenthMsTicks(s: Setup, changes: Partial<typeof MS_TICK> = {}): Promise<void> {
+  expect(await s.target.setOffloadParameters({ ...MS_TICK, ...changes })).toBe(NdisStatus.SUCCESS);
+  await s.link.mmioWrite(Reg.TICK_DIV, TENTH_MS_TICK);
+}
+
 /** A terminate tree (no state structures) for all connectionTree() offloaded: neighbor, path, both connections. */
 function terminateTree(t: ReturnType<typeof connectionTree>) {
   const term = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
@@ -393,7 +411,7 @@ describe('miniport as offload target, against the RTL', () => {
       // the card's RCV.NXT is 0 and its window 65535; what it sends back within 2000 cycles
       const answer = async (seq: number, flags: number): Promise<{ seq: number; ack: number; flags: number }[]> => {
         s.link.takeTxFrames();
-        s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq, ack: 0, flags }), s.link.now + 10);
+        fromPeer(s, { seq, ack: 0, flags });
         const until = s.link.now + 2000;
         const out: { seq: number; ack: number; flags: number }[] = [];
         await s.run(() => {
@@ -430,7 +448,7 @@ describe('miniport as offload target, against the RTL', () => {
     try {
       const t = await s.offload();
       s.link.takeTxFrames();
-      s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.SYN }), s.link.now + 10);
+      fromPeer(s, { seq: 0, ack: 0, flags: TcpFlag.SYN });
       await s.run(() => s.events.length > 0);
       expect(s.events).toEqual([{ type: TcpOffloadEventType.RETRIEVE, info: UploadReason.UPLOAD_REQUESTED }]);
       const until = s.link.now + 5000;
@@ -489,9 +507,8 @@ describe('miniport as offload target, against the RTL', () => {
   it('R67 with nothing acknowledging its data, the card retransmits TcpMaximumRetransmissions times with the timeout doubling, then asks for the upload with TimeoutExpiration', async () => {
     const s = await setUp();
     try {
-      expect(await s.target.setOffloadParameters({ ...MS_TICK, tcpMaximumRetransmissions: 3 })).toBe(NdisStatus.SUCCESS);
-      // a 0.1 ms tick (the card's own register; NDIS's TicksPerSecond stops at 1000) and a 2-tick minimum RTO
-      await s.link.mmioWrite(Reg.TICK_DIV, 15_625);
+      // a 0.1 ms tick and a 2-tick minimum RTO
+      await tenthMsTicks(s, { tcpMaximumRetransmissions: 3 });
       await s.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, 2);
       // an RTT of 1 tick known: the RTO starts at the minimum
       const t = await s.offload((tree) => { tree.t1.tcp.delegated!.sRtt = 8; });
@@ -519,9 +536,8 @@ describe('miniport as offload target, against the RTL', () => {
   it('R83 with the peer\'s window zero the card probes it (the persist timer): the byte at SND.UNA alone after the RTO, each zero-window answer starting a round twice as long as the last; once the window opens the data goes out and the send completes', async () => {
     const s = await setUp();
     try {
-      expect(await s.target.setOffloadParameters(MS_TICK)).toBe(NdisStatus.SUCCESS);
       // a 0.1 ms tick and a 2-tick minimum RTO (as in R67); the RTT known is 1 tick: the RTO is 2 ticks
-      await s.link.mmioWrite(Reg.TICK_DIV, 15_625);
+      await tenthMsTicks(s);
       await s.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, 2);
       const tick = await s.link.mmioRead(Reg.TICK_DIV);
       const t = await s.offload((tree) => { tree.t1.tcp.delegated!.sRtt = 8; tree.t1.tcp.delegated!.sndWnd = 0; });
@@ -537,11 +553,7 @@ describe('miniport as offload target, against the RTL', () => {
         }
         return sent.length >= n;
       };
-      const answer = (window: number): number => {
-        const at = s.link.now + 10;
-        s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.ACK, window }), at);
-        return at;
-      };
+      const answer = (window: number): number => fromPeer(s, { seq: 0, ack: 0, flags: TcpFlag.ACK, window });
       const start = s.link.now;
       await s.run(collect(1), 2_000_000);
       const answers = [answer(0)];            // round 1
@@ -557,7 +569,7 @@ describe('miniport as offload target, against the RTL', () => {
       answer(65535);
       await s.run(collect(4), 1_000_000);
       expect([sent[3]!.seq, Array.from(sent[3]!.payload)]).toEqual([0, Array.from(data)]);
-      s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 300, flags: TcpFlag.ACK }), s.link.now + 10);
+      fromPeer(s, { seq: 0, ack: 300, flags: TcpFlag.ACK });
       await s.run(() => s.io.length === 1);
       expect([s.io[0]!.op, ndisStatusName(send.nbl.status)]).toEqual(['send', 'NDIS_STATUS_SUCCESS']);
       // R69 once, (SRTT + 1 tick) x 8 bytes a cycle: with no window seen yet the backlog is not
@@ -570,9 +582,8 @@ describe('miniport as offload target, against the RTL', () => {
   it('R82 once its FIN is acknowledged the card runs the FIN_WAIT_2 timer (120 s as the miniport programs it; shortened here), restarted by each acceptable segment; when it runs out the card asks for the upload with TimeoutExpiration and hands back CLOSED', async () => {
     const s = await setUp();
     try {
-      expect(await s.target.setOffloadParameters(MS_TICK)).toBe(NdisStatus.SUCCESS);
-      expect(await s.link.mmioRead(Reg.TCP_FIN_WAIT_2_TICKS)).toBe(120 * 1000);
-      await s.link.mmioWrite(Reg.TICK_DIV, 15_625);
+      await tenthMsTicks(s);
+      expect(await s.link.mmioRead(Reg.TCP_FIN_WAIT_2_TICKS)).toBe(120 * 1000);   // 120 s of MS_TICK's 1 ms ticks
       await s.link.mmioWrite(Reg.TCP_FIN_WAIT_2_TICKS, 20);
       const tick = await s.link.mmioRead(Reg.TICK_DIV);
       const t = await s.offload();
@@ -582,11 +593,7 @@ describe('miniport as offload target, against the RTL', () => {
       s.ndis.offloadTcpDisconnect(t.handles.tcp1, disc.nbl, TcpDisconnectFlags.GRACEFUL);
       await s.run(() => s.link.takeTxFrames().some((f) => ((decodeTcp(f.data)?.flags ?? 0) & TcpFlag.FIN) !== 0));
       // the peer acknowledges the FIN: FIN_WAIT_2
-      const peerAck = () => {
-        const at = s.link.now + 10;
-        s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 1, flags: TcpFlag.ACK }), at);
-        return at;
-      };
+      const peerAck = (): number => fromPeer(s, { seq: 0, ack: 1, flags: TcpFlag.ACK });
       peerAck();
       await s.run(() => s.io.length === 1);
       expect([s.io[0]!.op, ndisStatusName(disc.nbl.status)]).toEqual(['disconnect', 'NDIS_STATUS_SUCCESS']);
@@ -611,8 +618,7 @@ describe('miniport as offload target, against the RTL', () => {
   it('R78 the keepalive timer (N:keepalive-timer): with TCP_FLAG_KEEP_ALIVE_ENABLED the idle card probes after KaTimeout (an ACK one before SND.UNA that the peer must answer) and every KaInterval; an answer starts it over; KaProbeCount probes unanswered make the card ask for the upload, and the terminated state carries the probes and CLOSED', async () => {
     const s = await setUp();
     try {
-      expect(await s.target.setOffloadParameters(MS_TICK)).toBe(NdisStatus.SUCCESS);
-      await s.link.mmioWrite(Reg.TICK_DIV, 15_625);
+      await tenthMsTicks(s);
       const tick = await s.link.mmioRead(Reg.TICK_DIV);
       const t = await s.offload((tree) => {
         Object.assign(tree.t1.tcp.cached!, { flags: 0x01, kaTimeout: 6, kaInterval: 2, kaProbeCount: 3 });
@@ -629,8 +635,7 @@ describe('miniport as offload target, against the RTL', () => {
       await s.run(collect(1), 2_000_000);
       expect(Math.abs((probes[0]! - start) / tick - 6)).toBeLessThanOrEqual(1);
       // the peer answers: the timer starts over, KaTimeout from now
-      const answered = s.link.now + 10;
-      s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.ACK }), answered);
+      const answered = fromPeer(s, { seq: 0, ack: 0, flags: TcpFlag.ACK });
       await s.run(() => collect(4)() && s.events.length > 0, 3_000_000);
       const after = probes.slice(1).map((c) => (c - answered) / tick);
       for (const [i, w] of [6, 8, 10].entries()) expect(Math.abs(after[i]! - w)).toBeLessThanOrEqual(1);
