@@ -512,6 +512,7 @@ reg plc_open = 1'b0;              // the payload packet still needs its last com
 reg ack_now = 1'b0;
 reg ack_rst = 1'b0;               // the pending ACK is an RST (abortive disconnect)
 reg ack_ka = 1'b0;                // the pending ACK is a keepalive probe (SEG.SEQ = SND.UNA - 1)
+reg ack_ride = 1'b0;              // an ACK is due by TcpAckFrequency or the delayed-ACK timer alone: new data may carry it
 
 // state block DMA
 reg [BLK_WORDS*DMA_DATA_WIDTH-1:0] blk = {BLK_WORDS*DMA_DATA_WIDTH{1'b0}};
@@ -786,6 +787,11 @@ wire data_pending = seq_lt(t_snd_nxt, t_snd_end);
 wire fin_tx = t_fin_req && t_snd_nxt == t_snd_end && (!t_fin_sent || seq_lt(t_snd_nxt, t_snd_max));
 wire can_send = t_state != ST_CLOSED && !t_aborted
     && (t_rexmit_one || (data_pending && t_tx_valid && usable != 0) || fin_tx);
+// new data (not a retransmission, not a probe) the window lets out now: it carries a due ACK in
+// place of a pure ACK. It may take one command beyond TXC_AHEAD, since it stands for the ACK that
+// would have taken that place (the FIFO in front of the transmitter keeps another for ACKs)
+wire ack_by_data = t_state != ST_CLOSED && !t_aborted && !t_rexmit_one && data_pending && t_tx_valid && usable != 0
+    && txc_inflight <= TXC_AHEAD[7:0];
 wire [31:0] tx_base = t_rexmit_one ? t_sq_head_seq : t_tx_seq;
 wire [31:0] tx_from = t_rexmit_one ? t_snd_una : t_snd_nxt;
 wire [31:0] tx_off = tx_from - tx_base;
@@ -1172,6 +1178,7 @@ always @(posedge clk) begin
         end
         S_IDLE: begin
             ack_now <= 1'b0;
+            ack_ride <= 1'b0;
             ack_rst <= 1'b0;
             ack_ka <= 1'b0;
             flush_sends <= 1'b0;
@@ -2220,7 +2227,7 @@ always @(posedge clk) begin
                 // delayed ACK (TcpAckFrequency, TcpDelayedAckTicks)
                 t_unacked <= t_unacked + 1'b1;
                 if (t_unacked + 1'b1 >= cfg_ack_frequency) begin
-                    ack_now <= 1'b1;
+                    ack_ride <= 1'b1;
                 end else if (!t_dack_on) begin
                     t_dack_on <= 1'b1;
                     t_dack_at <= now + cfg_delayed_ack_ticks;
@@ -2288,7 +2295,11 @@ always @(posedge clk) begin
                     plc_open <= 1'b0;
                 end
             end else begin
-                state_reg <= ack_now ? S_EMIT_ACK : S_WB;
+                // an ACK due by TcpAckFrequency goes on new data when the connection has some
+                // to send now (as a software stack sends before it acknowledges; in bulk both
+                // ways that saves the wire a pure ACK). Any other ACK (duplicate, FIN,
+                // challenge, window) goes as it is
+                state_reg <= ack_now || (ack_ride && !ack_by_data) ? S_EMIT_ACK : ack_ride ? S_TX : S_WB;
                 ret_state <= S_WB;
             end
         end
@@ -2312,6 +2323,7 @@ always @(posedge clk) begin
                 t_unacked <= 8'd0;
                 t_dack_on <= 1'b0;
                 ack_now <= 1'b0;
+                ack_ride <= 1'b0;
                 ack_rst <= 1'b0;
                 ack_ka <= 1'b0;
                 state_reg <= ret_state;
@@ -2351,7 +2363,7 @@ always @(posedge clk) begin
                 t_tx_seq <= t_tx_seq + {15'd0, se_len};
                 if (t_tx_ptr == t_sq_tail) t_tx_valid <= 1'b0;
                 else t_tx_ptr <= snd_rnext;
-                state_reg <= S_WB;
+                state_reg <= ack_ride ? S_EMIT_ACK : S_WB;
             end else if (txc_free) begin
                 txc_valid_reg <= 1'b1;
                 txc_reg <= txc_build;
@@ -2360,6 +2372,7 @@ always @(posedge clk) begin
                 t_rcv_adv <= rcv_adv_sent;
                 t_unacked <= 8'd0;
                 t_dack_on <= 1'b0;
+                ack_ride <= 1'b0;
                 if (!t_rtx_on) begin
                     t_rtx_on <= 1'b1;
                     t_rtx_at <= now + t_rto;
@@ -2471,7 +2484,7 @@ always @(posedge clk) begin
                 if (t_snd_wnd == 32'd0) t_rtx_on <= 1'b0;
             end
             if (t_dack_on && !seq_lt(now, t_dack_at)) begin
-                ack_now <= 1'b1;
+                ack_ride <= 1'b1;
             end
             if (ka_give_up) begin
                 t_ka_on <= 1'b0;
@@ -2497,7 +2510,8 @@ always @(posedge clk) begin
         end
         S_TMR_END: begin
             ret_state <= S_WB;
-            state_reg <= ack_now ? S_EMIT_ACK : S_WB;
+            // the delayed ACK goes on new data as in S_RX_END
+            state_reg <= ack_now || (ack_ride && !ack_by_data) ? S_EMIT_ACK : ack_ride ? S_TX : S_WB;
             if (bl_due) begin
                 // R69: TcpIndicateSendBacklogChange, then back here for the rest of the visit
                 t_bl <= bl_now;

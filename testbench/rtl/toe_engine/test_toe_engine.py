@@ -11,7 +11,7 @@ key refused with RESOURCES, its id reused; bad blocks and failed reads refused w
 insert), send (segments of at most MSS from SND.NXT with the right addresses, headers and flags;
 completion only once every byte is acknowledged), receive (placement into the posted buffers in
 order, completion after the placement status, PSH, the ACK frequency, the delayed-ACK and push
-timers), an RST at RCV.NXT (abort event, everything outstanding ABORTED; an in-window RST
+timers, a due ACK on new data or alone), an RST at RCV.NXT (abort event, everything outstanding ABORTED; an in-window RST
 challenged), the retransmission timer (go-back with the RTO backed off, then TCP_RETRIEVE with
 TIMEOUT_EXPIRATION), query and terminate (delegated state written by DMA, outstanding requests
 UPLOAD_IN_PROGRESS before the terminate, the hash entry removed), the R69 send-backlog event;
@@ -704,6 +704,103 @@ async def test_receive_placement_push_and_ack_rules(dut):
     assert (c4.status, c4.length, c5.status, c5.length) == (St.DMA_ERROR, 100, St.OK, 100), (c4, c5)
     assert tb.mem[b2:b2 + 100] == d2[:100]
     assert not tb.packets
+
+
+@cocotb.test()
+async def test_due_ack_goes_on_new_data(dut):
+    """An ACK that TCP_ACK_FREQUENCY makes due goes on new data when the connection has some the
+    window lets out and the transmitter has room for it (at most TXC_AHEAD commands unreported,
+    one more than a transmit event may add: the data stands for the ACK): no pure ACK then.
+    Otherwise it goes alone at once, as does the delayed-ACK timer's: with the transmitter full,
+    with the window full, with nothing to send."""
+    tb = TB(dut, seed=44)
+    await tb.reset()
+    mss = 500
+    ahead = int(dut.TXC_AHEAD.value)
+    p = conn_params(0, mss=mss, snd_wnd=2 * mss, cwnd=40 * mss, rcv_wnd=16384)
+    conn = await tb.initiate(p, 0x1a01)
+    s0, r0 = p["snd_una"], p["rcv_nxt"]
+    d = random.Random(44).randbytes(12 * mss)
+    # no-push: the push timer leaves it alone while the test runs the clock
+    tb.request(Op.TCP_RECV_POST, 0x1a02, addr=0x20000, length=len(d), conn=conn, flags=fc.RequestFlag.NO_PUSH)
+    tb.request(Op.TCP_SEND, 0x1a03, addr=0x10000, length=30 * mss, conn=conn)
+    await tb.requests_taken()
+    await tb.until(lambda: len(tb.txc) == 2, what="the first window")
+    await tb.wait(200)
+    assert len(tb.txc) == 2, "a window of two segments"
+
+    def data(i, ack, window):
+        tb.segment(conn, seq_add(r0, i * mss), seq_add(s0, ack * mss), window=window * mss,
+                   payload=d[i * mss:(i + 1) * mss])
+
+    def pure_acks():
+        return [t for t in tb.txc if t["len"] == 0]
+
+    def sent():
+        return str([(x["seq"] - s0, x["len"], x["ack"] - r0) for x in tb.txc])
+
+    # 1. the transmitter idle: the pair's ACK goes on the segment the pair's ACK field lets out
+    data(0, 0, 2)
+    await tb.wait(300)
+    assert len(tb.txc) == 2, "a lone segment's ACK waits"
+    data(1, 1, 2)
+    await tb.until(lambda: len(tb.txc) == 3, what="the next segment")
+    await tb.wait(300)
+    t = tb.txc[2]
+    assert (t["seq"], t["len"], t["ack"]) == (seq_add(s0, 2 * mss), mss, seq_add(r0, 2 * mss)), t
+    assert len(tb.txc) == 3 and not pure_acks(), sent()
+
+    # 2. TXC_AHEAD commands unreported, data waiting: the ACK takes one more place, on data
+    await tb.until(lambda: len(tb.txc_status) == 3, what="the statuses")
+    tb.txc_hold = True
+    tb.segment(conn, seq_add(r0, 2 * mss), seq_add(s0, 3 * mss), window=20 * mss)
+    await tb.until(lambda: len(tb.txc) == 3 + ahead, what="the transmitter filled")
+    await tb.wait(300)
+    assert len(tb.txc) == 3 + ahead, "a transmit event leaves the last place"
+    data(2, 3, 20)
+    data(3, 3, 20)
+    await tb.until(lambda: len(tb.txc) == 4 + ahead, what="the ACK")
+    t = tb.txc[3 + ahead]
+    assert (t["seq"], t["len"], t["ack"]) == (seq_add(s0, (3 + ahead) * mss), mss, seq_add(r0, 4 * mss)), sent()
+
+    # 3. the transmitter full: the next pair's ACK goes alone, at once
+    data(4, 3, 20)
+    data(5, 3, 20)
+    await tb.until(lambda: pure_acks(), what="the pure ACK")
+    assert pure_acks()[0]["ack"] == seq_add(r0, 6 * mss), sent()
+    await tb.wait(300)
+    assert len(tb.txc) == 5 + ahead, sent()
+
+    # 4. the delayed-ACK timer, the transmitter still full: alone, at once (the peer acknowledges
+    # what the transmitter holds, so no retransmission timer runs meanwhile)
+    data(6, 4 + ahead, 20)
+    await tb.wait(300)
+    assert len(tb.txc) == 5 + ahead, "a lone segment's ACK waits"
+    t0 = tb.ticks
+    await ticks_until(tb, lambda: len(pure_acks()) == 2, t0 + tb.cfg["delayed_ack_ticks"])
+    assert pure_acks()[1]["ack"] == seq_add(r0, 7 * mss) and tb.ticks == t0 + tb.cfg["delayed_ack_ticks"], sent()
+
+    # 5. the window full, data waiting: alone, at once
+    tb.txc_hold = False
+    tb.segment(conn, seq_add(r0, 7 * mss), seq_add(s0, (4 + ahead) * mss), window=(25 - 4 - ahead) * mss)
+    await tb.until(lambda: len(tb.txc) == 27, what="the window's worth")
+    await tb.wait(300)
+    assert len(tb.txc) == 27, sent()
+    data(7, 4 + ahead, 25 - 4 - ahead)
+    data(8, 4 + ahead, 25 - 4 - ahead)
+    await tb.until(lambda: len(pure_acks()) == 3, what="the third pure ACK")
+    assert pure_acks()[2]["ack"] == seq_add(r0, 9 * mss), sent()
+
+    # 6. nothing left to send: alone, at once
+    tb.segment(conn, seq_add(r0, 9 * mss), seq_add(s0, 25 * mss), window=10 * mss)
+    await tb.until(lambda: len(tb.txc) == 33, what="the rest of the send")
+    tb.segment(conn, seq_add(r0, 9 * mss), seq_add(s0, 30 * mss), window=10 * mss)
+    await tb.completion(Op.TCP_SEND, 0x1a03)
+    data(9, 30, 10)
+    data(10, 30, 10)
+    await tb.until(lambda: len(pure_acks()) == 4, what="the fourth pure ACK")
+    assert pure_acks()[3]["ack"] == seq_add(r0, 11 * mss), sent()
+    assert len(tb.plc) == 11 and tb.mem[0x20000:0x20000 + 11 * mss] == d[:11 * mss]
 
 
 # ---- 4. RST ------------------------------------------------------------------------------------
