@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, checkScenario, loadScenario } from './scenario.js';
+import { ScenarioError, checkScenario, delayedAckTicks, loadScenario, scenarioDelayedAckMs } from './scenario.js';
 
 const ok = { name: 'x', peer: 'software', connections: 1, bytes: 1024 };
 
@@ -49,5 +49,17 @@ describe('scenario files', () => {
     expect(() => loadScenario(join(dir, 'none.json'))).toThrow(/none\.json: cannot read it/);
     writeFileSync(join(dir, 'broken.json'), '{ "name": ');
     expect(() => loadScenario(join(dir, 'broken.json'))).toThrow(/broken\.json: not valid JSON/);
+  });
+});
+
+describe('the delayed ACK of a scenario', () => {
+  it("is TCP's 40 ms on stacks and cards alike, scaled down with the RTO, in the card's 1 ms ticks as a UCHAR", () => {
+    expect(scenarioDelayedAckMs(undefined)).toBe(40);
+    expect(scenarioDelayedAckMs(3)).toBe(1);
+    expect(scenarioDelayedAckMs(1)).toBe(1);
+    expect(scenarioDelayedAckMs(30)).toBe(10);
+    expect(delayedAckTicks(40)).toBe(40);
+    expect(delayedAckTicks(0.2)).toBe(1);
+    expect(delayedAckTicks(1000)).toBe(255);
   });
 });

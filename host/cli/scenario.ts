@@ -16,6 +16,7 @@ import { OffloadClient, type UploadCause } from '../drivers/protocol/offload/cli
 import type { TcpSocket } from '../drivers/protocol/socket.js';
 import type { TcpConnection } from '../drivers/protocol/tcp-connection.js';
 import type { Stack } from '../drivers/protocol/stack.js';
+import { DEFAULT_TCP_CONFIG } from '../drivers/protocol/tcp-config.js';
 import { seededBytes } from '../drivers/protocol/transfer.js';
 import { Ndis } from '../ndis/runtime.js';
 import { NdisStatus } from '../ndis/status.js';
@@ -229,15 +230,33 @@ export interface ScenarioSummary {
 }
 
 const OFFLOAD_PARAMETERS = {
-  ticksPerSecond: 1000, tcpAckFrequency: 2, tcpDelayedAckTicks: 1, tcpMaximumRetransmissions: 8,
+  ticksPerSecond: 1000, tcpAckFrequency: 2, tcpMaximumRetransmissions: 8,
   tcpDoubtReachabilityRetransmissions: 3, tcpSwsPreventionTicks: 100, tcpDuplicateAckThreshold: 3, tcpPushTicks: 2, nceStaleTicks: 3000,
 };
+
+/**
+ * The card's delayed-ACK timer is the stack's own (the host stack sets the offload parameters
+ * from its TCP settings), so an offloaded connection acknowledges as the software one does: in
+ * ticks of OFFLOAD_PARAMETERS (ms), at least 1, at most a UCHAR.
+ */
+export function delayedAckTicks(delayedAckMs: number): number {
+  return Math.min(255, Math.max(1, Math.round((delayedAckMs * OFFLOAD_PARAMETERS.ticksPerSecond) / 1000)));
+}
+
+/**
+ * The stacks' delayed ACK in a scenario: TCP's 40 ms, or with the RTO scaled down (minRtoMs) a
+ * third of its least value, at least 1 ms (the peer's RTO must outlast it, or a lone segment goes
+ * again for nothing).
+ */
+export function scenarioDelayedAckMs(minRtoMs: number | undefined): number {
+  return minRtoMs === undefined ? DEFAULT_TCP_CONFIG.delayedAckMs : Math.max(1, Math.floor(minRtoMs / 3));
+}
 
 /** Gives a station's stack an offload client bound to the station's card. */
 export async function offloadSide(station: Station, stack: Stack, name: string, automatic: boolean, minRtoMs?: number, receiveMemory?: number): Promise<OffloadSide> {
   const ndis = new Ndis();
   const target = new ChimneyTarget(station.adapter, ndis, name);
-  const status = await target.setOffloadParameters(OFFLOAD_PARAMETERS);
+  const status = await target.setOffloadParameters({ ...OFFLOAD_PARAMETERS, tcpDelayedAckTicks: delayedAckTicks(stack.config.delayedAckMs) });
   if (status !== NdisStatus.SUCCESS) throw new ScenarioError(`${name}: the card refused the offload parameters (status 0x${status.toString(16)})`);
   // ticks are ms at 1000 ticks per second
   if (minRtoMs !== undefined) await station.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, minRtoMs);
@@ -298,7 +317,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
   });
   try {
     const rto = s.minRtoMs !== undefined ? { initialRto: Math.max(s.minRtoMs, 3), minRto: s.minRtoMs, maxRto: 60_000, granularity: 1 } : undefined;
-    const tcp = { receiveBuffer: buffer, sendBuffer: buffer, ...(rto ? { rto } : {}) };
+    const tcp = { receiveBuffer: buffer, sendBuffer: buffer, delayedAckMs: scenarioDelayedAckMs(s.minRtoMs), ...(rto ? { rto } : {}) };
     // ARP retries on the same scaled clock: a lost request would otherwise wait out 1 s of
     // simulated time (156 M cycles) before the first SYN leaves
     const arp = rto ? { retryMs: rto.initialRto } : undefined;
