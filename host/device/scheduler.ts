@@ -3,9 +3,11 @@
  * order; interrupts are serviced the moment a device stops on one; wires move frames between
  * devices at quantum boundaries with a latency of at least one quantum (so no frame is ever
  * delivered into a device's past); host timers fire at their simulated cycle. A run is a pure
- * function of its inputs: no wall clock is read.
+ * function of its inputs: no wall clock is read, except in real-time mode (a pacer set), where
+ * the wall clock holds simulated time back for a peer that lives in real time.
  */
 import type { DeviceLink } from './link.js';
+import type { RealTimePacer } from './pacer.js';
 
 export type InterruptHandler = (vectors: number) => Promise<void> | void;
 
@@ -44,6 +46,7 @@ export class LockstepScheduler {
   private timers: Timer[] = [];
   private timerSeq = 0;
   private time = 0;
+  private pacer: RealTimePacer | undefined;
 
   /** @param quantum cycles each device runs before the others get their turn */
   constructor(readonly quantum = 256) {
@@ -62,6 +65,12 @@ export class LockstepScheduler {
 
   addWire(wire: Wire): void {
     this.wires.push(wire);
+  }
+
+  /** Real-time mode: every quantum waits for the wall clock (undefined: as fast as it goes). */
+  setPacer(pacer: RealTimePacer | undefined): void {
+    this.pacer = pacer;
+    pacer?.restart();
   }
 
   /** Calls fn once simulated time reaches `at` (cycles). */
@@ -92,6 +101,7 @@ export class LockstepScheduler {
       this.time = target;
       for (const w of this.wires) w.pump(this.time);
       this.fireTimers();
+      if (this.pacer) await this.pacer.wait(this.time);
     }
     return 'done';
   }

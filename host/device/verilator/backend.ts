@@ -17,19 +17,27 @@ export interface VerilatorLinkOptions {
   memoryBase?: number;
   /** cycles from a DMA read request to its first data (default 16) */
   readLatency?: number;
+  /**
+   * the rate the host takes the model's cycles to run at (default CORE_CLOCK_HZ): in real-time
+   * mode the pace (RealTimePacer.cyclesPerSecond), so that host and card timers count the peer's
+   * milliseconds
+   */
+  clockHz?: number;
 }
 
 const RESET_CYCLES = 16;
 
 export class VerilatorLink implements DeviceLink {
   readonly name: string;
-  readonly clockHz = CORE_CLOCK_HZ;
+  readonly clockHz: number;
   readonly memory: HostMemory;
   private model: NativeNicModel | undefined;
   private readonly mapped: { addr: number; length: number }[] = [];
 
   constructor(options: VerilatorLinkOptions = {}) {
     this.name = `verilator:${options.name ?? 'nic'}`;
+    this.clockHz = options.clockHz ?? CORE_CLOCK_HZ;
+    if (!Number.isFinite(this.clockHz) || this.clockHz <= 0) throw new RangeError(`${this.name}: clockHz must be a positive number, got ${this.clockHz}`);
     this.memory = new HostMemory(options.memorySize ?? 16 * 1024 * 1024, options.memoryBase);
     const NicModel = loadNicModel();
     this.model = new NicModel({

@@ -9,7 +9,7 @@
  */
 import {
   CONN_STATE_BYTES, CONN_STATE_NEIGHBOR_OFFSET, CONN_STATE_PATH_OFFSET, CONN_STATE_TCP_CACHED_OFFSET,
-  CONN_STATE_TCP_CONST_OFFSET, CONN_STATE_TCP_DELEGATED_OFFSET, CORE_CLOCK_HZ, CplStatus, EventCode, Opcode, Reg, UploadReason,
+  CONN_STATE_TCP_CONST_OFFSET, CONN_STATE_TCP_DELEGATED_OFFSET, CplStatus, EventCode, Opcode, Reg, UploadReason,
   RequestFlag, decodeTcpDelegatedState, encodeConnStateBlock, encodeNeighborState, encodePathState,
   encodeTcpCachedState, encodeTcpConstState, encodeTcpDelegatedState,
 } from '../../../protocol/generated/contract.js';
@@ -193,7 +193,8 @@ export class ChimneyTarget {
       return NdisStatus.INVALID_PARAMETER;
     if (p.tcpAckFrequency === 0 || p.tcpDuplicateAckThreshold === 0) return NdisStatus.INVALID_PARAMETER;
     const link = this.adapter.link;
-    await link.mmioWrite(Reg.TICK_DIV, Math.round(CORE_CLOCK_HZ / p.ticksPerSecond));
+    // the link's clock: the core clock, or in real-time mode the pace its cycles run at
+    await link.mmioWrite(Reg.TICK_DIV, Math.max(1, Math.round(link.clockHz / p.ticksPerSecond)));
     await link.mmioWrite(Reg.TCP_ACK_FREQUENCY, p.tcpAckFrequency);
     await link.mmioWrite(Reg.TCP_DELAYED_ACK_TICKS, p.tcpDelayedAckTicks);
     await link.mmioWrite(Reg.TCP_MAX_RETRANSMISSIONS, p.tcpMaximumRetransmissions);
