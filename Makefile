@@ -46,6 +46,7 @@ gen-check: $(NPM_STAMP)
 
 # ------------------------------------------------------------------ builds
 include testbench/verilator/build.mk
+include testbench/tap/build.mk
 
 build: dist/.stamp
 dist/.stamp: $(NPM_STAMP) $(TS_SOURCES) tsconfig.json tsconfig.build.json
@@ -76,14 +77,14 @@ $(SYNTH_REPORT): $(APT_STAMP) tools/synth.sh hdl/files.f $(RTL_FILES) $(wildcard
 demo: deps addon build
 	node bin/flue.js demo
 
-test: deps lint addon addon-selftest test-host test-rtl-synth
+test: deps lint addon addon-selftest tap-addon test-host test-rtl-synth
 
 # The cocotb benches (Icarus) and Yosys are single-threaded and each take minutes: side by side
 # they keep both cores busy, where one after the other they left one idle.
 test-rtl-synth: $(APT_STAMP) $(VENV_STAMP)
 	$(MAKE) -j2 test-rtl synth
 
-test-host: deps addon
+test-host: deps addon tap-addon
 	npx vitest run
 
 test-rtl: $(APT_STAMP) $(VENV_STAMP)

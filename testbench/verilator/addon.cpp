@@ -3,6 +3,8 @@
 // with an actionable message instead of undefined behaviour in the harness.
 #include <napi.h>
 
+#include "type_name.hpp"
+
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -17,24 +19,7 @@ namespace c = flue::contract;
 constexpr double kMaxSafe = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
 constexpr uint64_t kMaxRxFrameBytes = 1u << 20;  // sanity bound, well above any Ethernet frame
 
-std::string typeName(const Napi::Value& v) {
-    switch (v.Type()) {
-        case napi_undefined: return "undefined";
-        case napi_null: return "null";
-        case napi_boolean: return "boolean";
-        case napi_number: return "number";
-        case napi_string: return "string";
-        case napi_symbol: return "symbol";
-        case napi_object:
-            if (v.IsArrayBuffer()) return "ArrayBuffer";
-            if (v.IsTypedArray()) return "typed array";
-            if (v.IsArray()) return "array";
-            return "object";
-        case napi_function: return "function";
-        case napi_bigint: return "bigint";
-        default: return "unknown";
-    }
-}
+using flue::typeName;
 
 // A non-negative integer argument up to `max`. Numbers must be safe integers; BigInts are
 // accepted too (the TS host may keep addresses as bigint) if they are lossless.

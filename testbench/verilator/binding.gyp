@@ -21,6 +21,7 @@
       ],
       "include_dirs": [
         "<(flue_root)/node_modules/node-addon-api",
+        "<(flue_root)/testbench/napi",
         "<(flue_root)/protocol/generated",
         "<(flue_vl_mdir)",
         "<(verilator_root)/include",

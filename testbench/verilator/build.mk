@@ -48,7 +48,7 @@ FLUE_HDL_READ   = $(filter-out %verilator_bin,$(shell sed -e 's/^[^:]*://' $(FLU
 FLUE_HDL_DEPS   = $(FLUE_HDL_FILES_F) $(wildcard $(FLUE_HDL_LISTED) $(FLUE_HDL_READ))
 
 FLUE_ADDON_SRCS = $(addprefix $(FLUE_VL_DIR)/,addon.cpp harness.cpp harness.hpp binding.gyp) \
-  protocol/generated/flue_contract.hpp
+  protocol/generated/flue_contract.hpp testbench/napi/type_name.hpp
 
 .PHONY: addon addon-selftest addon-clean
 
