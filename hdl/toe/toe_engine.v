@@ -235,7 +235,8 @@ localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 3
     + 1 + 1 + 16
     + 1
     + 1 + 8
-    + 1 + 1 + 32 + 8 + 32 + 32 + 8;
+    + 1 + 1 + 32 + 8 + 32 + 32 + 8
+    + 1;
 
 // TCP states as held in the TCB (the contract's values)
 localparam [3:0]
@@ -656,6 +657,9 @@ reg [8-1:0] t_ka_probes = 0;
 reg [32-1:0] t_ka_idle = 0;
 reg [32-1:0] t_ka_intv = 0;
 reg [8-1:0] t_ka_max = 0;
+// a send was refused for want of send entries: every later one is too (the card never sends past
+// the hole; the host uploads the connection and its stack sends from there)
+reg t_snd_refused = 1'b0;
 
 /*
  * Datapath: everything an event state decides, from the TCB and the segment at hand
@@ -1255,7 +1259,7 @@ always @(posedge clk) begin
              t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
              t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal, t_syn_chal_sec,
              t_urg_hold, t_persist, t_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle, t_ka_intv,
-             t_ka_max} <= tcb_rdata;
+             t_ka_max, t_snd_refused} <= tcb_rdata;
             state_reg <= ret_state;
             if (ev == EV_REQ && (ret_state == S_BLK_DESC || ret_state == S_FWD_DESC)) begin
                 rd_desc_valid_reg <= 1'b1;
@@ -1449,6 +1453,7 @@ always @(posedge clk) begin
                     t_syn_chal <= 1'b0;
                     t_syn_chal_sec <= 16'd0;
                     t_urg_hold <= 1'b0;
+                    t_snd_refused <= 1'b0;
                     t_rttvar <= b_rttvar;
                     t_rto <= b_rto;
                     t_rtt_seq <= 32'd0;
@@ -1607,7 +1612,7 @@ always @(posedge clk) begin
                 t_ip_id, t_ooo_on, t_ooo_seen, t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on,
                 t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
                 t_syn_chal_sec, t_urg_hold, wb_persist, wb_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle,
-                t_ka_intv, t_ka_max};
+                t_ka_intv, t_ka_max, t_snd_refused};
             if (can_send && !txq_member[cur_conn]) begin
                 txq_member_set <= 1'b1;
                 txq_member_set_addr <= cur_conn;
@@ -1631,8 +1636,13 @@ always @(posedge clk) begin
             end else if (!est_like || t_fin_req) begin
                 c_status <= `FLUE_CPL_STATUS_INVALID_STATE;
                 state_reg <= S_CPL;
-            end else if (send_len != 0 && snd_free_count == 0) begin
+            end else if ((send_len != 0 && snd_free_count == 0) || t_snd_refused) begin
+                // no send entry free: refused, and so is every later send or graceful
+                // disconnect on this connection, or the bytes after the refused ones (or the FIN)
+                // would go out in their place
                 c_status <= `FLUE_CPL_STATUS_RESOURCES;
+                t_snd_refused <= 1'b1;
+                cpl_next <= S_WB;
                 state_reg <= S_CPL;
             end else begin
                 if (send_len != 0) begin

@@ -103,12 +103,15 @@ function stateStatus(s: number, initiate: boolean): number {
   return NdisStatus.FAILURE;
 }
 
-/** CplStatus of an I/O request → the NBL status NDIS expects. */
-function ioStatus(s: number): number {
+/** CplStatus of an I/O request (send, receive, disconnect, forward) → the NBL status NDIS expects. */
+export function ioStatus(s: number): number {
   switch (s) {
     case CplStatus.OK: return NdisStatus.SUCCESS;
     case CplStatus.UPLOAD_IN_PROGRESS: return NdisStatus.UPLOAD_IN_PROGRESS;
     case CplStatus.INVALID_STATE: return NdisStatus.INVALID_STATE;
+    // the card had no send entry left: nothing of it (nor of any later send on the connection,
+    // R42) was taken, so the bytes are still the host's to send, not lost as after an RST
+    case CplStatus.RESOURCES: return NdisStatus.RESOURCES;
     default: return NdisStatus.REQUEST_ABORTED;
   }
 }

@@ -623,6 +623,42 @@ async def test_send_segments_complete_on_full_ack(dut):
     assert len(tb.txc_status) == 4
 
 
+@cocotb.test()
+async def test_send_refused_for_want_of_entries_and_every_later_one(dut):
+    """With every send entry taken a TCP_SEND completes RESOURCES, and so does every later send
+    and graceful disconnect on that connection, even once entries are free again: the card
+    never sends the bytes after the refused ones (or a FIN) in their place (R40, R42: the host
+    takes the connection back and sends from the refused bytes on). Another connection's sends
+    are taken as before. Nothing past the accepted sends' bytes reaches the wire."""
+    tb = TB(dut, seed=45)
+    await tb.reset()
+    entries = 1 << int(dut.SND_PTR_WIDTH.value)
+    p = conn_params(0)
+    conn = await tb.initiate(p, 0x1b01)
+    other = await tb.initiate(conn_params(1), 0x1b02)
+    s0 = p["snd_una"]
+    for i in range(entries):
+        tb.request(Op.TCP_SEND, 0x1c00 + i, addr=0x10000 + 100 * i, length=100, conn=conn)
+    tb.request(Op.TCP_SEND, 0x1d00, addr=0x20000, length=100, conn=conn)
+    assert (await tb.completion(Op.TCP_SEND, 0x1d00)).status == St.RESOURCES
+    await tb.requests_taken()
+    await tb.until(lambda: sum(t["len"] for t in tb.txc) == 100 * entries, what="the accepted sends on the wire")
+    # ten sends acknowledged: their entries are free again
+    tb.segment(conn, p["rcv_nxt"], seq_add(s0, 1000))
+    for i in range(10):
+        assert (await tb.completion(Op.TCP_SEND, 0x1c00 + i)).status == St.OK
+    tb.request(Op.TCP_SEND, 0x1d01, addr=0x20100, length=100, conn=conn)
+    tb.request(Op.TCP_DISCONNECT, 0x1d02, conn=conn)
+    tb.request(Op.TCP_SEND, 0x1d03, addr=0x20200, length=100, conn=other)
+    assert (await tb.completion(Op.TCP_SEND, 0x1d01)).status == St.RESOURCES
+    assert (await tb.completion(Op.TCP_DISCONNECT, 0x1d02)).status == St.RESOURCES
+    await tb.until(lambda: any(t["addr"] == 0x20200 for t in tb.txc), what="the other connection's send on the wire")
+    await tb.wait(500)
+    assert not any(0x20000 <= t["addr"] < 0x20200 for t in tb.txc if t["len"]), "no refused byte on the wire"
+    assert max(seq_add(t["seq"], t["len"]) - s0 & M32 for t in tb.txc if 0x10000 <= t["addr"] < 0x20000) == 100 * entries
+    assert not any(t["flags"] & FIN for t in tb.txc), "no FIN"
+
+
 # ---- 3. receive --------------------------------------------------------------------------------
 
 @cocotb.test()
