@@ -1,8 +1,10 @@
 """What the TOE block benches (toe_engine, toe_top) share: contract structs as integers, the
 completion record, the flat connection state block an OFFLOAD_INITIATE reads, sequence
-arithmetic and the RTO an initiate installs."""
+arithmetic, the RTO an initiate installs, and the calls both benches' tests make (ToeBench)."""
 
 import collections
+
+from cocotb.triggers import RisingEdge
 
 import flue_contract as fc
 
@@ -70,3 +72,40 @@ def initial_rto(p, cfg):
     if p["srtt"] == 0:
         return min(cfg["min_rto_ticks"] * 5, cfg["max_rto_ticks"])
     return min(max((p["srtt"] >> 3) + p["rttvar"], cfg["min_rto_ticks"]), cfg["max_rto_ticks"])
+
+
+class ToeBench:
+    """The calls tests make on either bench: host memory allocation, request descriptors, waiting
+    and the completions found. A subclass has dut, next_addr, req_q (descriptors as integers)
+    and cpl (decoded completions and events, in stream order)."""
+
+    def alloc(self, n, align=64):
+        addr = self.next_addr
+        self.next_addr = (addr + n + align - 1) // align * align
+        return addr
+
+    def request(self, opcode, tag, addr=0, length=0, conn=0, flags=0, param=0):
+        self.req_q.put_nowait(pack_fields(fc.REQ_DESC_FIELDS, opcode=int(opcode), flags=int(flags), tag=tag,
+                                          addr=addr, length=length, conn=conn, param=param))
+
+    async def wait(self, cycles):
+        for _ in range(cycles):
+            await RisingEdge(self.dut.clk)
+
+    async def until(self, cond, cycles=20000, what="a condition"):
+        for _ in range(cycles):
+            if cond():
+                return
+            await RisingEdge(self.dut.clk)
+        assert cond(), f"timed out waiting for {what}"
+
+    def find(self, kind=fc.EntryKind.COMPLETION, opcode=None, tag=None, conn=None):
+        return [c for c in self.cpl if c.kind == kind and (opcode is None or c.opcode == opcode)
+                and (tag is None or c.tag == tag) and (conn is None or c.conn == conn)]
+
+    async def completion(self, opcode, tag, cycles=20000):
+        """The one completion of (opcode, tag)."""
+        await self.until(lambda: self.find(opcode=opcode, tag=tag), cycles, f"completion of {opcode!r} tag {tag:#x}")
+        got = self.find(opcode=opcode, tag=tag)
+        assert len(got) == 1, got
+        return got[0]

@@ -35,7 +35,7 @@ from cocotb.utils import get_sim_time
 
 import flue_contract as fc
 from flue_tb import random_pause
-from toe_tb import M32, decode_cpl, initial_rto, pack_fields, seq_add, state_block, unpack_fields
+from toe_tb import M32, ToeBench, decode_cpl, initial_rto, pack_fields, seq_add, state_block, unpack_fields
 
 Op = fc.Opcode
 St = fc.CplStatus
@@ -131,7 +131,7 @@ class Packet:
         self.pos = 0
 
 
-class TB:
+class TB(ToeBench):
     """The engine's neighbours. Models start once reset reaches the DUT, so nothing a previous
     test left on the ports is taken."""
 
@@ -401,15 +401,6 @@ class TB:
 
     # ---- what tests call ---------------------------------------------------------------------
 
-    def alloc(self, n, align=64):
-        addr = self.next_addr
-        self.next_addr = (addr + n + align - 1) // align * align
-        return addr
-
-    def request(self, opcode, tag, addr=0, length=0, conn=0, flags=0, param=0):
-        self.req_q.put_nowait(pack_fields(fc.REQ_DESC_FIELDS, opcode=int(opcode), flags=flags, tag=tag, addr=addr,
-                                          length=length, conn=conn, param=param))
-
     def segment(self, conn, seq, ack, flags=ACK, window=65535, payload=b""):
         """A header record as toe_rx_parse queues it; its payload packet goes to the placement
         model first (the record follows its payload)."""
@@ -418,32 +409,10 @@ class TB:
         self.rxh_q.put_nowait(pack(RXH, conn=conn, seq=seq & M32, ack=ack & M32, flags=flags, window=window,
                                    len=len(payload)))
 
-    async def until(self, cond, cycles=20000, what="a condition"):
-        for _ in range(cycles):
-            if cond():
-                return
-            await RisingEdge(self.dut.clk)
-        assert cond(), f"timed out waiting for {what}"
-
     async def requests_taken(self):
         """Every request queued so far taken by the engine, and time for the last one's event."""
         await self.until(lambda: self.req_q.empty() and not int(self.dut.s_axis_req_tvalid.value), what="requests")
         await self.wait(60)
-
-    async def wait(self, cycles):
-        for _ in range(cycles):
-            await RisingEdge(self.dut.clk)
-
-    def find(self, kind=Kind.COMPLETION, opcode=None, tag=None, conn=None):
-        return [c for c in self.cpl if c.kind == kind and (opcode is None or c.opcode == opcode)
-                and (tag is None or c.tag == tag) and (conn is None or c.conn == conn)]
-
-    async def completion(self, opcode, tag, cycles=20000):
-        """The one completion of (opcode, tag)."""
-        await self.until(lambda: self.find(opcode=opcode, tag=tag), cycles, f"completion of {opcode!r} tag {tag:#x}")
-        got = self.find(opcode=opcode, tag=tag)
-        assert len(got) == 1, got
-        return got[0]
 
     async def tick(self, n=1, gap=160):
         """n timer ticks, each a one-cycle pulse followed by gap cycles (time for the walk)."""

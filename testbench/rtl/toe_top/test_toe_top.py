@@ -28,7 +28,7 @@ from cocotb.utils import get_sim_time
 
 import flue_contract as fc
 from flue_tb import MacTx, inet_checksum, random_pause
-from toe_tb import M32, decode_cpl, initial_rto, pack_fields, seq_add, state_block
+from toe_tb import M32, ToeBench, decode_cpl, initial_rto, seq_add, state_block
 
 Op = fc.Opcode
 St = fc.CplStatus
@@ -137,7 +137,7 @@ def lane(sig, index, width):
 
 # ---- the neighbours --------------------------------------------------------------------------------
 
-class TB:
+class TB(ToeBench):
     """toe_top's neighbours. Models start once reset reaches the DUT, so nothing a previous test
     left on the ports is taken."""
 
@@ -393,48 +393,17 @@ class TB:
 
     # ---- what tests call ---------------------------------------------------------------------
 
-    def alloc(self, n, align=64):
-        addr = self.next_addr
-        self.next_addr = (addr + n + align - 1) // align * align
-        return addr
-
-    def request(self, opcode, tag, addr=0, length=0, conn=0, flags=0, param=0):
-        self.req_q.put_nowait(pack_fields(fc.REQ_DESC_FIELDS, opcode=int(opcode), flags=int(flags), tag=tag,
-                                          addr=addr, length=length, conn=conn, param=param))
-
     def wire_rx(self, frame):
         self.rx_q.put_nowait(bytes(frame))
-
-    async def wait(self, cycles):
-        for _ in range(cycles):
-            await RisingEdge(self.dut.clk)
-
-    async def until(self, cond, cycles=20000, what="a condition"):
-        for _ in range(cycles):
-            if cond():
-                return
-            await RisingEdge(self.dut.clk)
-        assert cond(), f"timed out waiting for {what}"
 
     async def rx_done(self):
         """Every frame queued on the receive wire driven, and time for the parser and engine."""
         await self.until(lambda: self.rx_q.empty() and not int(self.dut.s_axis_rx_tvalid.value), what="the wire")
         await self.wait(100)
 
-    def find(self, kind=Kind.COMPLETION, opcode=None, tag=None):
-        return [c for c in self.cpl if c.kind == kind and (opcode is None or c.opcode == opcode)
-                and (tag is None or c.tag == tag)]
-
     def events(self):
         """Events other than the send-backlog indication (R69, raised once an RTT is known)."""
         return [c for c in self.find(kind=Kind.EVENT) if c.opcode != Ev.TCP_SEND_BACKLOG]
-
-    async def completion(self, opcode, tag, cycles=20000):
-        """The one completion of (opcode, tag)."""
-        await self.until(lambda: self.find(opcode=opcode, tag=tag), cycles, f"completion of {opcode!r} tag {tag:#x}")
-        got = self.find(opcode=opcode, tag=tag)
-        assert len(got) == 1, got
-        return got[0]
 
     def ticks_before(self, cycle):
         return sum(1 for t in self.ticks if t < cycle)
