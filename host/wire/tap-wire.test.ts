@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MockLink } from '../device/mock/mock-link.js';
 import { LockstepScheduler } from '../device/scheduler.js';
-import { type FramePort, TapWire } from './tap-wire.js';
+import { type FramePort, TapWire, type TapWireOptions } from './tap-wire.js';
 
 /** A port the test fills and reads: frames written to it, frames waiting to be read, a queue limit. */
 class FakePort implements FramePort {
@@ -20,14 +20,20 @@ class FakePort implements FramePort {
 
 const frame = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
+/** A mock device joined to a FakePort by a TapWire under a 100-cycle scheduler. */
+function rig(options: Partial<TapWireOptions> = {}) {
+  const s = new LockstepScheduler(100);
+  const link = new MockLink();
+  const port = new FakePort();
+  const wire = new TapWire(link, port, { latency: 100, ...options });
+  s.attach(link, () => {});
+  s.addWire(wire);
+  return { s, link, port, wire };
+}
+
 describe('TapWire', () => {
   it('writes the device frames to the port in order as they leave, and delivers the port frames one latency after they are read', async () => {
-    const s = new LockstepScheduler(100);
-    const link = new MockLink();
-    const port = new FakePort();
-    const wire = new TapWire(link, port, { latency: 100 });
-    s.attach(link, () => {});
-    s.addWire(wire);
+    const { s, link, port, wire } = rig();
     link.transmitAt(10, frame(64, 1));
     link.transmitAt(150, frame(1514, 2));
     port.waiting.push(frame(100, 3));
@@ -40,12 +46,7 @@ describe('TapWire', () => {
   });
 
   it('pads a short frame from the port to 60 bytes (the kernel does not), refuses one longer than 1514, and counts what the port refuses', async () => {
-    const s = new LockstepScheduler(100);
-    const link = new MockLink();
-    const port = new FakePort();
-    const wire = new TapWire(link, port, { latency: 100 });
-    s.attach(link, () => {});
-    s.addWire(wire);
+    const { s, link, port, wire } = rig();
     port.waiting.push(Uint8Array.of(9, 9, 9), frame(1515, 4));
     port.room = 1;
     link.transmitAt(5, frame(60, 5));
@@ -58,11 +59,7 @@ describe('TapWire', () => {
   });
 
   it('reads at most maxReadsPerPump frames at a boundary, the rest at the next', async () => {
-    const s = new LockstepScheduler(100);
-    const link = new MockLink();
-    const port = new FakePort();
-    s.attach(link, () => {});
-    s.addWire(new TapWire(link, port, { latency: 100, maxReadsPerPump: 2 }));
+    const { s, link, port } = rig({ maxReadsPerPump: 2 });
     for (let i = 0; i < 5; i++) port.waiting.push(frame(60, i));
     await s.run({ maxCycles: 100 });
     expect(link.received.length).toBe(2);
