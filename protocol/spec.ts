@@ -170,6 +170,7 @@ const enums: EnumSpec[] = [
       { name: 'UPLOAD_IN_PROGRESS', value: 9, doc: 'the connection is being terminated' },
       { name: 'INVALID_STATE', value: 10, doc: 'not allowed in the connection state (receive post after FIN)' },
       { name: 'BAD_STATE_BLOCK', value: 11, doc: 'the state block read at initiate or update failed validation' },
+      { name: 'RETURNED', value: 12, doc: 'a receive posted behind an out-of-order isle, handed back untouched: the driver fills it from the TCP_RECV_STASH data first and posts the rest again' },
     ],
   },
   {
@@ -186,6 +187,7 @@ const enums: EnumSpec[] = [
       { name: 'OFFLOAD_PAUSE', value: 7, doc: 'NDIS_STATUS_OFFLOAD_PAUSE' },
       { name: 'UPLOAD_ALL', value: 8, doc: 'NDIS_STATUS_UPLOAD_ALL' },
       { name: 'OFFLOAD_RESUME', value: 9, doc: 'NDIS_STATUS_OFFLOAD_RESUME' },
+      { name: 'TCP_RECV_STASH', value: 10, doc: 'data in a NIC buffer (length bytes, buffer id in info) for the receives the card hands back next (RETURNED): the driver keeps it and lends the buffer again' },
     ],
   },
   {

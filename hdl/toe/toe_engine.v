@@ -31,7 +31,8 @@
  * the push timer; out-of-order data answered with an immediate duplicate ACK and held, in up
  * to two runs per connection: written straight into the posted buffers at the offset its
  * sequence number gives, and taken in (RCV.NXT jumps past a run) once the gap before it is
- * filled; delayed ACK per
+ * filled; with no receive posted, one run (an isle) in a lent NIC buffer instead, indicated once
+ * its gap is filled (receives posted meanwhile are handed back after it, RETURNED); delayed ACK per
  * TCP_ACK_FREQUENCY and TCP_DELAYED_ACK_TICKS; FIN after all data (R64); graceful disconnect
  * (FIN after the posted data, completion when it is acknowledged, R60) and abortive disconnect
  * (sends aborted first, then RST, R58); retransmission timeout with go-back-N and backoff,
@@ -40,7 +41,8 @@
  * keepalive probes after KaTimeout idle ticks.
  *
  * The receive window advertised is the space of the posted buffers, never shrunk (its right
- * edge never moves left); data beyond the posted buffers is dropped (no NIC-side buffers yet).
+ * edge never moves left); in-order data beyond the posted buffers goes to NIC buffers, other
+ * out-of-order data beyond them is dropped.
  * A segment never spans two send requests.
  *
  * The clocked state machine uses one always block (as Corundum's larger engines do): the
@@ -66,6 +68,10 @@ module toe_engine #
     parameter CQ_LOG2 = 6,
     // NIC buffers the host may lend (TCP_RECV_RETURN) for receive indications, log2
     parameter NB_LOG2 = 6,
+    // NIC buffers an out-of-order isle leaves in the pool for in-order data (an isle takes one
+    // only while more than this many are lent), so isles on many connections never starve the
+    // data that fills their gaps
+    parameter NB_ISLE_KEEP = 8,
     // transmit commands a transmit event may find ahead of it in the transmitter (a FIFO of at
     // least TXC_AHEAD+2 sits in front of it, so the ACK an event sends never waits for a segment)
     parameter TXC_AHEAD = 3,
@@ -236,6 +242,8 @@ localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 3
     + 1
     + 1 + 8
     + 1 + 1 + 32 + 8 + 32 + 32 + 8
+    + 1
+    + 1 + 32 + 48 + 16
     + 1;
 
 // TCP states as held in the TCB (the contract's values)
@@ -310,7 +318,10 @@ localparam [5:0]
     S_JOIN_USE = 6'd55,
     S_OOO_END = 6'd56,
     S_FWD_DESC = 6'd57,
-    S_FWD_DATA = 6'd58;
+    S_FWD_DATA = 6'd58,
+    S_ISLE_PUT = 6'd59,
+    S_ISLE_JOIN = 6'd60,
+    S_ISLE_FLUSH = 6'd61;
 
 // event kinds
 localparam [1:0] EV_REQ = 2'd0, EV_RX = 2'd1, EV_TX = 2'd2, EV_TMR = 2'd3;
@@ -327,6 +338,10 @@ initial begin
     end
     if (CLOCK_HZ < 1 || SYN_CHALLENGE_SECONDS < 1 || BACKLOG_HOLD_TICKS < 1 || BACKLOG_FLOOR < 1) begin
         $error("Error: CLOCK_HZ, SYN_CHALLENGE_SECONDS, BACKLOG_HOLD_TICKS and BACKLOG_FLOOR must be positive (instance %m)");
+        $finish;
+    end
+    if (NB_ISLE_KEEP < 1 || NB_ISLE_KEEP >= (1 << NB_LOG2)) begin
+        $error("Error: NB_ISLE_KEEP must be 1..2^NB_LOG2-1 (instance %m)");
         $finish;
     end
     if (NB_LOG2 < 1 || NB_LOG2 > 12) begin
@@ -443,8 +458,12 @@ reg [NB_W-1:0] nb_head = {NB_W{1'b0}};
 reg nb_settle = 1'b0;           // the head register is a cycle behind a push or a pop
 reg nb_we = 1'b0;
 reg [NB_W-1:0] nb_wdata = {NB_W{1'b0}};
+// buffers out of the FIFO in isles (they go back into it when an isle is given up, so a lend
+// counts them against its room)
+reg [NB_LOG2:0] nb_isles = {NB_LOG2+1{1'b0}};
+wire [NB_LOG2:0] nb_lent = nb_wptr - nb_rptr;
 wire nb_usable = nb_wptr != nb_rptr && !nb_settle;
-wire nb_full = (nb_wptr - nb_rptr) == NB_N[NB_LOG2:0];
+wire nb_full = nb_lent + nb_isles >= NB_N[NB_LOG2:0];
 wire [31:0] nb_id = nb_head[NB_W-1 -: 32];
 wire [47:0] nb_addr = nb_head[16 +: 48];
 wire [15:0] nb_len = nb_head[15:0];
@@ -660,6 +679,23 @@ reg [8-1:0] t_ka_max = 0;
 // a send was refused for want of send entries: every later one is too (the card never sends past
 // the hole; the host uploads the connection and its stack sends from there)
 reg t_snd_refused = 1'b0;
+// An out-of-order isle in a NIC buffer: data past a gap that arrived while no receive was posted
+// (a connection just offloaded, whose first segments reach the card while the host still holds
+// the one before them to forward). It is run A (t_ooo_start/end, no run B with it), written at
+// addr + (seq - start), and indicated once the gap is filled. While it stands, in-order data goes
+// to NIC buffers too; receives posted meanwhile stay untouched, that data is indicated as
+// TCP_RECV_STASH, and after the join they are handed back (RETURNED) for the driver to fill
+// from it first, so the host still sees posted receives filled FIFO (R46, R48)
+reg t_isle = 1'b0;
+reg [32-1:0] t_isle_id = 0;
+reg [48-1:0] t_isle_addr = 0;
+reg [16-1:0] t_isle_cap = 0;
+// Just offloaded, nothing taken in order yet: a gap at RCV.NXT is most likely segments the host
+// held while the connection moved (R63) and forwards next, so out-of-order data is not answered
+// with duplicate ACKs that would make the peer resend them (RFC 5681 4.2 says SHOULD; here they
+// would be wrong). The delayed-ACK timer bounds the wait: when it fires the ACK goes and the
+// connection is like any other
+reg t_fresh = 1'b0;
 
 /*
  * Datapath: everything an event state decides, from the TCB and the segment at hand
@@ -835,6 +871,13 @@ wire [31:0] a_pre_n = t_ooo_start - h_seq;
 wire [31:0] b_skip = t_ooo2_end - h_seq;
 wire [31:0] b_pre_n = t_ooo2_start - h_seq;
 wire [31:0] past_a_off = {15'd0, t_ooo_off} + (h_seq - t_ooo_end);
+// an isle: started by out-of-order data with no receive posted and no run held, when a NIC buffer
+// can be spared and holds the segment; extended (run A's rule) as far as its buffer reaches
+wire [31:0] isle_used = t_ooo_end - t_ooo_start;
+wire [7:0] recv_event = t_isle && t_rq_count != 0 ? `FLUE_EVENT_CODE_TCP_RECV_STASH : `FLUE_EVENT_CODE_TCP_RECV_INDICATE;
+wire [31:0] isle_room = {16'd0, t_isle_cap} - isle_used;
+wire [31:0] isle_ext_n = min32(a_ext_n, isle_room);
+wire isle_new = !t_ooo_on && t_rq_count == 0 && nb_usable && nb_lent > NB_ISLE_KEEP[NB_LOG2:0] && h_len <= nb_len;
 // what a placement of held bytes updates: a run's end (extend, new) or nothing (prepend)
 localparam [1:0] OM_A = 2'd0, OM_B = 2'd1, OM_PRE = 2'd2;
 reg [1:0] om = OM_A;
@@ -1111,6 +1154,8 @@ wire wb_persist = persist_start || (t_persist && !persist_stop);
 wire [7:0] wb_wnd_probe = persist_start || persist_stop ? 8'd0 : t_wnd_probe;
 wire [7:0] wb_rt_count = persist_start || persist_stop ? 8'd0 : t_rt_count;
 wire wb_rtx_on = persist_start || (t_rtx_on && !persist_stop);
+// an isle whose run was given up (a receive completed with room, an abort): its buffer goes back
+wire wb_isle = t_isle && t_ooo_on;
 wire [31:0] wb_rtx_at = persist_start ? now + shl_cap(t_rto, 8'd0, cfg_max_rto_ticks) : t_rtx_at;
 wire [7:0] wnd_probe_next = t_wnd_probe == 8'hff ? t_wnd_probe : t_wnd_probe + 1'b1;
 // at terminate, the bytes of the head send acknowledged; none of a later one (its start lies
@@ -1259,7 +1304,7 @@ always @(posedge clk) begin
              t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
              t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal, t_syn_chal_sec,
              t_urg_hold, t_persist, t_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle, t_ka_intv,
-             t_ka_max, t_snd_refused} <= tcb_rdata;
+             t_ka_max, t_snd_refused, t_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh} <= tcb_rdata;
             state_reg <= ret_state;
             if (ev == EV_REQ && (ret_state == S_BLK_DESC || ret_state == S_FWD_DESC)) begin
                 rd_desc_valid_reg <= 1'b1;
@@ -1492,6 +1537,8 @@ always @(posedge clk) begin
                     t_ooo_psh <= 1'b0;
                     t_ooo2_on <= 1'b0;
                     t_ooo2_psh <= 1'b0;
+                    t_isle <= 1'b0;
+                    t_fresh <= 1'b1;
                     c_conn <= conn32;
                     c_status <= `FLUE_CPL_STATUS_OK;
                     cpl_next <= S_WB;
@@ -1572,6 +1619,12 @@ always @(posedge clk) begin
             end
         end
         S_TERM_FREE: begin
+            // an isle's buffer goes back to the pool (its bytes lie past RCV.NXT: the peer sends them again)
+            if (t_isle) begin
+                nb_we <= 1'b1;
+                nb_wdata <= {t_isle_id, t_isle_addr, t_isle_cap};
+                nb_isles <= nb_isles - 1'b1;
+            end
             conn_valid_clr <= 1'b1;
             conn_valid_addr <= cur_conn;
             cf_we <= 1'b1;
@@ -1612,7 +1665,12 @@ always @(posedge clk) begin
                 t_ip_id, t_ooo_on, t_ooo_seen, t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on,
                 t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
                 t_syn_chal_sec, t_urg_hold, wb_persist, wb_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle,
-                t_ka_intv, t_ka_max, t_snd_refused};
+                t_ka_intv, t_ka_max, t_snd_refused, wb_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh};
+            if (t_isle && !t_ooo_on) begin
+                nb_we <= 1'b1;
+                nb_wdata <= {t_isle_id, t_isle_addr, t_isle_cap};
+                nb_isles <= nb_isles - 1'b1;
+            end
             if (can_send && !txq_member[cur_conn]) begin
                 txq_member_set <= 1'b1;
                 txq_member_set_addr <= cur_conn;
@@ -2012,13 +2070,40 @@ always @(posedge clk) begin
                 end
             end else if (h_len != 0 && rcv_state) begin
                 if (seq_lt(t_rcv_nxt, h_seq)) begin
-                    // out of order: an immediate duplicate ACK (RFC 5681 4.2), the data held if it
+                    // out of order: an immediate duplicate ACK (RFC 5681 4.2; not while fresh), the data held if it
                     // extends or starts one of the two runs (the walk to its place starts at a
                     // run's end, or at the head for bytes before run A)
-                    ack_now <= 1'b1;
+                    if (!t_fresh) begin
+                        ack_now <= 1'b1;
+                    end else if (!t_dack_on) begin
+                        t_dack_on <= 1'b1;
+                        t_dack_at <= now + cfg_delayed_ack_ticks;
+                    end
                     t_ooo_seen <= 1'b1;
                     state_reg <= S_OOO;
-                    if (a_ext) begin
+                    if (t_isle) begin
+                        // the isle grows at its end only, within its buffer
+                        if (a_ext && isle_ext_n != 0) begin
+                            seg_skip <= a_skip[15:0];
+                            seg_avail <= isle_ext_n[15:0];
+                            state_reg <= S_ISLE_PUT;
+                        end else begin
+                            state_reg <= S_RX_FIN;
+                        end
+                    end else if (isle_new) begin
+                        t_isle <= 1'b1;
+                        t_isle_id <= nb_id;
+                        t_isle_addr <= nb_addr;
+                        t_isle_cap <= nb_len;
+                        nb_rptr <= nb_rptr + 1'b1;
+                        nb_settle <= 1'b1;
+                        nb_isles <= nb_isles + 1'b1;
+                        t_ooo_start <= h_seq;
+                        t_ooo_end <= h_seq;
+                        t_ooo_psh <= 1'b0;
+                        seg_avail <= h_len;
+                        state_reg <= S_ISLE_PUT;
+                    end else if (a_ext) begin
                         om <= OM_A;
                         seg_skip <= a_skip[15:0];
                         seg_avail <= a_ext_n[15:0];
@@ -2068,14 +2153,15 @@ always @(posedge clk) begin
             end
         end
         S_RX_PLACE: begin
-            if (seg_avail != 0 && t_rq_count == 0 && nb_wptr != nb_rptr) begin
-                // no posted buffer: into a NIC buffer, indicated once written (R48)
+            if (seg_avail != 0 && (t_rq_count == 0 || t_isle) && nb_wptr != nb_rptr) begin
+                // no posted buffer: into a NIC buffer, indicated once written (R48); behind an
+                // isle, receives posted since wait untouched and the data is stashed for them
                 if (nb_usable && plc_free && cq_room) begin
                     plc_valid_reg <= 1'b1;
                     plc_reg <= {nb_n == seg_avail, {16'd0, nb_addr}, nb_n, seg_skip};
                     cq_we <= 1'b1;
                     cq_waddr <= cq_wptr[CQ_LOG2-1:0];
-                    cq_wdata <= {1'b1, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_EVENT, `FLUE_EVENT_CODE_TCP_RECV_INDICATE,
+                    cq_wdata <= {1'b1, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_EVENT, recv_event,
                         `FLUE_CPL_STATUS_OK, 32'd0, {16'd0, nb_n}, conn32, nb_id)};
                     cq_wptr <= cq_wptr + 1'b1;
                     nb_rptr <= nb_rptr + 1'b1;
@@ -2086,11 +2172,12 @@ always @(posedge clk) begin
                     placed_any <= 1'b1;
                     t_rcv_nxt <= t_rcv_nxt + {16'd0, nb_n};
                 end
-            end else if (seg_avail == 0 || t_rq_count == 0) begin
+            end else if (seg_avail == 0 || t_rq_count == 0 || t_isle) begin
                 // what found neither a posted buffer nor a NIC buffer is dropped; tell the peer
                 if (seg_avail != 0) ack_now <= 1'b1;
                 // the gap is filled: take the held run in
-                state_reg <= seg_avail == 0 && t_ooo_on && t_rcv_nxt == t_ooo_start ? S_JOIN : S_RX_PUSH;
+                state_reg <= seg_avail == 0 && t_ooo_on && t_rcv_nxt == t_ooo_start ? (t_isle ? S_ISLE_JOIN : S_JOIN)
+                    : S_RX_PUSH;
             end else begin
                 rcv_raddr <= t_rq_head;
                 state_reg <= S_RQ_HEAD_WAIT;
@@ -2232,7 +2319,55 @@ always @(posedge clk) begin
                 placed_any <= 1'b1;
             end
         end
+        S_ISLE_PUT: begin
+            // out-of-order bytes into the isle's buffer at their offset; the entry only waits
+            // for the write's status, so the isle's indication never overtakes its data
+            if (plc_free && cq_room) begin
+                plc_valid_reg <= 1'b1;
+                plc_reg <= {1'b1, {16'd0, t_isle_addr} + {32'd0, isle_used}, seg_avail, seg_skip};
+                plc_open <= 1'b0;
+                cq_we <= 1'b1;
+                cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                cq_wdata <= {1'b1, 1'b0, cpl_rec(`FLUE_ENTRY_KIND_EVENT, `FLUE_EVENT_CODE_TCP_RECV_INDICATE,
+                    `FLUE_CPL_STATUS_OK, 32'd0, 32'd0, conn32, t_isle_id)};
+                cq_wptr <= cq_wptr + 1'b1;
+                t_ooo_on <= 1'b1;
+                t_ooo_end <= t_ooo_end + {16'd0, seg_avail};
+                state_reg <= S_RX_FIN;
+            end
+        end
+        S_ISLE_JOIN: begin
+            // the gap is filled: the isle is indicated after the data before it, RCV.NXT passes it
+            if (cq_room) begin
+                cq_we <= 1'b1;
+                cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_EVENT, recv_event,
+                    `FLUE_CPL_STATUS_OK, 32'd0, isle_used, conn32, t_isle_id)};
+                cq_wptr <= cq_wptr + 1'b1;
+                nb_isles <= nb_isles - 1'b1;
+                t_isle <= 1'b0;
+                t_ooo_on <= 1'b0;
+                t_ooo_seen <= 1'b0;
+                t_rcv_nxt <= t_ooo_end;
+                placed_any <= 1'b1;
+                ack_now <= 1'b1;
+                state_reg <= S_ISLE_FLUSH;
+            end
+        end
+        S_ISLE_FLUSH: begin
+            // receives posted behind the isle go back untouched, in order, for the driver to
+            // fill from the stashed data first (it posts what is left again)
+            if (t_rq_count != 0) begin
+                pop_status <= `FLUE_CPL_STATUS_RETURNED;
+                pop_if_push <= 1'b0;
+                ret_state <= S_ISLE_FLUSH;
+                state_reg <= S_RQ_POP;
+            end else begin
+                state_reg <= S_RX_PUSH;
+            end
+        end
         S_RX_PUSH: begin
+            if (placed_any) t_fresh <= 1'b0;
             if (placed_any) begin
                 // delayed ACK (TcpAckFrequency, TcpDelayedAckTicks)
                 t_unacked <= t_unacked + 1'b1;
@@ -2495,6 +2630,7 @@ always @(posedge clk) begin
             end
             if (t_dack_on && !seq_lt(now, t_dack_at)) begin
                 ack_ride <= 1'b1;
+                t_fresh <= 1'b0;
             end
             if (ka_give_up) begin
                 t_ka_on <= 1'b0;
@@ -2543,6 +2679,7 @@ always @(posedge clk) begin
         nb_rptr <= {NB_LOG2+1{1'b0}};
         nb_we <= 1'b0;
         nb_settle <= 1'b0;
+        nb_isles <= {NB_LOG2+1{1'b0}};
         sweep <= {SWEEP_WIDTH{1'b0}};
         prio <= 2'd0;
         now <= 32'd0;

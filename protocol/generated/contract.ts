@@ -150,9 +150,11 @@ export const CplStatus = Object.freeze({
   INVALID_STATE: 10,
   /** the state block read at initiate or update failed validation */
   BAD_STATE_BLOCK: 11,
+  /** a receive posted behind an out-of-order isle, handed back untouched: the driver fills it from the TCP_RECV_STASH data first and posts the rest again */
+  RETURNED: 12,
 } as const);
 export type CplStatus = (typeof CplStatus)[keyof typeof CplStatus];
-const cplStatusNames: ReadonlyMap<number, string> = new Map([[0, 'OK'], [1, 'BAD_OPCODE'], [2, 'BAD_LENGTH'], [3, 'BAD_ADDRESS'], [4, 'DMA_ERROR'], [5, 'ABORTED'], [6, 'UNSUPPORTED'], [7, 'BAD_CONN'], [8, 'RESOURCES'], [9, 'UPLOAD_IN_PROGRESS'], [10, 'INVALID_STATE'], [11, 'BAD_STATE_BLOCK']]);
+const cplStatusNames: ReadonlyMap<number, string> = new Map([[0, 'OK'], [1, 'BAD_OPCODE'], [2, 'BAD_LENGTH'], [3, 'BAD_ADDRESS'], [4, 'DMA_ERROR'], [5, 'ABORTED'], [6, 'UNSUPPORTED'], [7, 'BAD_CONN'], [8, 'RESOURCES'], [9, 'UPLOAD_IN_PROGRESS'], [10, 'INVALID_STATE'], [11, 'BAD_STATE_BLOCK'], [12, 'RETURNED']]);
 /** the name of a CplStatus value, or its number in hex when unknown */
 export function cplStatusName(value: number): string {
   return cplStatusNames.get(value) ?? '0x' + value.toString(16);
@@ -178,9 +180,11 @@ export const EventCode = Object.freeze({
   UPLOAD_ALL: 8,
   /** NDIS_STATUS_OFFLOAD_RESUME */
   OFFLOAD_RESUME: 9,
+  /** data in a NIC buffer (length bytes, buffer id in info) for the receives the card hands back next (RETURNED): the driver keeps it and lends the buffer again */
+  TCP_RECV_STASH: 10,
 } as const);
 export type EventCode = (typeof EventCode)[keyof typeof EventCode];
-const eventCodeNames: ReadonlyMap<number, string> = new Map([[1, 'TCP_SEND_BACKLOG'], [2, 'TCP_DISCONNECT'], [3, 'TCP_RETRIEVE'], [4, 'TCP_ABORT'], [5, 'TCP_RECV_INDICATE'], [6, 'NEIGHBOR_QUERY'], [7, 'OFFLOAD_PAUSE'], [8, 'UPLOAD_ALL'], [9, 'OFFLOAD_RESUME']]);
+const eventCodeNames: ReadonlyMap<number, string> = new Map([[1, 'TCP_SEND_BACKLOG'], [2, 'TCP_DISCONNECT'], [3, 'TCP_RETRIEVE'], [4, 'TCP_ABORT'], [5, 'TCP_RECV_INDICATE'], [6, 'NEIGHBOR_QUERY'], [7, 'OFFLOAD_PAUSE'], [8, 'UPLOAD_ALL'], [9, 'OFFLOAD_RESUME'], [10, 'TCP_RECV_STASH']]);
 /** the name of a EventCode value, or its number in hex when unknown */
 export function eventCodeName(value: number): string {
   return eventCodeNames.get(value) ?? '0x' + value.toString(16);

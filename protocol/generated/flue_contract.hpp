@@ -79,6 +79,7 @@ constexpr uint32_t RESOURCES = 8; // the connection table is full
 constexpr uint32_t UPLOAD_IN_PROGRESS = 9; // the connection is being terminated
 constexpr uint32_t INVALID_STATE = 10; // not allowed in the connection state (receive post after FIN)
 constexpr uint32_t BAD_STATE_BLOCK = 11; // the state block read at initiate or update failed validation
+constexpr uint32_t RETURNED = 12; // a receive posted behind an out-of-order isle, handed back untouched: the driver fills it from the TCP_RECV_STASH data first and posts the rest again
 }
 
 // opcode byte of an EVENT entry; 1..4 equal TCP_OFFLOAD_EVENT_TYPE
@@ -92,6 +93,7 @@ constexpr uint32_t NEIGHBOR_QUERY = 6; // neighbor reachability query; conn = ne
 constexpr uint32_t OFFLOAD_PAUSE = 7; // NDIS_STATUS_OFFLOAD_PAUSE
 constexpr uint32_t UPLOAD_ALL = 8; // NDIS_STATUS_UPLOAD_ALL
 constexpr uint32_t OFFLOAD_RESUME = 9; // NDIS_STATUS_OFFLOAD_RESUME
+constexpr uint32_t TCP_RECV_STASH = 10; // data in a NIC buffer (length bytes, buffer id in info) for the receives the card hands back next (RETURNED): the driver keeps it and lends the buffer again
 }
 
 // TCP_UPLOAD_REASON values (ndischimney.h)

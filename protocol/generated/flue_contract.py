@@ -83,6 +83,7 @@ class CplStatus(IntEnum):
     UPLOAD_IN_PROGRESS = 9
     INVALID_STATE = 10
     BAD_STATE_BLOCK = 11
+    RETURNED = 12
 
 
 class EventCode(IntEnum):
@@ -97,6 +98,7 @@ class EventCode(IntEnum):
     OFFLOAD_PAUSE = 7
     UPLOAD_ALL = 8
     OFFLOAD_RESUME = 9
+    TCP_RECV_STASH = 10
 
 
 class UploadReason(IntEnum):

@@ -77,6 +77,7 @@
 `define FLUE_CPL_STATUS_UPLOAD_IN_PROGRESS               8'd9           // the connection is being terminated
 `define FLUE_CPL_STATUS_INVALID_STATE                    8'd10          // not allowed in the connection state (receive post after FIN)
 `define FLUE_CPL_STATUS_BAD_STATE_BLOCK                  8'd11          // the state block read at initiate or update failed validation
+`define FLUE_CPL_STATUS_RETURNED                         8'd12          // a receive posted behind an out-of-order isle, handed back untouched: the driver fills it from the TCP_RECV_STASH data first and posts the rest again
 
 // EventCode: opcode byte of an EVENT entry; 1..4 equal TCP_OFFLOAD_EVENT_TYPE
 `define FLUE_EVENT_CODE_WIDTH                            8              // bits
@@ -89,6 +90,7 @@
 `define FLUE_EVENT_CODE_OFFLOAD_PAUSE                    8'd7           // NDIS_STATUS_OFFLOAD_PAUSE
 `define FLUE_EVENT_CODE_UPLOAD_ALL                       8'd8           // NDIS_STATUS_UPLOAD_ALL
 `define FLUE_EVENT_CODE_OFFLOAD_RESUME                   8'd9           // NDIS_STATUS_OFFLOAD_RESUME
+`define FLUE_EVENT_CODE_TCP_RECV_STASH                   8'd10          // data in a NIC buffer (length bytes, buffer id in info) for the receives the card hands back next (RETURNED): the driver keeps it and lends the buffer again
 
 // UploadReason: TCP_UPLOAD_REASON values (ndischimney.h)
 `define FLUE_UPLOAD_REASON_WIDTH                         32             // bits

@@ -4,10 +4,10 @@
  * known data. Every capture is judged by tshark. Skipped only where the machine cannot create a
  * namespace or a TAP device (canCreateNamespaces says why); CI can, so there it runs.
  *
- * Not here yet (issue 6): data Linux sends at once on a connection flue offloads the moment it
- * is established is partly lost around the initiate (duplicate ACKs for the first byte, the
- * peer's burst recovered by retransmission, and once 1460 bytes short on a 64-connection run);
- * the tests that need it wait for that fix.
+ * Data Linux sends at once on a connection flue offloads the moment it is established meets the
+ * card before the host forwards the segments it held while the connection moved (R63): the card
+ * holds it out of order in a NIC buffer (an isle) and sends no duplicate ACK for it meanwhile,
+ * so the capture shows no retransmission.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -101,6 +101,42 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
     bed = await createLinuxBed({ pcapPath: pcap, prefix: name.slice(0, 8), ...options });
     return { bed, pcap };
   }
+
+  it('flue opens to a Linux listener that sends at once: the connection is offloaded as it is established, 4 MiB each way arrive intact, and the capture shows no retransmission (Linux\'s first burst, which meets the card before the host forwards the segment ahead of it, is held in an isle)', async () => {
+    const { bed, pcap } = await open('toLinux');
+    const bytes = 4 << 20;
+    const linux = bed.peer(['--listen', '5001', '--send', String(bytes), '--seed', '7']);
+    await linux.listening;
+    const sock = bed.stack.connect(LINUX_IP, 5001);
+    const f = flueEnd(sock, bytes, 8);
+    sock.on('connect', f.pump);
+    const r = settle(linux.result);
+    expect(await bed.run(() => f.end.closed && r.value !== undefined, 120)).toBe('done');
+    expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f.sentSha });
+    expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(7, bytes)), error: undefined });
+    expect(bed.offload!.client.counters.offloads).toBe(1);
+    expect(tsharkComplaints(pcap, ['window_full'])).toBe('');
+  });
+
+  it('R46 R48 R63: Linux opens to a flue listener and sends at once: the accepted connection is offloaded as it is established, 4 MiB each way arrive intact, and the capture shows no retransmission', async () => {
+    const { bed, pcap } = await open('fromLinux');
+    const bytes = 4 << 20;
+    const listener = bed.stack.listen(5002);
+    let f: ReturnType<typeof flueEnd> | undefined;
+    listener.on('connection', () => {
+      const sock = listener.accept();
+      if (!sock) return;
+      f = flueEnd(sock, bytes, 9);
+      f.pump();
+    });
+    const linux = bed.peer(['--connect', `${FLUE_IP}:5002`, '--send', String(bytes), '--seed', '10']);
+    const r = settle(linux.result);
+    expect(await bed.run(() => f !== undefined && f.end.closed && r.value !== undefined, 120)).toBe('done');
+    expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f!.sentSha });
+    expect(f!.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(10, bytes)), error: undefined });
+    expect(bed.offload!.client.counters.offloads).toBe(1);
+    expect(tsharkComplaints(pcap, ['window_full'])).toBe('');
+  });
 
   it('half-close: Linux sends its FIN first with nothing to send while flue carries on sending 2 MiB on the offloaded connection, then closes; both sides see every byte and a graceful end', async () => {
     const { bed, pcap } = await open('halfclose');

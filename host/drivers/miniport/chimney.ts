@@ -65,8 +65,9 @@ interface OffloadedObject {
   terminated: boolean;
   /**
    * Received bytes this target holds for the host: indications it refused in part or whole
-   * (R54) and the BufferedData handed over at initiate (R17); they go into the next receive
-   * posts before anything the card places (R55), and back to the host at terminate (R32).
+   * (R54), the BufferedData handed over at initiate (R17) and data the card stashed for the
+   * receives it hands back (TCP_RECV_STASH, RETURNED); they go into the next receive posts
+   * before anything the card places (R55), and back to the host at terminate (R32).
    */
   held: Uint8Array[];
   /** the peer's FIN arrived while bytes were still held: indicated once they are taken (R64) */
@@ -87,11 +88,15 @@ interface OffloadedObject {
   tcpConst: OffloadBlockList['tcp']['const'];
 }
 
-/** NIC buffers lent to the card for receive indications, and their size (one MSS fits). */
 /** The FIN_WAIT_2 timer the card runs (N:fin-wait-2-timer: "a value of 120 seconds"). */
 export const FIN_WAIT_2_SECONDS = 120;
+/**
+ * NIC buffers lent to the card for receive indications, and their size. One also holds an
+ * out-of-order isle: a connection's first segments that reach the card while the host still
+ * holds the one before them to forward (an initial window of 10 × 1460 bytes and more fits).
+ */
 export const NIC_BUFFERS = 48;
-export const NIC_BUFFER_BYTES = 2048;
+export const NIC_BUFFER_BYTES = 32768;
 
 /** What MiniportReserved of an NBL this target indicates or returns says about its memory. */
 type ReservedBuffer = { readonly nicBuffer: number } | { readonly heldCopy: DmaBuffer };
@@ -125,6 +130,10 @@ export class ChimneyTarget {
   private readonly nicBuffers = new Map<number, DmaBuffer>();
   /** receive indications the host refused, data taken into `held` */
   indicationsRefused = 0;
+  /** bytes the card stashed behind out-of-order isles (TCP_RECV_STASH), taken into `held` */
+  stashedBytes = 0;
+  /** a receive NBL the card handed back (RETURNED): the bytes already in it */
+  private readonly receiveCarried = new WeakMap<NetBufferList, number>();
   /** state requests posted to the card, for tests and halt */
   stateRequests = 0;
 
@@ -453,7 +462,10 @@ export class ChimneyTarget {
       // one descriptor per contiguous run of bytes: MDLs are not contiguous in host memory
       let runs: { addr: number; length: number }[] = [];
       for (const nb of nbl.netBuffers()) runs.push(...mdlRuns(nb.currentMdl, nb.currentMdlOffset, nb.dataLength));
+      // bytes put into this NBL before the card handed it back (RETURNED) and it came through here again
+      const carried = op === 'receive' ? this.receiveCarried.get(nbl) ?? 0 : 0;
       let bytes = 0;
+      let returned = false;
       const whole = runs;
       if (op === 'receive' && obj.held.length > 0 && !obj.terminated) {
         // bytes this target holds come first (R55); a push-mode buffer completes with them
@@ -461,7 +473,8 @@ export class ChimneyTarget {
         const total = runs.reduce((a, r) => a + r.length, 0);
         if (bytes === total || (bytes > 0 && !nbl.info.tcpReceiveNoPush)) {
           nbl.status = NdisStatus.SUCCESS;
-          nbl.info.tcpOffloadBytesTransferred = bytes;
+          nbl.info.tcpOffloadBytesTransferred = carried + bytes;
+          this.receiveCarried.delete(nbl);
           advanceBy(nbl, bytes);
           queueMicrotask(() => complete(chainNbls([nbl])!));
           continue;
@@ -474,10 +487,20 @@ export class ChimneyTarget {
       // the device may touch the data only while the request is outstanding
       const mapped = runs.filter((r) => r.length > 0).map((r) => this.adapter.mapRange(r.addr, r.length));
       const done = (c: CompletionFields): void => {
-        if (c.status !== CplStatus.OK && status === NdisStatus.SUCCESS) status = ioStatus(c.status);
+        if (op === 'receive' && c.status === CplStatus.RETURNED) returned = true;
+        else if (c.status !== CplStatus.OK && status === NdisStatus.SUCCESS) status = ioStatus(c.status);
         bytes += c.length;
         if (--left === 0) {
           for (const m of mapped) this.adapter.unmapRange(m);
+          if (returned && status === NdisStatus.SUCCESS && !obj.terminated) {
+            // handed back untouched from behind an isle: the stashed bytes go in first, the
+            // rest is posted again, at once, so the receives keep the order they were posted in
+            // and nothing posted later takes held bytes before them (R46)
+            advanceBy(nbl, bytes);
+            this.receiveCarried.set(nbl, carried + bytes);
+            this.dataRequests(obj, nbl, opcode, flags, 'receive');
+            return;
+          }
           // bytes held here arrived before the card filled this buffer: they go first (R57);
           // a card whose receive side ended (the peer's FIN: INVALID_STATE) still owes them
           if (op === 'receive' && obj.held.length > 0 && (status === NdisStatus.SUCCESS || status === NdisStatus.INVALID_STATE)) {
@@ -487,7 +510,8 @@ export class ChimneyTarget {
           nbl.status = status;
           // R43: the count, and the data start moved past it (a send that did not complete
           // goes out again in software from there)
-          nbl.info.tcpOffloadBytesTransferred = bytes;
+          nbl.info.tcpOffloadBytesTransferred = carried + bytes;
+          this.receiveCarried.delete(nbl);
           advanceBy(nbl, bytes);
           // from the DPC at once, so a receive completes before an indication or a disconnect
           // the card queued after it (R64); never inside this handler (an adapter that stopped)
@@ -543,6 +567,19 @@ export class ChimneyTarget {
     const taken = status === NdisStatus.OFFLOAD_DATA_PARTIALLY_ACCEPTED ? Math.min(Math.max(consumed.value, 0), length) : 0;
     this.indicationsRefused++;
     obj.held.push(buf.bytes.slice(taken, length));
+    this.lendNicBuffer(id);
+  }
+
+  /**
+   * TCP_RECV_STASH: `length` bytes in NIC buffer `id` that belong in receives the card still
+   * has and hands back next (RETURNED, behind an out-of-order isle): held here, in order, for
+   * them; the buffer goes back to the card at once.
+   */
+  private receiveStash(obj: OffloadedObject, id: number, length: number): void {
+    const buf = this.nicBuffers.get(id);
+    if (!buf || length <= 0 || length > buf.length) return;
+    obj.held.push(buf.bytes.slice(0, length));
+    this.stashedBytes += length;
     this.lendNicBuffer(id);
   }
 
@@ -609,7 +646,9 @@ export class ChimneyTarget {
     const obj = this.byConn.get(e.conn);
     if (!obj) {
       // data for a connection already terminated: the card's buffer comes back all the same
-      if (e.opcode === EventCode.TCP_RECV_INDICATE && this.nicBuffers.has(e.info)) this.lendNicBuffer(e.info);
+      if ((e.opcode === EventCode.TCP_RECV_INDICATE || e.opcode === EventCode.TCP_RECV_STASH) && this.nicBuffers.has(e.info)) {
+        this.lendNicBuffer(e.info);
+      }
       return;
     }
     if (obj.early) {
@@ -626,6 +665,7 @@ export class ChimneyTarget {
       case EventCode.TCP_RETRIEVE: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.RETRIEVE, e.info); break;
       case EventCode.TCP_SEND_BACKLOG: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.SEND_BACKLOG_CHANGE, e.info); break;
       case EventCode.TCP_RECV_INDICATE: this.receiveIndicate(obj, e.info, e.length); break;
+      case EventCode.TCP_RECV_STASH: this.receiveStash(obj, e.info, e.length); break;
       case EventCode.OFFLOAD_PAUSE: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.OFFLOAD_PAUSE); break;
       case EventCode.UPLOAD_ALL: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.UPLOAD_ALL); break;
       case EventCode.OFFLOAD_RESUME: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.OFFLOAD_RESUME); break;

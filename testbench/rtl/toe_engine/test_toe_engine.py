@@ -712,6 +712,82 @@ async def test_receive_placement_push_and_ack_rules(dut):
 
 
 @cocotb.test()
+async def test_out_of_order_isle_in_a_nic_buffer(dut):
+    """Out-of-order data on a connection with no receive posted is held in a lent NIC buffer (an
+    isle) at the offset its sequence number gives, and grows at its end. Just offloaded (nothing
+    taken in order yet) the card sends no duplicate ACK for it: the gap is most likely segments
+    the host held while the connection moved and forwards next (R63); the delayed-ACK timer
+    bounds that. The segment that fills the gap is indicated (R48), then the isle, and RCV.NXT
+    passes both with one ACK. A second isle, with receives posted while it stands: the data
+    before it is stashed (TCP_RECV_STASH) and so is the isle, and the receives come back
+    untouched and in order (RETURNED) for the driver to fill from that data (R46)."""
+    tb = TB(dut, seed=41)
+    await tb.reset()
+    r0 = 0xffffff00
+    p = conn_params(0, rcv_nxt=r0, rcv_wnd=16384)
+    conn = await tb.initiate(p, 0x401)
+    s0 = p["snd_una"]
+    nb = {i: 0x60000 + i * 0x2000 for i in range(1, 13)}
+    for i, a in nb.items():
+        tb.request(Op.TCP_RECV_RETURN, 0x500 + i, addr=a, length=4096, param=i)
+    await tb.requests_taken()
+    rng = random.Random(41)
+    d = rng.randbytes(6000)
+
+    def events():
+        return [(c.opcode, c.length, c.info) for c in tb.cpl if c.kind == fc.EntryKind.EVENT]
+
+    tb.segment(conn, seq_add(r0, 1000), s0, payload=d[1000:2000])
+    tb.segment(conn, seq_add(r0, 2000), s0, payload=d[2000:2500])
+    await tb.until(lambda: len(tb.plc) == 2, what="the isle's writes")
+    assert [(x["addr"], x["len"], x["skip"]) for x in tb.plc] == [(nb[1], 1000, 0), (nb[1] + 1000, 500, 0)]
+    await tb.wait(200)
+    assert not tb.txc, "no duplicate ACK while fresh"
+    assert not events(), "nothing indicated before the gap is filled"
+    # the delayed-ACK timer ends the wait: one ACK of RCV.NXT
+    t0 = tb.ticks
+    await ticks_until(tb, lambda: tb.txc, t0 + tb.cfg["delayed_ack_ticks"])
+    assert [(a["ack"], a["len"]) for a in tb.txc] == [(r0, 0)]
+
+    tb.segment(conn, r0, s0, flags=ACK | PSH, payload=d[:1000])
+    await tb.until(lambda: len(events()) == 2, what="the two indications")
+    assert events() == [(Ev.TCP_RECV_INDICATE, 1000, 2), (Ev.TCP_RECV_INDICATE, 1500, 1)]
+    assert tb.mem[nb[2]:nb[2] + 1000] == d[:1000]
+    assert tb.mem[nb[1]:nb[1] + 1500] == d[1000:2500]
+    await tb.until(lambda: len(tb.txc) == 2, what="the ACK past the isle")
+    assert (tb.txc[1]["ack"], tb.txc[1]["len"]) == (seq_add(r0, 2500), 0)
+
+    # no longer fresh: out-of-order data is answered at once; receives posted behind the isle
+    tb.segment(conn, seq_add(r0, 3500), s0, payload=d[3500:4000])
+    await tb.until(lambda: len(tb.txc) == 3, what="the duplicate ACK")
+    assert tb.txc[2]["ack"] == seq_add(r0, 2500)
+    b1, b2 = 0x20000, 0x30000
+    tb.request(Op.TCP_RECV_POST, 0x402, addr=b1, length=2000, conn=conn)
+    tb.request(Op.TCP_RECV_POST, 0x403, addr=b2, length=1000, conn=conn)
+    await tb.requests_taken()
+    tb.segment(conn, seq_add(r0, 2500), s0, payload=d[2500:3500])
+    await tb.until(lambda: len(tb.find(opcode=Op.TCP_RECV_POST)) == 2, what="the receives handed back")
+    assert events()[2:] == [(Ev.TCP_RECV_STASH, 1000, 4), (Ev.TCP_RECV_STASH, 500, 3)]
+    assert tb.mem[nb[4]:nb[4] + 1000] == d[2500:3500]
+    assert tb.mem[nb[3]:nb[3] + 500] == d[3500:4000]
+    got = [(c.tag, c.status, c.length) for c in tb.find(opcode=Op.TCP_RECV_POST)]
+    assert got == [(0x402, St.RETURNED, 0), (0x403, St.RETURNED, 0)], got
+    last_event = max(c.cycle for c in tb.cpl if c.kind == fc.EntryKind.EVENT)
+    assert all(c.cycle > last_event for c in tb.find(opcode=Op.TCP_RECV_POST)), "handed back after the stash"
+    assert not tb.mem[b1:b1 + 2000].strip(b"\0") and not tb.mem[b2:b2 + 1000].strip(b"\0"), "untouched"
+    await tb.until(lambda: len(tb.txc) == 4, what="the ACK past the second isle")
+    assert tb.txc[3]["ack"] == seq_add(r0, 4000)
+
+    # with no isle and a receive posted, data goes to it again
+    tb.request(Op.TCP_RECV_POST, 0x404, addr=b1, length=500, conn=conn)
+    await tb.requests_taken()
+    tb.segment(conn, seq_add(r0, 4000), s0, payload=d[4000:4500])
+    c = await tb.completion(Op.TCP_RECV_POST, 0x404)
+    assert (c.status, c.length) == (St.OK, 500) and tb.mem[b1:b1 + 500] == d[4000:4500]
+    assert len(events()) == 4
+
+
+@cocotb.test()
 async def test_due_ack_goes_on_new_data(dut):
     """An ACK that TCP_ACK_FREQUENCY makes due goes on new data when the connection has some the
     window lets out and the transmitter has room for it (at most TXC_AHEAD commands unreported,

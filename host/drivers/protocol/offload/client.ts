@@ -692,10 +692,12 @@ export class OffloadedConnectionPath implements OffloadedPath {
     this.handedOverOwed = this.handedOver.length;
     this.handedOver = new Uint8Array(0);
     this.freeBufferedData();
+    // segments held while the connection moved go first: the card holds what arrived after
+    // them out of order until they fill the gap, and the sooner the better
+    for (const { tcp } of this.heldSegments.splice(0)) this.forward(tcp);
     // R18: the target delivers the handed-over bytes to the first posts
     this.topUpReceives();
     this.postHeld();
-    for (const { tcp } of this.heldSegments.splice(0)) this.forward(tcp);
     if (this.abortWanted) this.postDisconnect(TcpDisconnectFlags.ABORTIVE);
     if (this.uploadCause) {
       const cause = this.uploadCause;
