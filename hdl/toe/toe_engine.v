@@ -121,6 +121,8 @@ module toe_engine #
     input  wire [`TOE_RXH_WIDTH-1:0]      s_axis_rxh_tdata,
     input  wire                           s_axis_rxh_tvalid,
     output wire                           s_axis_rxh_tready,
+    // header records the parser has queued so far, mod 2^16 (toe_rx_parse status_hdr_queued)
+    input  wire [15:0]                    s_rxh_queued,
     output wire [`TOE_PLC_WIDTH-1:0]      m_axis_plc_tdata,
     output wire                           m_axis_plc_tvalid,
     input  wire                           m_axis_plc_tready,
@@ -1041,6 +1043,19 @@ wire d_conn_ok = d_conn < MAX_CONNS && conn_valid[d_conn[CONN_WIDTH-1:0]];
 wire [CONN_WIDTH-1:0] h_conn = s_axis_rxh_tdata[`TOE_RXH_CONN_LSB +: CONN_WIDTH];
 wire walk_valid = conn_valid[walk_idx[CONN_WIDTH-1:0]];
 
+// R33: a terminate takes the connection out of the lookup table first, so segments arriving
+// from then on go up the L2 path to the host; then, with requests held, it waits until every
+// header record looked up before (queued within TERM_SETTLE cycles of the removal) has been
+// taken and processed, and only then writes the delegated state. Nothing the card acknowledged
+// or the host must see is lost between the two.
+localparam TERM_SETTLE = 16;
+reg term_wait = 1'b0;           // a terminate is waiting for the records before it
+reg term_armed = 1'b0;          // ... and knows how many that is
+reg [4:0] term_settle = 5'd0;
+reg [15:0] term_target = 16'd0;
+reg [15:0] rxh_taken = 16'd0;
+wire term_ready = term_wait && term_armed && rxh_taken == term_target;
+
 // the event the idle state takes next: the sources in turn, starting at prio
 reg [1:0] prio_pick;
 reg prio_any;
@@ -1060,7 +1075,7 @@ always @* begin : pick
     prio_any = 1'b0;
     for (k = 3; k >= 0; k = k - 1) begin
         c = prio + k[1:0];
-        if ((c == EV_REQ && s_axis_req_tvalid && req_takeable) || (c == EV_RX && s_axis_rxh_tvalid)
+        if ((c == EV_REQ && s_axis_req_tvalid && req_takeable && !term_wait) || (c == EV_RX && s_axis_rxh_tvalid)
                 || (c == EV_TX && txq_head_valid && txc_inflight < TXC_AHEAD[7:0]) || (c == EV_TMR && walk_pending)) begin
             prio_pick = c;
             prio_any = 1'b1;
@@ -1068,8 +1083,8 @@ always @* begin : pick
     end
 end
 
-assign s_axis_req_tready = state_reg == S_IDLE && prio_any && prio_pick == EV_REQ;
-assign s_axis_rxh_tready = state_reg == S_IDLE && prio_any && prio_pick == EV_RX;
+assign s_axis_req_tready = state_reg == S_IDLE && !term_ready && prio_any && prio_pick == EV_REQ;
+assign s_axis_rxh_tready = state_reg == S_IDLE && !term_ready && prio_any && prio_pick == EV_RX;
 
 // registers the state machine fills for S_CPL, S_EVENT, S_RQ_POP and S_FLUSH
 reg [31:0] c_conn = 32'd0;
@@ -1090,7 +1105,7 @@ reg rf_we = 1'b0;
 reg [RCV_PTR_WIDTH-1:0] rf_waddr = {RCV_PTR_WIDTH{1'b0}};
 reg [RCV_PTR_WIDTH-1:0] rf_wdata = {RCV_PTR_WIDTH{1'b0}};
 // the idle state takes the queue head
-wire txq_pop = state_reg == S_IDLE && prio_any && prio_pick == EV_TX;
+wire txq_pop = state_reg == S_IDLE && !term_ready && prio_any && prio_pick == EV_TX;
 
 // the segment fields of the transmit command being built
 always @* begin
@@ -1180,6 +1195,15 @@ always @(posedge clk) begin
     txq_member_clr <= 1'b0;
     nb_settle <= nb_we;
     if (nb_we) nb_wptr <= nb_wptr + 1'b1;
+    if (s_axis_rxh_tvalid && s_axis_rxh_tready) rxh_taken <= rxh_taken + 1'b1;
+    if (term_wait && !term_armed) begin
+        if (term_settle != 5'd0) begin
+            term_settle <= term_settle - 1'b1;
+        end else begin
+            term_target <= s_rxh_queued;
+            term_armed <= 1'b1;
+        end
+    end
     stat_tx_segment_reg <= 1'b0;
     stat_retransmit_reg <= 1'b0;
     fault_reg <= 1'b0;
@@ -1237,7 +1261,17 @@ always @(posedge clk) begin
             placed_any <= 1'b0;
             send_silent <= 1'b0;
             plc_open <= 1'b0;
-            if (prio_any) begin
+            if (term_ready) begin
+                // the records before the terminate are in: its second half (the request's
+                // fields are as it left them; no request has been taken since)
+                term_wait <= 1'b0;
+                term_armed <= 1'b0;
+                ev <= EV_REQ;
+                cur_conn <= d_conn[CONN_WIDTH-1:0];
+                tcb_raddr <= d_conn[CONN_WIDTH-1:0];
+                ret_state <= S_DLG_DESC;
+                state_reg <= S_LOAD;
+            end else if (prio_any) begin
                 prio <= prio_pick + 1'b1;
                 ev <= prio_pick;
                 case (prio_pick)
@@ -1362,7 +1396,7 @@ always @(posedge clk) begin
                         tcb_raddr <= d_conn[CONN_WIDTH-1:0];
                         state_reg <= S_LOAD;
                         case (d_opcode)
-                            `FLUE_OPCODE_OFFLOAD_TERMINATE,
+                            `FLUE_OPCODE_OFFLOAD_TERMINATE: ret_state <= S_TERM_HASH;
                             `FLUE_OPCODE_OFFLOAD_QUERY: ret_state <= S_DLG_DESC;
                             `FLUE_OPCODE_OFFLOAD_UPDATE: ret_state <= S_BLK_DESC;
                             `FLUE_OPCODE_TCP_SEND: ret_state <= S_SEND_LINK;
@@ -1603,7 +1637,7 @@ always @(posedge clk) begin
                     // R30: everything outstanding completes before the terminate does
                     flush_status <= `FLUE_CPL_STATUS_UPLOAD_IN_PROGRESS;
                     flush_term <= 1'b1;
-                    flush_next <= S_TERM_HASH;
+                    flush_next <= S_TERM_FREE;
                     state_reg <= S_FLUSH;
                 end
             end
@@ -1615,7 +1649,10 @@ always @(posedge clk) begin
         end
         S_TERM_HASH_WAIT: begin
             if (!hash_valid_reg && s_hash_result_valid) begin
-                state_reg <= S_TERM_FREE;
+                // out of the table: the rest waits for the records looked up before (R33)
+                term_wait <= 1'b1;
+                term_settle <= TERM_SETTLE[4:0];
+                state_reg <= S_IDLE;
             end
         end
         S_TERM_FREE: begin
@@ -2680,6 +2717,9 @@ always @(posedge clk) begin
         nb_we <= 1'b0;
         nb_settle <= 1'b0;
         nb_isles <= {NB_LOG2+1{1'b0}};
+        term_wait <= 1'b0;
+        term_armed <= 1'b0;
+        rxh_taken <= 16'd0;
         sweep <= {SWEEP_WIDTH{1'b0}};
         prio <= 2'd0;
         now <= 32'd0;

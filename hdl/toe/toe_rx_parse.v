@@ -121,7 +121,10 @@ module toe_rx_parse #
     output wire                        stat_claimed,
     output wire                        stat_csum_error,
     output wire                        stat_drop_full,
-    output wire                        status_idle
+    output wire                        status_idle,
+    // header records queued so far, mod 2^16: the engine counts those it took, so after a
+    // connection leaves the lookup table it knows when every record looked up before is in
+    output wire [15:0]                 status_hdr_queued
 );
 
 localparam DMA_BYTES = DMA_DATA_WIDTH / 8;
@@ -881,6 +884,13 @@ payload_fifo_inst (
     .status_empty(fifo_empty),
     .status_in_frame(fifo_in_frame)
 );
+
+reg [15:0] hdr_queued_reg = 16'd0;
+always @(posedge clk) begin
+    if (cm_push && hdr_in_ready) hdr_queued_reg <= hdr_queued_reg + 1'b1;
+    if (rst) hdr_queued_reg <= 16'd0;
+end
+assign status_hdr_queued = hdr_queued_reg;
 
 // header records, queued once their payload is complete in the payload FIFO
 axis_fifo #(

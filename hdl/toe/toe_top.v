@@ -222,6 +222,7 @@ wire prx_tlast;
 wire prx_tuser;
 
 wire parse_idle;
+wire [15:0] rxh_queued;
 wire parse_rx_ready;     // always 1: the wire is never stalled
 wire place_idle;
 wire tx_idle;
@@ -332,7 +333,8 @@ rx_parse_inst (
     .stat_claimed(stat_claimed),
     .stat_csum_error(stat_csum_error),
     .stat_drop_full(stat_drop_full),
-    .status_idle(parse_idle)
+    .status_idle(parse_idle),
+    .status_hdr_queued(rxh_queued)
 );
 
 toe_rx_place #(
@@ -457,6 +459,7 @@ engine_inst (
     .s_axis_rxh_tdata(rxh_tdata),
     .s_axis_rxh_tvalid(rxh_tvalid),
     .s_axis_rxh_tready(rxh_tready),
+    .s_rxh_queued(rxh_queued),
     .m_axis_plc_tdata(plc_tdata),
     .m_axis_plc_tvalid(plc_tvalid),
     .m_axis_plc_tready(plc_tready),

@@ -163,9 +163,10 @@ class TB(ToeBench):
         self.packets = collections.deque()
         self.req_q = Queue()
         self.rxh_q = Queue()
+        self.rxh_queued = 0
         self.rd_q = Queue()
         self.status_q = {"plc": collections.deque(), "txc": collections.deque()}
-        for name in ("tick", "s_axis_req_tdata", "s_axis_req_tvalid", "m_axis_cpl_tready", "s_axis_rxh_tdata",
+        for name in ("tick", "s_rxh_queued", "s_axis_req_tdata", "s_axis_req_tvalid", "m_axis_cpl_tready", "s_axis_rxh_tdata",
                      "s_axis_rxh_tvalid", "m_axis_plc_tready", "s_plc_status_valid", "s_plc_status_error",
                      "m_axis_txc_tready", "s_txc_status_valid", "s_txc_status_error", "m_hash_ready", "s_hash_ok",
                      "s_hash_result_valid", "m_axis_rd_desc_ready", "s_axis_rd_data_tdata", "s_axis_rd_data_tkeep",
@@ -406,6 +407,9 @@ class TB(ToeBench):
         model first (the record follows its payload)."""
         if payload:
             self.packets.append(Packet(payload))
+        # toe_rx_parse's count of records queued, which a terminate waits for (R33)
+        self.rxh_queued = (self.rxh_queued + 1) & 0xffff
+        self.dut.s_rxh_queued.value = self.rxh_queued
         self.rxh_q.put_nowait(pack(RXH, conn=conn, seq=seq & M32, ack=ack & M32, flags=flags, window=window,
                                    len=len(payload)))
 
@@ -1034,6 +1038,43 @@ async def test_query_and_terminate_write_delegated_state(dut):
     assert len(tb.txc) == txcs
     conn2 = await tb.initiate(p, 0x607)
     assert tb.hash_table == {key_of(p): conn2}
+
+
+@cocotb.test()
+async def test_terminate_takes_the_segments_looked_up_before_it(dut):
+    """R33: TERMINATE takes the connection out of the lookup table first (from then on its
+    segments go up the L2 path), then, with requests held, waits until every header record
+    queued before that (toe_rx_parse's count) has been processed, and only then writes the
+    delegated state: segments already on their way into the engine are placed, acknowledged and
+    counted in RCV.NXT, never dropped between the card and the host. A record queued after the
+    wait is over finds no connection and is discarded."""
+    tb = TB(dut, seed=67)
+    await tb.reset()
+    p = conn_params(0, rcv_wnd=8192)
+    conn = await tb.initiate(p, 0x611)
+    s0, r0 = p["snd_una"], p["rcv_nxt"]
+    tb.request(Op.TCP_RECV_POST, 0x612, addr=0x20000, length=4000, conn=conn)
+    await tb.requests_taken()
+    data = random.Random(67).randbytes(1500)
+    ops = len(tb.hash_ops)
+    term = cocotb.start_soon(tb.state_op(Op.OFFLOAD_TERMINATE, conn, 0x613))
+    # the segments reach the engine's queue as the terminate starts
+    await tb.until(lambda: len(tb.hash_ops) > ops, what="the table removal")
+    for k in range(3):
+        tb.segment(conn, seq_add(r0, 500 * k), s0, payload=data[500 * k:500 * (k + 1)])
+    d, c = await term
+    assert tb.hash_ops[ops:] == [(1, key_of(p), conn)]
+    assert d["rcvNxt"] == seq_add(r0, 1500), d
+    rc = tb.find(opcode=Op.TCP_RECV_POST, tag=0x612)
+    assert [(x.status, x.length) for x in rc] == [(St.UPLOAD_IN_PROGRESS, 1500)], rc
+    assert rc[0].cycle < c.cycle, "the receive completes before the terminate (R30)"
+    assert tb.mem[0x20000:0x20000 + 1500] == data
+    assert [(x["len"], x["last"]) for x in tb.plc] == [(500, 1)] * 3
+
+    # a record queued after that: no connection, its payload discarded
+    tb.segment(conn, seq_add(r0, 1500), s0, payload=b"late" * 10)
+    await tb.until(lambda: len(tb.plc) == 4, what="the discard")
+    assert (tb.plc[3]["len"], tb.plc[3]["last"]) == (0, 1) and not tb.packets
 
 
 # ---- 7. send backlog (R69) ---------------------------------------------------------------------

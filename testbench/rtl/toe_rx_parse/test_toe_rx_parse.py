@@ -428,6 +428,8 @@ def check(tb, exp, drops_allowed):
         assert data == exp.claimed[i][1], f"payload of {rec}"
         i += 1
     assert tb.stats["stat_claimed"] == len(tb.records)
+    # the count a terminate waits for (R33): every record queued, mod 2^16
+    assert int(tb.dut.status_hdr_queued.value) == len(tb.records) & 0xffff
     assert tb.stats["stat_claimed"] + tb.stats["stat_drop_full"] == len(exp.claimed)
     if not drops_allowed:
         assert tb.stats["stat_drop_full"] == 0
