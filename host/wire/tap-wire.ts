@@ -3,9 +3,12 @@
  * other end is a Linux stack): frames the device sends are written to the port as they leave;
  * frames read from the port arrive at the device one latency later. The port is polled at every
  * quantum boundary, so the wire only makes sense with the scheduler in real-time mode.
+ * Each direction can be impaired (loss, duplication, reordering, delay, corruption), seeded, on
+ * flue's side of the port: the kernel of the interop machine has no netem to do it on Linux's.
  */
 import type { DeviceLink, WireFrame } from '../device/link.js';
 import type { Wire } from '../device/scheduler.js';
+import { Impairment, type ImpairmentConfig } from './impair.js';
 import type { PcapWriter } from './pcap.js';
 
 /** One frame per call, both ways, without FCS (as a TAP device opened with IFF_NO_PI gives them). */
@@ -23,6 +26,38 @@ export interface TapWireOptions {
   pcap?: PcapWriter;
   /** frames read per pump at most (default 512), so a flood cannot hold the simulation */
   maxReadsPerPump?: number;
+  /**
+   * impairment of the frames the device sends (towards Linux) and of the frames read from the
+   * port (towards the device); none if omitted. Times in ms of simulated time (link.clockHz).
+   */
+  toPort?: Partial<ImpairmentConfig>;
+  fromPort?: Partial<ImpairmentConfig>;
+  /** seeds the impairments (default 1) */
+  seed?: number;
+}
+
+/** A copy decided by an impairment, waiting for its cycle. */
+interface Pending {
+  readonly data: Uint8Array;
+  readonly due: number;
+}
+
+/** Puts `p` after every entry due no later than it (so equal cycles keep the order decided). */
+function enqueue(q: Pending[], p: Pending): void {
+  let lo = 0;
+  let hi = q.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (q[mid]!.due <= p.due) lo = mid + 1;
+    else hi = mid;
+  }
+  q.splice(lo, 0, p);
+}
+
+/** Removes and returns the entries due at or before `cycle`, in order. */
+function takeDue(q: Pending[], cycle: number): Pending[] {
+  const cut = q.findIndex((p) => p.due > cycle);
+  return cut < 0 ? q.splice(0) : q.splice(0, cut);
 }
 
 /** Ethernet's shortest frame without FCS: the kernel hands a TAP short frames unpadded. */
@@ -31,6 +66,7 @@ const MIN_FRAME = 60;
 const MAX_FRAME = 1514;
 
 export class TapWire implements Wire {
+  /** counted at the port: copies written to it (after any impairment), frames read from it (before) */
   framesToPort = 0;
   framesFromPort = 0;
   bytesToPort = 0;
@@ -40,7 +76,13 @@ export class TapWire implements Wire {
   /** port frames longer than the NIC takes, not delivered */
   oversizeFromPort = 0;
 
+  /** the impairment of each direction (to the port, from the port), undefined where the wire is clean */
+  readonly impairments: readonly [Impairment | undefined, Impairment | undefined];
+
   private held: WireFrame[] = [];
+  /** impaired copies not yet written to the port / pushed to the device, by due cycle */
+  private readonly toPortQueue: Pending[] = [];
+  private readonly fromPortQueue: Pending[] = [];
 
   constructor(
     private readonly link: DeviceLink,
@@ -48,6 +90,21 @@ export class TapWire implements Wire {
     private readonly options: TapWireOptions,
   ) {
     if (!Number.isInteger(options.latency) || options.latency < 1) throw new RangeError(`tap wire: latency ${options.latency} must be a positive integer of cycles`);
+    // the same seeding as the cable between two NICs, so a seed means the same in both
+    const seed = options.seed ?? 1;
+    this.impairments = [
+      options.toPort ? new Impairment(seed * 2 + 1, options.toPort) : undefined,
+      options.fromPort ? new Impairment(seed * 2 + 2, options.fromPort) : undefined,
+    ];
+  }
+
+  private writePort(data: Uint8Array): void {
+    if (this.port.write(data)) {
+      this.framesToPort++;
+      this.bytesToPort += data.length;
+    } else {
+      this.droppedToPort++;
+    }
   }
 
   pump(now: number): void {
@@ -57,15 +114,21 @@ export class TapWire implements Wire {
     const all = this.held.concat(this.link.takeTxFrames());
     const cut = all.findIndex((f) => f.cycle >= now);
     this.held = cut < 0 ? [] : all.splice(cut);
+    const cyclesPerMs = this.link.clockHz / 1000;
+    const [toPort, fromPort] = this.impairments;
     for (const f of all) {
+      // captured as it leaves, so a frame the impairment loses is still in the capture (a tap at the sender)
       this.options.pcap?.write(f.data, f.cycle * nsPerCycle);
-      if (this.port.write(f.data)) {
-        this.framesToPort++;
-        this.bytesToPort += f.data.length;
-      } else {
-        this.droppedToPort++;
+      if (!toPort) {
+        this.writePort(f.data);
+        continue;
+      }
+      for (const copy of toPort.decide(f.data)) {
+        enqueue(this.toPortQueue, { data: copy.data, due: f.cycle + Math.round(copy.delayMs * cyclesPerMs) });
       }
     }
+    // a copy leaves for the port once the simulation reaches its departure plus its delay
+    if (toPort) for (const p of takeDue(this.toPortQueue, now)) this.writePort(p.data);
     const max = this.options.maxReadsPerPump ?? 512;
     for (let i = 0; i < max; i++) {
       const got = this.port.read();
@@ -79,10 +142,23 @@ export class TapWire implements Wire {
         frame = new Uint8Array(MIN_FRAME);
         frame.set(got);
       }
+      // captured as read, before the impairment, like the other direction
       this.options.pcap?.write(frame, now * nsPerCycle);
-      this.link.pushRxFrame(frame, now + this.options.latency);
       this.framesFromPort++;
       this.bytesFromPort += got.length;
+      if (!fromPort) {
+        this.link.pushRxFrame(frame, now + this.options.latency);
+        continue;
+      }
+      for (const copy of fromPort.decide(frame)) {
+        enqueue(this.fromPortQueue, { data: copy.data, due: now + this.options.latency + Math.round(copy.delayMs * cyclesPerMs) });
+      }
+    }
+    // The device takes its frames in the order given, so hand it, in due order, only what no
+    // later pump can precede: a frame read at a later pump (a later `now`) is due after
+    // now + latency. A copy without delay goes at now + latency, the cycle a clean wire gives it.
+    if (fromPort) {
+      for (const p of takeDue(this.fromPortQueue, now + this.options.latency)) this.link.pushRxFrame(p.data, p.due);
     }
   }
 }

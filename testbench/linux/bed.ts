@@ -17,6 +17,7 @@ import { Stack } from '../../host/drivers/protocol/stack.js';
 import type { TcpConfig } from '../../host/drivers/protocol/tcp-config.js';
 import { offloadSide, type OffloadSide } from '../../host/cli/scenario.js';
 import { STATION_A, TCP_MINIPORT, type Station } from '../../host/cli/testbed.js';
+import type { ImpairmentConfig } from '../../host/wire/impair.js';
 import { PcapWriter } from '../../host/wire/pcap.js';
 import { TapWire } from '../../host/wire/tap-wire.js';
 import { LinuxPeerNet } from './netns.js';
@@ -36,6 +37,12 @@ export interface LinuxBedOptions {
   seed?: number;
   /** tag for the namespace's name */
   prefix?: string;
+  /**
+   * impairment of the frames flue sends (towards Linux) and of Linux's (towards flue), applied
+   * on flue's side of the TAP device (this kernel has no netem), seeded with `seed`
+   */
+  toLinux?: Partial<ImpairmentConfig>;
+  toFlue?: Partial<ImpairmentConfig>;
 }
 
 export interface LinuxBed {
@@ -64,6 +71,8 @@ export interface PeerResult {
   sha256: string;
   rst: boolean;
   ms: number;
+  /** with --connections N > 1: each connection, by flue's port */
+  connections?: { port: number; ok: boolean; error?: string; sent: number; received: number; sha256: string; rst: boolean }[];
 }
 
 const TSX = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
@@ -85,7 +94,13 @@ export async function createLinuxBed(options: LinuxBedOptions = {}): Promise<Lin
     await adapter.initialize();
     const station: Station = { link, adapter, endpoint: STATION_A };
     pcap = options.pcapPath ? new PcapWriter(options.pcapPath) : undefined;
-    const wire = new TapWire(link, net.tap, { latency: quantum, ...(pcap ? { pcap } : {}) });
+    const wire = new TapWire(link, net.tap, {
+      latency: quantum,
+      seed: options.seed ?? 1,
+      ...(pcap ? { pcap } : {}),
+      ...(options.toLinux ? { toPort: options.toLinux } : {}),
+      ...(options.toFlue ? { fromPort: options.toFlue } : {}),
+    });
     scheduler.attach(link, (v) => adapter.handleInterrupt(v));
     scheduler.addWire(wire);
     const l2 = new L2Link(adapter.datapath, STATION_A.mac);

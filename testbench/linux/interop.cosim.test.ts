@@ -15,7 +15,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { tsharkComplaints } from '../../host/cli/scenario.js';
+import { countRetransmissions, tsharkComplaints } from '../../host/cli/scenario.js';
+import type { ImpairmentConfig } from '../../host/wire/impair.js';
 import type { StackError } from '../../host/drivers/protocol/errors.js';
 import type { TcpSocket } from '../../host/drivers/protocol/socket.js';
 import { seededBytes, sha256 } from '../../host/drivers/protocol/transfer.js';
@@ -23,8 +24,17 @@ import { createLinuxBed, FLUE_IP, LINUX_IP, type LinuxBed, type LinuxBedOptions 
 import { canCreateNamespaces } from './netns.js';
 
 const can = canCreateNamespaces();
-const scratch = mkdtempSync(join(tmpdir(), 'flue-linux-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// FLUE_INTEROP_KEEP=<dir> keeps the captures there (to open in Wireshark after a failure)
+const keep = process.env.FLUE_INTEROP_KEEP;
+const scratch = keep ?? mkdtempSync(join(tmpdir(), 'flue-linux-'));
+afterAll(() => { if (!keep) rmSync(scratch, { recursive: true, force: true }); });
+
+/**
+ * A receiver whose window closes while its application catches up (Linux's peer hashing 256 MiB,
+ * flue's host stack behind a reordering wire) is flow control, not a fault: these flags are
+ * what tshark marks for it (Linux's zero-window probes look like keep-alives to tshark).
+ */
+const FLOW_CONTROL = ['window_full', 'zero_window', 'zero_window_probe', 'zero_window_probe_ack', 'keep_alive', 'keep_alive_ack'];
 
 interface FlueEnd {
   received: number;
@@ -136,6 +146,7 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
     expect(f!.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(10, bytes)), error: undefined });
     expect(bed.offload!.client.counters.offloads).toBe(1);
     expect(tsharkComplaints(pcap, ['window_full'])).toBe('');
+    expect(bed.net.nstat().TcpRetransSegs ?? 0).toBe(0);
   });
 
   it('half-close: Linux sends its FIN first with nothing to send while flue carries on sending 2 MiB on the offloaded connection, then closes; both sides see every byte and a graceful end', async () => {
@@ -160,6 +171,132 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
     expect(linuxFin).toBeLessThan(lastData);
     expect(tsharkComplaints(pcap, ['window_full'])).toBe('');
   });
+
+  it('graceful close from flue\'s side: flue sends 1 MiB and its FIN first, Linux reads to the end and closes after; both ends see every byte and no RST', async () => {
+    const { bed, pcap } = await open('flueFin');
+    const bytes = 1 << 20;
+    const linux = bed.peer(['--listen', '5006', '--send', String(64 * 1024), '--seed', '3', '--hold-fin']);
+    await linux.listening;
+    const sock = bed.stack.connect(LINUX_IP, 5006);
+    const f = flueEnd(sock, bytes, 4);
+    sock.on('connect', f.pump);
+    const r = settle(linux.result);
+    expect(await bed.run(() => f.end.closed && r.value !== undefined, 120)).toBe('done');
+    expect(r.value).toMatchObject({ ok: true, received: bytes, sha256: f.sentSha, rst: false });
+    expect(f.end).toMatchObject({ received: 64 * 1024, sha256: sha256(seededBytes(3, 64 * 1024)), error: undefined });
+    expect(bed.offload!.client.counters.offloads).toBe(1);
+    const fins = execFileSync('tshark', ['-r', pcap, '-Y', 'tcp.flags.fin == 1', '-T', 'fields', '-e', 'ip.src'], { encoding: 'utf8' }).trim().split('\n');
+    expect(fins).toEqual([FLUE_IP, LINUX_IP]);
+    expect(count(pcap, 'tcp.flags.reset == 1')).toBe(0);
+    expect(tsharkComplaints(pcap, ['window_full'])).toBe('');
+  });
+
+  it('flue stops posting receive buffers (its app stops reading): the card\'s window closes, Linux\'s zero-window probes are answered, and the transfer resumes when the app reads again', async () => {
+    const { bed, pcap } = await open('flueZwin', { tcp: { receiveBuffer: 64 * 1024 } });
+    const bytes = 2 << 20;
+    const linux = bed.peer(['--listen', '5007', '--send', String(bytes), '--seed', '5']);
+    await linux.listening;
+    const sock = bed.stack.connect(LINUX_IP, 5007);
+    const f = flueEnd(sock, 64 * 1024, 6, { holdReads: true, noClose: true });
+    sock.on('connect', f.pump);
+    sock.on('end', () => sock.close());
+    // three seconds of not reading: Linux probes the closed window with backoff meanwhile
+    expect(await bed.run(() => false, 3)).toBe('limit');
+    expect(f.end.received).toBe(0);
+    // Linux probes with a segment one byte below SND.UNA and no data, which tshark calls a keep-alive
+    const probes = count(pcap, `ip.src == ${LINUX_IP} && (tcp.analysis.zero_window_probe || tcp.analysis.keep_alive)`);
+    expect(probes).toBeGreaterThanOrEqual(2);
+    // each answered with the window still zero
+    expect(count(pcap, `ip.src == ${FLUE_IP} && tcp.analysis.zero_window`)).toBeGreaterThanOrEqual(probes);
+    f.resume();
+    const r = settle(linux.result);
+    expect(await bed.run(() => f.end.closed && r.value !== undefined, 120)).toBe('done');
+    expect(r.value).toMatchObject({ ok: true, sent: bytes, received: 64 * 1024, sha256: f.sentSha });
+    expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(5, bytes)), error: undefined });
+    expect(bed.offload!.client.counters.offloads).toBe(1);
+    expect(tsharkComplaints(pcap, ['window_full', 'zero_window', 'zero_window_probe', 'zero_window_probe_ack', 'keep_alive', 'keep_alive_ack'])).toBe('');
+  });
+
+  it('R33: an upload in the middle of a transfer, the connection carried on in software to the end: 4 MiB each way intact at Linux and at flue, no retransmission (segments on their way into the card as it terminates are processed before the state goes back), and flue\'s ACKs never go backwards', async () => {
+    const { bed, pcap } = await open('upload');
+    const bytes = 4 << 20;
+    const linux = bed.peer(['--listen', '5008', '--send', String(bytes), '--seed', '11']);
+    await linux.listening;
+    const sock = bed.stack.connect(LINUX_IP, 5008);
+    const f = flueEnd(sock, bytes, 12);
+    sock.on('connect', f.pump);
+    const client = bed.offload!.client;
+    let uploadedAt = -1;
+    sock.on('data', () => {
+      if (uploadedAt < 0 && f.end.received >= 1 << 20 && client.phaseOf(sock) === 'offloaded') {
+        uploadedAt = f.end.received;
+        client.upload(sock);
+      }
+    });
+    const r = settle(linux.result);
+    expect(await bed.run(() => f.end.closed && r.value !== undefined, 120)).toBe('done');
+    expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f.sentSha });
+    expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(11, bytes)), error: undefined });
+    expect(uploadedAt).toBeGreaterThan(0);
+    expect(client.counters).toMatchObject({ offloads: 1, uploads: 1 });
+    // flue's acknowledgment numbers, frame by frame: never smaller than one before
+    const acks = execFileSync('tshark', ['-r', pcap, '-o', 'tcp.relative_sequence_numbers:FALSE', '-Y', `ip.src == ${FLUE_IP} && tcp.flags.ack == 1 && tcp.flags.syn == 0`, '-T', 'fields', '-e', 'tcp.ack'], { encoding: 'utf8' })
+      .trim().split('\n').map(Number);
+    const backwards = acks.filter((a, i) => i > 0 && ((a - acks[i - 1]!) >>> 0) > 0x80000000);
+    expect(backwards).toEqual([]);
+    expect(tsharkComplaints(pcap, ['window_full'])).toBe('');
+    expect(bed.net.nstat().TcpRetransSegs ?? 0).toBe(0);
+  });
+
+  it('256 MiB each way through one offloaded connection on a clean link: SHA-256 equal at both ends, tshark clean', async () => {
+    const { bed, pcap } = await open('bulk256');
+    const bytes = 256 << 20;
+    const linux = bed.peer(['--listen', '5010', '--send', String(bytes), '--seed', '21']);
+    await linux.listening;
+    const sock = bed.stack.connect(LINUX_IP, 5010);
+    const f = flueEnd(sock, bytes, 22);
+    sock.on('connect', f.pump);
+    const r = settle(linux.result);
+    expect(await bed.run(() => f.end.closed && r.value !== undefined, 900)).toBe('done');
+    expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f.sentSha });
+    expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(21, bytes)), error: undefined });
+    expect(bed.offload!.client.counters.offloads).toBe(1);
+    expect(tsharkComplaints(pcap, FLOW_CONTROL)).toBe('');
+    // Linux's own view agrees: it resent nothing
+    expect(bed.net.nstat().TcpRetransSegs ?? 0).toBe(0);
+  }, 1_200_000);
+
+  // Linux's netem is not in this kernel: the same impairments are applied on flue's side of the
+  // TAP device, to both directions, seeded. The capture is taken before them (frames as they
+  // leave flue, frames as Linux sent them), so what tshark finds is what the ends did about them.
+  const impaired: { name: string; impairment: Partial<ImpairmentConfig>; explains: string[]; maxRetransmissions: (lost: number, reordered: number, duplicated: number) => number }[] = [
+    { name: '25% reordering (held 1 ms)', impairment: { reorder: 0.25, reorderDelayMs: 1 }, explains: ['retransmission', 'fast_retransmission', 'spurious_retransmission', 'duplicate_ack', 'out_of_order'], maxRetransmissions: (_l, reordered) => reordered },
+    { name: '5% duplication', impairment: { duplicate: 0.05 }, explains: ['duplicate_ack', 'spurious_retransmission', 'retransmission', 'fast_retransmission'], maxRetransmissions: (_l, _r, duplicated) => duplicated },
+    { name: '50 ms delay', impairment: { delayMs: 50 }, explains: [], maxRetransmissions: () => 0 },
+  ];
+  for (const [i, c] of impaired.entries()) {
+    it(`16 MiB each way under ${c.name}, both directions: data intact at both ends, retransmissions only what the impairment explains`, async () => {
+      const { bed, pcap } = await open(`impair${i}`, { toLinux: c.impairment, toFlue: c.impairment, seed: 30 + i });
+      const bytes = 16 << 20;
+      const linux = bed.peer(['--listen', String(5020 + i), '--send', String(bytes), '--seed', String(40 + i)]);
+      await linux.listening;
+      const sock = bed.stack.connect(LINUX_IP, 5020 + i);
+      const f = flueEnd(sock, bytes, 50 + i);
+      sock.on('connect', f.pump);
+      const r = settle(linux.result);
+      expect(await bed.run(() => f.end.closed && r.value !== undefined, 300)).toBe('done');
+      expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f.sentSha });
+      expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(40 + i, bytes)), error: undefined });
+      expect(bed.offload!.client.counters.offloads).toBe(1);
+      const sum = (k: 'lost' | 'reordered' | 'duplicated'): number => bed.wire.impairments.reduce((a, m) => a + (m?.counters[k] ?? 0), 0);
+      const rtx = countRetransmissions(pcap) ?? -1;
+      expect(rtx).toBeGreaterThanOrEqual(0);
+      expect(rtx).toBeLessThanOrEqual(c.maxRetransmissions(sum('lost'), sum('reordered'), sum('duplicated')));
+      // Linux's own count of what it resent is within the same bound
+      expect(bed.net.nstat().TcpRetransSegs ?? 0).toBeLessThanOrEqual(c.maxRetransmissions(sum('lost'), sum('reordered'), sum('duplicated')));
+      expect(tsharkComplaints(pcap, [...FLOW_CONTROL, ...c.explains])).toBe('');
+    }, 600_000);
+  }
 
   it('an RST from Linux (SO_LINGER 0) in the middle of a transfer aborts the offloaded connection cleanly: flue sees the reset, nothing hangs', async () => {
     const { bed } = await open('rst');
