@@ -73,6 +73,12 @@ interface OffloadedObject {
   /** the peer's FIN arrived while bytes were still held: indicated once they are taken (R64) */
   disconnectDeferred: boolean;
   /**
+   * Receive completions waiting for a microtask, in stream order: one filled from held bytes
+   * as it was posted cannot complete inside the post (R49), and every receive completion or
+   * indication after it must wait behind it, or the host would see later bytes first.
+   */
+  receivesDeferred?: NetBufferList[];
+  /**
    * Events the card queued for a connection it took before its initiate completed to NDIS
    * (R19 forbids indicating them yet); replayed, in order, right after the completion.
    */
@@ -476,7 +482,7 @@ export class ChimneyTarget {
           nbl.info.tcpOffloadBytesTransferred = carried + bytes;
           this.receiveCarried.delete(nbl);
           advanceBy(nbl, bytes);
-          queueMicrotask(() => complete(chainNbls([nbl])!));
+          this.completeReceive(obj, nbl, complete, true);
           continue;
         }
         runs = skipRuns(runs, bytes);
@@ -515,7 +521,8 @@ export class ChimneyTarget {
           advanceBy(nbl, bytes);
           // from the DPC at once, so a receive completes before an indication or a disconnect
           // the card queued after it (R64); never inside this handler (an adapter that stopped)
-          if (posting) queueMicrotask(() => complete(chainNbls([nbl])!));
+          if (op === 'receive') this.completeReceive(obj, nbl, complete, posting);
+          else if (posting) queueMicrotask(() => complete(chainNbls([nbl])!));
           else complete(chainNbls([nbl])!);
         }
       };
@@ -524,6 +531,28 @@ export class ChimneyTarget {
     posting = false;
     void this.adapter.flushDoorbells();
     return NdisStatus.PENDING;
+  }
+
+  /**
+   * Completes a receive NBL to the host in stream order: at once, or (`defer`, or while others
+   * wait) behind the ones already waiting for their microtask.
+   */
+  private completeReceive(obj: OffloadedObject, nbl: NetBufferList, complete: (n: NetBufferList) => void, defer: boolean): void {
+    if (obj.receivesDeferred) {
+      obj.receivesDeferred.push(nbl);
+      return;
+    }
+    if (!defer) {
+      complete(chainNbls([nbl])!);
+      return;
+    }
+    const waiting = [nbl];
+    obj.receivesDeferred = waiting;
+    queueMicrotask(() => {
+      // completions may queue more behind these while they run: take them too, in order
+      while (waiting.length > 0) complete(chainNbls([waiting.shift()!])!);
+      obj.receivesDeferred = undefined;
+    });
   }
 
   // ------------------------------------------------------------------ receive indications
@@ -553,7 +582,9 @@ export class ChimneyTarget {
   private receiveIndicate(obj: OffloadedObject, id: number, length: number): void {
     const buf = this.nicBuffers.get(id);
     if (!buf || length <= 0 || length > buf.length) return;
-    if (obj.held.length > 0 || obj.terminated) {
+    // behind held bytes (R55) or receive completions still waiting for their microtask, it
+    // would overtake them: held too
+    if (obj.held.length > 0 || obj.terminated || obj.receivesDeferred) {
       obj.held.push(buf.bytes.slice(0, length));
       this.lendNicBuffer(id);
       return;
@@ -659,6 +690,8 @@ export class ChimneyTarget {
     switch (e.opcode) {
       case EventCode.TCP_DISCONNECT:
         if (obj.held.length > 0) obj.disconnectDeferred = true;
+        // after the receive completions still waiting for their microtask (R64)
+        else if (obj.receivesDeferred) queueMicrotask(() => this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.DISCONNECT, 0));
         else this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.DISCONNECT, 0);
         break;
       case EventCode.TCP_ABORT: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.ABORT, 0); break;
