@@ -38,6 +38,10 @@ module nic_top #
     parameter CPL_INFLIGHT = 4,
     // L2 frames between their command and their completion, per direction (power of two)
     parameter L2_INFLIGHT = 8,
+    // plain sends queued between the dispatcher and l2_tx (power of two): as many as the host
+    // keeps outstanding (the miniport's 64 transmit buffers), so the one request ring never
+    // stops behind plain sends and an offload request after them is not held up
+    parameter L2_TX_QUEUE = 64,
     // TOE connection table: 2^TOE_CONN_WIDTH connections
     parameter TOE_CONN_WIDTH /*verilator public*/ = 10,
     // TOE received payload waiting for placement
@@ -279,6 +283,12 @@ wire [LEN_WIDTH-1:0] tx_cmd_len;
 wire [31:0] tx_cmd_tag;
 wire tx_cmd_valid;
 wire tx_cmd_ready;
+// the same commands after the plain-send queue
+wire [63:0] txq_cmd_addr;
+wire [LEN_WIDTH-1:0] txq_cmd_len;
+wire [31:0] txq_cmd_tag;
+wire txq_cmd_valid;
+wire txq_cmd_ready;
 
 wire [63:0] rx_post_addr;
 wire [LEN_WIDTH-1:0] rx_post_len;
@@ -366,6 +376,7 @@ wire [63:0] rx_fault_addr;
 wire fetch_idle;
 wire cpl_idle;
 wire tx_idle;
+wire txq_idle;                  // no plain send waiting in the queue before l2_tx
 wire tx_wire_idle;
 wire rx_idle;
 
@@ -375,7 +386,7 @@ wire [IRQ_VECTORS-1:0] irq_fire;
 // soft reset waits for every DMA transfer and the frame on the TX wire to finish
 wire drain_idle = rd_engine_idle && wr_engine_idle && rd_mux_idle && wr_mux_idle && tx_wire_idle && toe_wire_idle
     && tx_mux_idle;
-wire idle = drain_idle && fetch_idle && cpl_idle && tx_idle && rx_idle && toe_idle;
+wire idle = drain_idle && fetch_idle && cpl_idle && tx_idle && txq_idle && rx_idle && toe_idle;
 
 assign irq = irq_fire;
 
@@ -701,6 +712,22 @@ queue_cpl_write_inst (
 /*
  * Plain L2 path
  */
+axis_fifo #(
+    .DATA_WIDTH(32 + LEN_WIDTH + 64),
+    .DEPTH(L2_TX_QUEUE)
+)
+l2_tx_queue_inst (
+    .clk(clk),
+    .rst(core_rst),
+    .s_axis_tdata({tx_cmd_tag, tx_cmd_len, tx_cmd_addr}),
+    .s_axis_tvalid(tx_cmd_valid),
+    .s_axis_tready(tx_cmd_ready),
+    .m_axis_tdata({txq_cmd_tag, txq_cmd_len, txq_cmd_addr}),
+    .m_axis_tvalid(txq_cmd_valid),
+    .m_axis_tready(txq_cmd_ready),
+    .status_empty(txq_idle)
+);
+
 l2_tx #(
     .ADDR_WIDTH(64),
     .LEN_WIDTH(LEN_WIDTH),
@@ -713,11 +740,11 @@ l2_tx #(
 l2_tx_inst (
     .clk(clk),
     .rst(core_rst),
-    .s_axis_cmd_addr(tx_cmd_addr),
-    .s_axis_cmd_len(tx_cmd_len),
-    .s_axis_cmd_tag(tx_cmd_tag),
-    .s_axis_cmd_valid(tx_cmd_valid),
-    .s_axis_cmd_ready(tx_cmd_ready),
+    .s_axis_cmd_addr(txq_cmd_addr),
+    .s_axis_cmd_len(txq_cmd_len),
+    .s_axis_cmd_tag(txq_cmd_tag),
+    .s_axis_cmd_valid(txq_cmd_valid),
+    .s_axis_cmd_ready(txq_cmd_ready),
     .m_axis_dma_desc_addr(rd_desc_addr[1*64 +: 64]),
     .m_axis_dma_desc_len(rd_desc_len[1*LEN_WIDTH +: LEN_WIDTH]),
     .m_axis_dma_desc_tag(rd_desc_tag[1*PORT_TAG_WIDTH +: PORT_TAG_WIDTH]),
