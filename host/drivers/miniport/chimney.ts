@@ -578,13 +578,16 @@ export class ChimneyTarget {
    * TCP_RECV_INDICATE: `length` bytes in NIC buffer `id` found no posted receive. Indicated in
    * one stand-alone NBL (R52) unless refused data is still held (R55: then it queues behind
    * it); what the host does not consume is held here (R54) and the buffer goes back to the card.
+   * TCP_RECV_STASH (`stash`): bytes for the receives the card hands back next (RETURNED, behind
+   * an out-of-order isle), held here in order for them.
    */
-  private receiveIndicate(obj: OffloadedObject, id: number, length: number): void {
+  private receiveIndicate(obj: OffloadedObject, id: number, length: number, stash: boolean): void {
     const buf = this.nicBuffers.get(id);
     if (!buf || length <= 0 || length > buf.length) return;
-    // behind held bytes (R55) or receive completions still waiting for their microtask, it
-    // would overtake them: held too
-    if (obj.held.length > 0 || obj.terminated || obj.receivesDeferred) {
+    if (stash) this.stashedBytes += length;
+    // stashed data waits here for the receives the card hands back; other data behind held
+    // bytes (R55) or receive completions still waiting for their microtask would overtake them
+    if (stash || obj.held.length > 0 || obj.terminated || obj.receivesDeferred) {
       obj.held.push(buf.bytes.slice(0, length));
       this.lendNicBuffer(id);
       return;
@@ -598,19 +601,6 @@ export class ChimneyTarget {
     const taken = status === NdisStatus.OFFLOAD_DATA_PARTIALLY_ACCEPTED ? Math.min(Math.max(consumed.value, 0), length) : 0;
     this.indicationsRefused++;
     obj.held.push(buf.bytes.slice(taken, length));
-    this.lendNicBuffer(id);
-  }
-
-  /**
-   * TCP_RECV_STASH: `length` bytes in NIC buffer `id` that belong in receives the card still
-   * has and hands back next (RETURNED, behind an out-of-order isle): held here, in order, for
-   * them; the buffer goes back to the card at once.
-   */
-  private receiveStash(obj: OffloadedObject, id: number, length: number): void {
-    const buf = this.nicBuffers.get(id);
-    if (!buf || length <= 0 || length > buf.length) return;
-    obj.held.push(buf.bytes.slice(0, length));
-    this.stashedBytes += length;
     this.lendNicBuffer(id);
   }
 
@@ -697,8 +687,8 @@ export class ChimneyTarget {
       case EventCode.TCP_ABORT: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.ABORT, 0); break;
       case EventCode.TCP_RETRIEVE: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.RETRIEVE, e.info); break;
       case EventCode.TCP_SEND_BACKLOG: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.SEND_BACKLOG_CHANGE, e.info); break;
-      case EventCode.TCP_RECV_INDICATE: this.receiveIndicate(obj, e.info, e.length); break;
-      case EventCode.TCP_RECV_STASH: this.receiveStash(obj, e.info, e.length); break;
+      case EventCode.TCP_RECV_INDICATE: this.receiveIndicate(obj, e.info, e.length, false); break;
+      case EventCode.TCP_RECV_STASH: this.receiveIndicate(obj, e.info, e.length, true); break;
       case EventCode.OFFLOAD_PAUSE: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.OFFLOAD_PAUSE); break;
       case EventCode.UPLOAD_ALL: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.UPLOAD_ALL); break;
       case EventCode.OFFLOAD_RESUME: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.OFFLOAD_RESUME); break;
