@@ -112,18 +112,28 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
     return { bed, pcap };
   }
 
+  /**
+   * `bytes` each way between a Linux listener on `port` (sending seededBytes(linuxSeed)) and a
+   * flue socket that connects to it (sending seededBytes(flueSeed), then closing), run until both
+   * ends are over: both ends got every byte, SHA-256 equal. `watch` sees the socket before the run.
+   */
+  async function bothWays(bed: LinuxBed, port: number, bytes: number, seeds: { linux: number; flue: number }, seconds: number,
+    watch?: (sock: TcpSocket, f: ReturnType<typeof flueEnd>) => void): Promise<void> {
+    const linux = bed.peer(['--listen', String(port), '--send', String(bytes), '--seed', String(seeds.linux)]);
+    await linux.listening;
+    const sock = bed.stack.connect(LINUX_IP, port);
+    const f = flueEnd(sock, bytes, seeds.flue);
+    sock.on('connect', f.pump);
+    watch?.(sock, f);
+    const r = settle(linux.result);
+    expect(await bed.run(() => f.end.closed && r.value !== undefined, seconds)).toBe('done');
+    expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f.sentSha });
+    expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(seeds.linux, bytes)), error: undefined });
+  }
+
   it('flue opens to a Linux listener that sends at once: the connection is offloaded as it is established, 4 MiB each way arrive intact, and the capture shows no retransmission (Linux\'s first burst, which meets the card before the host forwards the segment ahead of it, is held in an isle)', async () => {
     const { bed, pcap } = await open('toLinux');
-    const bytes = 4 << 20;
-    const linux = bed.peer(['--listen', '5001', '--send', String(bytes), '--seed', '7']);
-    await linux.listening;
-    const sock = bed.stack.connect(LINUX_IP, 5001);
-    const f = flueEnd(sock, bytes, 8);
-    sock.on('connect', f.pump);
-    const r = settle(linux.result);
-    expect(await bed.run(() => f.end.closed && r.value !== undefined, 120)).toBe('done');
-    expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f.sentSha });
-    expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(7, bytes)), error: undefined });
+    await bothWays(bed, 5001, 4 << 20, { linux: 7, flue: 8 }, 120);
     expect(bed.offload!.client.counters.offloads).toBe(1);
     expect(tsharkComplaints(pcap, ['window_full'])).toBe('');
   });
@@ -219,24 +229,14 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
 
   it('R33: an upload in the middle of a transfer, the connection carried on in software to the end: 4 MiB each way intact at Linux and at flue, no retransmission (segments on their way into the card as it terminates are processed before the state goes back), and flue\'s ACKs never go backwards', async () => {
     const { bed, pcap } = await open('upload');
-    const bytes = 4 << 20;
-    const linux = bed.peer(['--listen', '5008', '--send', String(bytes), '--seed', '11']);
-    await linux.listening;
-    const sock = bed.stack.connect(LINUX_IP, 5008);
-    const f = flueEnd(sock, bytes, 12);
-    sock.on('connect', f.pump);
     const client = bed.offload!.client;
     let uploadedAt = -1;
-    sock.on('data', () => {
+    await bothWays(bed, 5008, 4 << 20, { linux: 11, flue: 12 }, 120, (sock, f) => sock.on('data', () => {
       if (uploadedAt < 0 && f.end.received >= 1 << 20 && client.phaseOf(sock) === 'offloaded') {
         uploadedAt = f.end.received;
         client.upload(sock);
       }
-    });
-    const r = settle(linux.result);
-    expect(await bed.run(() => f.end.closed && r.value !== undefined, 120)).toBe('done');
-    expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f.sentSha });
-    expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(11, bytes)), error: undefined });
+    }));
     expect(uploadedAt).toBeGreaterThan(0);
     expect(client.counters).toMatchObject({ offloads: 1, uploads: 1 });
     // flue's acknowledgment numbers, frame by frame: never smaller than one before
@@ -250,16 +250,7 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
 
   it('256 MiB each way through one offloaded connection on a clean link: SHA-256 equal at both ends, tshark clean', async () => {
     const { bed, pcap } = await open('bulk256');
-    const bytes = 256 << 20;
-    const linux = bed.peer(['--listen', '5010', '--send', String(bytes), '--seed', '21']);
-    await linux.listening;
-    const sock = bed.stack.connect(LINUX_IP, 5010);
-    const f = flueEnd(sock, bytes, 22);
-    sock.on('connect', f.pump);
-    const r = settle(linux.result);
-    expect(await bed.run(() => f.end.closed && r.value !== undefined, 900)).toBe('done');
-    expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f.sentSha });
-    expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(21, bytes)), error: undefined });
+    await bothWays(bed, 5010, 256 << 20, { linux: 21, flue: 22 }, 900);
     expect(bed.offload!.client.counters.offloads).toBe(1);
     expect(tsharkComplaints(pcap, FLOW_CONTROL)).toBe('');
     // Linux's own view agrees: it resent nothing
@@ -277,16 +268,7 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
   for (const [i, c] of impaired.entries()) {
     it(`16 MiB each way under ${c.name}, both directions: data intact at both ends, retransmissions only what the impairment explains`, async () => {
       const { bed, pcap } = await open(`impair${i}`, { toLinux: c.impairment, toFlue: c.impairment, seed: 30 + i });
-      const bytes = 16 << 20;
-      const linux = bed.peer(['--listen', String(5020 + i), '--send', String(bytes), '--seed', String(40 + i)]);
-      await linux.listening;
-      const sock = bed.stack.connect(LINUX_IP, 5020 + i);
-      const f = flueEnd(sock, bytes, 50 + i);
-      sock.on('connect', f.pump);
-      const r = settle(linux.result);
-      expect(await bed.run(() => f.end.closed && r.value !== undefined, 300)).toBe('done');
-      expect(r.value).toMatchObject({ ok: true, sent: bytes, received: bytes, sha256: f.sentSha });
-      expect(f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(40 + i, bytes)), error: undefined });
+      await bothWays(bed, 5020 + i, 16 << 20, { linux: 40 + i, flue: 50 + i }, 300);
       expect(bed.offload!.client.counters.offloads).toBe(1);
       const sum = (k: 'lost' | 'reordered' | 'duplicated'): number => bed.wire.impairments.reduce((a, m) => a + (m?.counters[k] ?? 0), 0);
       const rtx = countRetransmissions(pcap) ?? -1;
