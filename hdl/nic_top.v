@@ -44,6 +44,8 @@ module nic_top #
     parameter L2_TX_QUEUE = 64,
     // TOE connection table: 2^TOE_CONN_WIDTH connections
     parameter TOE_CONN_WIDTH /*verilator public*/ = 10,
+    // TOE send request pool (sends and graceful disconnects, all connections): 2^TOE_SND_PTR_WIDTH entries
+    parameter TOE_SND_PTR_WIDTH /*verilator public*/ = TOE_CONN_WIDTH + 1,
     // TOE received payload waiting for placement
     parameter TOE_RX_PAYLOAD_BYTES = 16384,
     // TOE transmit payload staging
@@ -451,7 +453,8 @@ csr_regs #(
     .STAT_COUNTERS(STAT_COUNTERS),
     .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
     .TOE_ENABLE(1),
-    .MAX_CONNS(1 << TOE_CONN_WIDTH)
+    .MAX_CONNS(1 << TOE_CONN_WIDTH),
+    .SEND_ENTRIES(1 << TOE_SND_PTR_WIDTH)
 )
 csr_regs_inst (
     .clk(clk),
@@ -830,6 +833,7 @@ l2_rx_inst (
  */
 toe_top #(
     .CONN_WIDTH(TOE_CONN_WIDTH),
+    .SND_PTR_WIDTH(TOE_SND_PTR_WIDTH),
     .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
     .LEN_WIDTH(LEN_WIDTH),
     .TAG_WIDTH(PORT_TAG_WIDTH),

@@ -81,7 +81,7 @@ export interface ContractSpec {
   readonly structs: readonly StructSpec[];
 }
 
-const VERSION = { major: 1, minor: 1 } as const;
+const VERSION = { major: 1, minor: 2 } as const;
 
 const constants: ConstSpec[] = [
   { name: 'ID_MAGIC', value: 0x464c5545, doc: 'value of the ID register: "FLUE" in ASCII' },
@@ -331,6 +331,7 @@ const registers: RegisterSpec[] = [
   },
   { name: 'MAX_CONNS', offset: 0x00c, access: 'ro', reset: 1024, doc: 'offloaded connections the TOE holds (0 without TOE; reset value: the reference build)' },
   { name: 'MAX_FRAME', offset: 0x010, access: 'ro', reset: 1518, doc: 'longest plain frame, FCS excluded' },
+  { name: 'SEND_ENTRIES', offset: 0x014, access: 'ro', reset: 2048, doc: 'send and graceful-disconnect requests the TOE holds at once across all connections (0 without TOE)' },
   {
     name: 'CTRL', offset: 0x020, access: 'rw', reset: 0, doc: 'control',
     fields: [

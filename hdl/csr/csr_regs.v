@@ -24,7 +24,9 @@ module csr_regs #
     // 1: the TCP offload engine is built (CAPS.TOE)
     parameter TOE_ENABLE = 0,
     // offloaded connections the TOE holds (MAX_CONNS; 0 without the TOE)
-    parameter MAX_CONNS = 0
+    parameter MAX_CONNS = 0,
+    // send and graceful-disconnect requests the TOE holds at once (SEND_ENTRIES; 0 without the TOE)
+    parameter SEND_ENTRIES = 0
 )
 (
     input  wire                          clk,
@@ -129,6 +131,7 @@ localparam integer DMA_BYTES_LOG2_I = $clog2(DMA_DATA_WIDTH / 8);
 localparam [3:0] CAPS_DMA_BYTES_LOG2 = DMA_BYTES_LOG2_I[3:0];
 localparam [4:0] CAPS_RING_MAX_LOG2 = `FLUE_RING_MAX_LOG2;
 localparam [31:0] MAX_CONNS_VALUE = TOE_ENABLE != 0 ? MAX_CONNS : 0;
+localparam [31:0] SEND_ENTRIES_VALUE = TOE_ENABLE != 0 ? SEND_ENTRIES : 0;
 
 // bus width assertions
 initial begin
@@ -280,6 +283,7 @@ always @* begin
         end
         `FLUE_REG_MAX_CONNS: rd_data = MAX_CONNS_VALUE;
         `FLUE_REG_MAX_FRAME: rd_data = `FLUE_ETH_MAX_FRAME;
+        `FLUE_REG_SEND_ENTRIES: rd_data = SEND_ENTRIES_VALUE;
         `FLUE_REG_CTRL: rd_data[`FLUE_REG_CTRL_ENABLE_LSB] = ctrl_enable_reg;
         `FLUE_REG_STATUS: begin
             rd_data[`FLUE_REG_STATUS_READY_LSB] = ready;

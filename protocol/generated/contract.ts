@@ -1,7 +1,7 @@
 // Generated from protocol/spec.ts by protocol/generate.ts. Do not edit.
 /* eslint-disable */
 
-export const CONTRACT_VERSION = Object.freeze({ major: 1, minor: 1 } as const);
+export const CONTRACT_VERSION = Object.freeze({ major: 1, minor: 2 } as const);
 
 /** value of the ID register: "FLUE" in ASCII */
 export const ID_MAGIC = 1179407685;
@@ -328,6 +328,8 @@ export const Reg = Object.freeze({
   MAX_CONNS: 0x00c,
   /** longest plain frame, FCS excluded (ro) */
   MAX_FRAME: 0x010,
+  /** send and graceful-disconnect requests the TOE holds at once across all connections (0 without TOE) (ro) */
+  SEND_ENTRIES: 0x014,
   /** control (rw) */
   CTRL: 0x020,
   /** status, live (reset value: READY and IDLE after reset) (ro) */
@@ -453,10 +455,11 @@ export type Reg = (typeof Reg)[keyof typeof Reg];
 /** register values after reset */
 export const RegReset = Object.freeze({
   ID: 0x464c5545,
-  VERSION: 0x00010001,
+  VERSION: 0x00010002,
   CAPS: 0x10040407,
   MAX_CONNS: 0x00000400,
   MAX_FRAME: 0x000005ee,
+  SEND_ENTRIES: 0x00000800,
   CTRL: 0x00000000,
   STATUS: 0x00000009,
   MAC_LO: 0x00000000,
@@ -525,6 +528,7 @@ export const RegAccess = Object.freeze({
   CAPS: 'ro',
   MAX_CONNS: 'ro',
   MAX_FRAME: 'ro',
+  SEND_ENTRIES: 'ro',
   CTRL: 'rw',
   STATUS: 'ro',
   MAC_LO: 'rw',

@@ -5,7 +5,7 @@
 namespace flue::contract {
 
 constexpr uint32_t VERSION_MAJOR = 1;
-constexpr uint32_t VERSION_MINOR = 1;
+constexpr uint32_t VERSION_MINOR = 2;
 
 constexpr uint64_t ID_MAGIC = 1179407685ULL; // value of the ID register: "FLUE" in ASCII
 constexpr uint64_t REG_WIDTH_BYTES = 4ULL; // every register is 32 bits wide
@@ -162,6 +162,7 @@ constexpr uint32_t VERSION = 0x004; // ro: contract version the RTL was built fr
 constexpr uint32_t CAPS = 0x008; // ro: capabilities of this build (reset value: the reference build, TOE included)
 constexpr uint32_t MAX_CONNS = 0x00c; // ro: offloaded connections the TOE holds (0 without TOE; reset value: the reference build)
 constexpr uint32_t MAX_FRAME = 0x010; // ro: longest plain frame, FCS excluded
+constexpr uint32_t SEND_ENTRIES = 0x014; // ro: send and graceful-disconnect requests the TOE holds at once across all connections (0 without TOE)
 constexpr uint32_t CTRL = 0x020; // rw: control
 constexpr uint32_t STATUS = 0x024; // ro: status, live (reset value: READY and IDLE after reset)
 constexpr uint32_t MAC_LO = 0x028; // rw: interface MAC address bytes 0..3 (byte 0 in bits 7:0)
@@ -225,10 +226,11 @@ constexpr uint32_t TCP_FIN_WAIT_2_TICKS = 0x228; // rw: FIN_WAIT_2 timer (R82): 
 }
 namespace RegReset {
 constexpr uint32_t ID = 0x464c5545;
-constexpr uint32_t VERSION = 0x00010001;
+constexpr uint32_t VERSION = 0x00010002;
 constexpr uint32_t CAPS = 0x10040407;
 constexpr uint32_t MAX_CONNS = 0x00000400;
 constexpr uint32_t MAX_FRAME = 0x000005ee;
+constexpr uint32_t SEND_ENTRIES = 0x00000800;
 constexpr uint32_t CTRL = 0x00000000;
 constexpr uint32_t STATUS = 0x00000009;
 constexpr uint32_t MAC_LO = 0x00000000;

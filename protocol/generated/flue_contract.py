@@ -4,7 +4,7 @@ from enum import IntEnum
 
 
 VERSION_MAJOR = 1
-VERSION_MINOR = 1
+VERSION_MINOR = 2
 
 ID_MAGIC = 1179407685  # value of the ID register: "FLUE" in ASCII
 REG_WIDTH_BYTES = 4  # every register is 32 bits wide
@@ -172,6 +172,7 @@ class Reg(IntEnum):
     CAPS = 0x008
     MAX_CONNS = 0x00c
     MAX_FRAME = 0x010
+    SEND_ENTRIES = 0x014
     CTRL = 0x020
     STATUS = 0x024
     MAC_LO = 0x028
@@ -236,10 +237,11 @@ class Reg(IntEnum):
 
 REG_RESET = {
     Reg.ID: 0x464c5545,
-    Reg.VERSION: 0x00010001,
+    Reg.VERSION: 0x00010002,
     Reg.CAPS: 0x10040407,
     Reg.MAX_CONNS: 0x00000400,
     Reg.MAX_FRAME: 0x000005ee,
+    Reg.SEND_ENTRIES: 0x00000800,
     Reg.CTRL: 0x00000000,
     Reg.STATUS: 0x00000009,
     Reg.MAC_LO: 0x00000000,

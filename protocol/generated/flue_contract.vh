@@ -5,7 +5,7 @@
 `define FLUE_CONTRACT_VH
 
 `define FLUE_VERSION_MAJOR                               1              // contract version
-`define FLUE_VERSION_MINOR                               1              // contract version
+`define FLUE_VERSION_MINOR                               2              // contract version
 
 // constants
 `define FLUE_ID_MAGIC                                    1179407685     // value of the ID register: "FLUE" in ASCII
@@ -151,7 +151,7 @@
 `define FLUE_REG_ID                                      12'h000        // ro: identity: ID_MAGIC
 `define FLUE_REG_ID_RESET                                32'h464c5545   // reset value
 `define FLUE_REG_VERSION                                 12'h004        // ro: contract version the RTL was built from
-`define FLUE_REG_VERSION_RESET                           32'h00010001   // reset value
+`define FLUE_REG_VERSION_RESET                           32'h00010002   // reset value
 `define FLUE_REG_VERSION_MINOR_LSB                       0              // compatible additions
 `define FLUE_REG_VERSION_MINOR_WIDTH                     16             // bits
 `define FLUE_REG_VERSION_MAJOR_LSB                       16             // incompatible changes
@@ -174,6 +174,8 @@
 `define FLUE_REG_MAX_CONNS_RESET                         32'h00000400   // reset value
 `define FLUE_REG_MAX_FRAME                               12'h010        // ro: longest plain frame, FCS excluded
 `define FLUE_REG_MAX_FRAME_RESET                         32'h000005ee   // reset value
+`define FLUE_REG_SEND_ENTRIES                            12'h014        // ro: send and graceful-disconnect requests the TOE holds at once across all connections (0 without TOE)
+`define FLUE_REG_SEND_ENTRIES_RESET                      32'h00000800   // reset value
 `define FLUE_REG_CTRL                                    12'h020        // rw: control
 `define FLUE_REG_CTRL_RESET                              32'h00000000   // reset value
 `define FLUE_REG_CTRL_ENABLE_LSB                         0              // queues run; rising edge resets ring indices and phase

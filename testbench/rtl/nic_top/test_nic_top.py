@@ -168,6 +168,7 @@ async def test_bring_up(dut):
         assert caps == fc.REG_RESET[Reg.CAPS], "the reference build reads the contract's reset value"
     assert await tb.rd(Reg.MAX_FRAME) == fc.ETH_MAX_FRAME
     assert await tb.rd(Reg.MAX_CONNS) == 1 << int(dut.TOE_CONN_WIDTH.value)
+    assert await tb.rd(Reg.SEND_ENTRIES) == 1 << int(dut.TOE_SND_PTR_WIDTH.value), "the TOE's send pool"
     status = await tb.rd(Reg.STATUS)
     assert status & 1, "READY"
     assert status & 8, "IDLE"
