@@ -52,6 +52,8 @@ export interface DeviceIdentity {
   ringMaxLog2: number;
   maxConns: number;
   maxFrame: number;
+  /** send and graceful-disconnect requests the TOE holds at once, all connections (0: no TOE, or a card that does not say) */
+  sendEntries: number;
 }
 
 export interface InterruptModeration {
@@ -203,6 +205,7 @@ export class MiniportAdapter {
         ringMaxLog2: field(caps, CAPS_FIELDS.RING_MAX_LOG2),
         maxConns: await link.mmioRead(Reg.MAX_CONNS),
         maxFrame: await link.mmioRead(Reg.MAX_FRAME),
+        sendEntries: await link.mmioRead(Reg.SEND_ENTRIES),
       };
       if (!this.identityValue.l2)
         throw new DeviceError(DeviceErrorCode.INCOMPATIBLE, `${link.name}: the device has no plain frame path`);

@@ -92,6 +92,29 @@ interface OffloadedObject {
   dstMac: Uint8Array | undefined;
   pathMtu: number | undefined;
   tcpConst: OffloadBlockList['tcp']['const'];
+  /** sends and graceful disconnects waiting for the card's send entries, in posting order (R40) */
+  sendQueue: SendPosting[];
+  /** sends and graceful disconnects at the card, not yet completed */
+  sendsAtCard: number;
+  /**
+   * Set at terminate, an abortive disconnect or the peer's RST: what the queued postings complete
+   * with, once the card has completed every earlier one (R31, R58, R65), instead of going to it
+   */
+  sendsEndWith: number | undefined;
+}
+
+/**
+ * A send or graceful disconnect NBL, whose descriptors go to the card together (one per
+ * contiguous run); queued while the card has too few send entries free (R40).
+ */
+interface SendPosting {
+  readonly obj: OffloadedObject;
+  /** descriptors with bytes: each holds one of the card's send entries until it completes */
+  readonly entries: number;
+  /** posts the descriptors */
+  readonly post: () => void;
+  /** completes it without the card, with `status` and no bytes transferred */
+  readonly settle: (status: number) => void;
 }
 
 /** The FIN_WAIT_2 timer the card runs (N:fin-wait-2-timer: "a value of 120 seconds"). */
@@ -142,6 +165,18 @@ export class ChimneyTarget {
   private readonly receiveCarried = new WeakMap<NetBufferList, number>();
   /** state requests posted to the card, for tests and halt */
   stateRequests = 0;
+  /** send and graceful-disconnect NBLs that waited here for the card's send entries (R40) */
+  sendsQueued = 0;
+  /** the most of the card's send entries held at once */
+  sendEntriesPeak = 0;
+  /** the card's send entries held by descriptors posted and not yet completed */
+  private sendEntriesInUse = 0;
+  /** postings waiting for send entries, all connections, in the order they were posted */
+  private readonly sendsWaiting: SendPosting[] = [];
+  /** pumpSends() is running: a completion inside it (an adapter that stopped) starts no second one */
+  private pumping = false;
+  /** > 0 inside a handler or while posting: completions then wait for a microtask, never inside the handler */
+  private deferCompletions = 0;
 
   constructor(private readonly adapter: MiniportAdapter, private readonly ndis: Ndis, name: string) {
     this.handle = ndis.registerMiniport(name, this, adapter.link.memory);
@@ -272,6 +307,7 @@ export class ChimneyTarget {
     const obj: OffloadedObject = {
       layer: n.layer, id: this.nextId++, ndisOffloadHandle: n.ndisOffloadHandle!, conn, terminated: false, held: [], disconnectDeferred: false,
       early: n.layer === 'tcp' ? [] : undefined, parent: undefined, dstMac: undefined, pathMtu: undefined, tcpConst: undefined,
+      sendQueue: [], sendsAtCard: 0, sendsEndWith: undefined,
     };
     n.miniportOffloadContext!.value = obj;
     if (n.layer === 'tcp') this.byConn.set(conn, obj);
@@ -325,9 +361,15 @@ export class ChimneyTarget {
       // for the upload (N:overview-of-tcp-timers). In FIN_WAIT1 the peer's FIN comes as
       // the DISCONNECT event later.
       const ends = state !== TcpOffloadConnectionState.FIN_WAIT1;
-      this.adapter.postRequestWith({ opcode: Opcode.TCP_DISCONNECT, flags: 0, addr: 0, length: 0, conn, param: 0 }, (done) => {
-        if (ends && done.status === CplStatus.OK && this.byConn.get(conn) === obj)
-          this.handlers.tcpOffloadEventHandler(obj.ndisOffloadHandle, TcpOffloadEventType.RETRIEVE, UploadReason.UPLOAD_REQUESTED);
+      // behind the handed-over sends, which may be waiting for send entries
+      this.submitSend({
+        obj, entries: 0,
+        post: () => this.adapter.postRequestWith({ opcode: Opcode.TCP_DISCONNECT, flags: 0, addr: 0, length: 0, conn, param: 0 }, (done) => {
+          if (ends && done.status === CplStatus.OK && this.byConn.get(conn) === obj)
+            this.handlers.tcpOffloadEventHandler(obj.ndisOffloadHandle, TcpOffloadEventType.RETRIEVE, UploadReason.UPLOAD_REQUESTED);
+          this.sendPostingDone(obj);
+        }),
+        settle: () => {},
       });
       void this.adapter.flushDoorbells();
     }
@@ -406,6 +448,9 @@ export class ChimneyTarget {
         n.status = NdisStatus.SUCCESS;
         continue;
       }
+      // sends still waiting for send entries never reach the card: they complete as the card
+      // completes those it has at terminate, after them and before the terminate (R30, R31)
+      if (op === 'terminate') this.endSends(obj, NdisStatus.UPLOAD_IN_PROGRESS);
       const block = this.adapter.allocMapped(CONN_STATE_BYTES);
       try {
         this.stateRequests++;
@@ -418,6 +463,9 @@ export class ChimneyTarget {
         if (op === 'terminate') {
           obj.terminated = true;
           this.byConn.delete(obj.conn);
+          // the card completed its own sends before the terminate; should one still be
+          // outstanding (a card that failed), the queued ones complete all the same
+          this.settleQueuedSends(obj, true);
           // R32: data received but not yet taken by the host goes back as BufferedData
           if (c.status === CplStatus.OK && obj.held.length > 0 && n.tcp.delegated) {
             n.tcp.delegated.bufferedData = chainNbls(obj.held.splice(0).map((d) => this.heldNbl(d)));
@@ -451,8 +499,9 @@ export class ChimneyTarget {
   // ------------------------------------------------------------------ I/O
 
   /**
-   * Send, receive post, disconnect, forward: one descriptor per NET_BUFFER; an NBL completes when
-   * all of its descriptors have, with the first failure's status. Always PENDING (R38).
+   * Send, receive post, disconnect, forward: one descriptor per contiguous run of an NBL's bytes;
+   * an NBL completes when all of its descriptors have, with the first failure's status. Sends and
+   * graceful disconnects the card has no send entries for wait here (R40). Always PENDING (R38).
    */
   private dataRequests(ctx: unknown, first: NetBufferList, opcode: number, flags: number, op: 'send' | 'receive' | 'disconnect' | 'forward'): number {
     const obj = ctx as OffloadedObject;
@@ -462,7 +511,12 @@ export class ChimneyTarget {
       disconnect: (n: NetBufferList) => this.handlers.tcpOffloadDisconnectComplete(this.handle, n),
       forward: (n: NetBufferList) => this.handlers.tcpOffloadForwardComplete(this.handle, n),
     }[op];
-    let posting = true;
+    const abortive = op === 'disconnect' && (flags & RequestFlag.ABORTIVE) !== 0;
+    // what takes the card's send entries, and must keep its order behind what waits for them
+    const viaSendQueue = op === 'send' || (op === 'disconnect' && !abortive);
+    this.deferCompletions++;
+    // R58: the sends waiting here are aborted too, after those the card aborts
+    if (abortive) this.endSends(obj, NdisStatus.REQUEST_ABORTED);
     for (const nbl of nblArray(first)) {
       nbl.next = null;
       // one descriptor per contiguous run of bytes: MDLs are not contiguous in host memory
@@ -490,8 +544,7 @@ export class ChimneyTarget {
       if (runs.length === 0) runs.push({ addr: 0, length: 0 }); // a zero-byte receive or a bare FIN
       let left = runs.length;
       let status: number = NdisStatus.SUCCESS;
-      // the device may touch the data only while the request is outstanding
-      const mapped = runs.filter((r) => r.length > 0).map((r) => this.adapter.mapRange(r.addr, r.length));
+      let mapped: { addr: number; length: number }[] = [];
       const done = (c: CompletionFields): void => {
         if (op === 'receive' && c.status === CplStatus.RETURNED) returned = true;
         else if (c.status !== CplStatus.OK && status === NdisStatus.SUCCESS) status = ioStatus(c.status);
@@ -521,14 +574,49 @@ export class ChimneyTarget {
           advanceBy(nbl, bytes);
           // from the DPC at once, so a receive completes before an indication or a disconnect
           // the card queued after it (R64); never inside this handler (an adapter that stopped)
-          if (op === 'receive') this.completeReceive(obj, nbl, complete, posting);
-          else if (posting) queueMicrotask(() => complete(chainNbls([nbl])!));
+          if (op === 'receive') this.completeReceive(obj, nbl, complete, this.deferCompletions > 0);
+          else if (this.deferCompletions > 0) queueMicrotask(() => complete(chainNbls([nbl])!));
           else complete(chainNbls([nbl])!);
+          if (viaSendQueue) this.sendPostingDone(obj);
         }
       };
-      for (const r of runs) this.adapter.postRequestWith({ opcode, flags, addr: r.addr, length: r.length, conn: obj.conn, param: 0 }, done);
+      const post = (): void => {
+        this.deferCompletions++;
+        try {
+          // the device may touch the data only while the request is outstanding
+          mapped = runs.filter((r) => r.length > 0).map((r) => this.adapter.mapRange(r.addr, r.length));
+          for (const r of runs) {
+            const fields = { opcode, flags, addr: r.addr, length: r.length, conn: obj.conn, param: 0 };
+            // a descriptor with bytes holds a send entry until it completes; the card frees it
+            // no later than the completion leaves, so the count here never falls short of the card's
+            if (viaSendQueue && r.length > 0) {
+              this.adapter.postRequestWith(fields, (c) => {
+                this.sendEntriesInUse--;
+                done(c);
+                this.pumpSends();
+              });
+            } else {
+              this.adapter.postRequestWith(fields, done);
+            }
+          }
+        } finally {
+          this.deferCompletions--;
+        }
+      };
+      if (!viaSendQueue) {
+        post();
+        continue;
+      }
+      this.submitSend({
+        obj, entries: runs.filter((r) => r.length > 0).length, post,
+        settle: (s) => {
+          nbl.status = s;
+          nbl.info.tcpOffloadBytesTransferred = 0;
+          complete(chainNbls([nbl])!);
+        },
+      });
     }
-    posting = false;
+    this.deferCompletions--;
     void this.adapter.flushDoorbells();
     return NdisStatus.PENDING;
   }
@@ -553,6 +641,98 @@ export class ChimneyTarget {
       while (waiting.length > 0) complete(chainNbls([waiting.shift()!])!);
       obj.receivesDeferred = undefined;
     });
+  }
+
+  // ------------------------------------------------------------------ send entries (R40)
+
+  /**
+   * A send or graceful disconnect: to the card at once if it has the entries and nothing waits
+   * before it; otherwise it waits behind its connection's earlier postings and every posting
+   * of other connections that came first.
+   */
+  private submitSend(p: SendPosting): void {
+    const obj = p.obj;
+    if (obj.sendsEndWith !== undefined) {
+      obj.sendQueue.push(p);
+      this.settleQueuedSends(obj, false);
+      return;
+    }
+    if (obj.sendQueue.length === 0 && this.sendsWaiting.length === 0 && this.sendEntriesFree(p.entries)) {
+      this.postSend(p);
+      return;
+    }
+    obj.sendQueue.push(p);
+    this.sendsWaiting.push(p);
+    this.sendsQueued++;
+  }
+
+  /**
+   * Whether `entries` more fit in the card's send pool. SEND_ENTRIES 0 (no TOE, or a card that
+   * does not say) sets no limit; a posting larger than the whole pool goes alone once the card
+   * holds none, rather than never (the card may then refuse its tail: RESOURCES).
+   */
+  private sendEntriesFree(entries: number): boolean {
+    const pool = this.adapter.identity.sendEntries;
+    return pool === 0 || this.sendEntriesInUse === 0 || this.sendEntriesInUse + entries <= pool;
+  }
+
+  private postSend(p: SendPosting): void {
+    this.sendEntriesInUse += p.entries;
+    this.sendEntriesPeak = Math.max(this.sendEntriesPeak, this.sendEntriesInUse);
+    p.obj.sendsAtCard++;
+    p.post();
+  }
+
+  /** Posts waiting postings, first come first served, while the card has the entries for them. */
+  private pumpSends(): void {
+    // each pass looks again, so completions that free entries during a post are seen
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.sendsWaiting.length > 0 && this.sendEntriesFree(this.sendsWaiting[0]!.entries)) {
+        const p = this.sendsWaiting.shift()!;
+        // a connection's postings wait in both lists in the same order: this is its first
+        p.obj.sendQueue.shift();
+        this.postSend(p);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** A send or graceful disconnect of `obj` the card had has completed. */
+  private sendPostingDone(obj: OffloadedObject): void {
+    obj.sendsAtCard--;
+    this.settleQueuedSends(obj, false);
+  }
+
+  /**
+   * Terminate, an abortive disconnect, the peer's RST: `obj`'s waiting postings will not go to
+   * the card; they complete with `status` once the card has completed the ones it has. The
+   * first cause stays (sends aborted by an RST are not uploaded at the terminate after it).
+   */
+  private endSends(obj: OffloadedObject, status: number): void {
+    if (obj.sendsEndWith !== undefined) return;
+    obj.sendsEndWith = status;
+    for (let i = this.sendsWaiting.length - 1; i >= 0; i--) if (this.sendsWaiting[i]!.obj === obj) this.sendsWaiting.splice(i, 1);
+    this.settleQueuedSends(obj, false);
+    // its postings may have been first in line
+    this.pumpSends();
+    void this.adapter.flushDoorbells();
+  }
+
+  /**
+   * Completes `obj`'s waiting postings, in order, with its end status once the card has none of
+   * its postings left (`force`: at once), after the card's own completions.
+   */
+  private settleQueuedSends(obj: OffloadedObject, force: boolean): void {
+    const status = obj.sendsEndWith;
+    if (status === undefined || obj.sendQueue.length === 0 || (obj.sendsAtCard > 0 && !force)) return;
+    const waiting = obj.sendQueue.splice(0);
+    const settle = (): void => { for (const p of waiting) p.settle(status); };
+    // behind a completion the card gave while posting, which waits for a microtask too
+    if (this.deferCompletions > 0) queueMicrotask(settle);
+    else settle();
   }
 
   // ------------------------------------------------------------------ receive indications
@@ -684,7 +864,11 @@ export class ChimneyTarget {
         else if (obj.receivesDeferred) queueMicrotask(() => this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.DISCONNECT, 0));
         else this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.DISCONNECT, 0);
         break;
-      case EventCode.TCP_ABORT: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.ABORT, 0); break;
+      case EventCode.TCP_ABORT:
+        this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.ABORT, 0);
+        // R65: the card completes what it has aborted, after this event; the queued sends follow
+        this.endSends(obj, NdisStatus.REQUEST_ABORTED);
+        break;
       case EventCode.TCP_RETRIEVE: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.RETRIEVE, e.info); break;
       case EventCode.TCP_SEND_BACKLOG: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.SEND_BACKLOG_CHANGE, e.info); break;
       case EventCode.TCP_RECV_INDICATE: this.receiveIndicate(obj, e.info, e.length, false); break;
