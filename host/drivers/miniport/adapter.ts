@@ -103,6 +103,14 @@ export interface AdapterCounters {
   doorbells: number;
 }
 
+/**
+ * Requests that may overtake others waiting for ring space: receive buffers (plain and
+ * offloaded), NIC buffers lent again and forwarded segments. None depends on a request posted
+ * before it (a connection's receives and forwards follow its initiate's completion, and those
+ * after a terminate are refused above the ring), and among themselves they keep their order.
+ */
+const RECEIVE_SIDE: ReadonlySet<number> = new Set([Opcode.L2_RECV_POST, Opcode.TCP_RECV_POST, Opcode.TCP_RECV_RETURN, Opcode.TCP_FORWARD]);
+
 export class MiniportAdapter {
   private stateValue: AdapterState = AdapterState.HALTED;
   private identityValue: DeviceIdentity | undefined;
@@ -111,6 +119,12 @@ export class MiniportAdapter {
   private readonly pending = new RequestTable<Pending>();
   /** requests waiting for request-ring space, posted in order by the DPC */
   private readonly backlog: { fields: RawRequest; entry: Pending }[] = [];
+  /**
+   * Receive-side requests waiting for ring space (RECEIVE_SIDE), posted in order by the DPC
+   * before the backlog above: a buffer or a forward stuck behind thousands of sends leaves the
+   * card nowhere to put what the peer sends meanwhile, and it drops it.
+   */
+  private readonly receiveBacklog: { fields: RawRequest; entry: Pending }[] = [];
   readonly faults: DeviceFault[] = [];
   readonly datapath: PlainDatapath;
   readonly counters: AdapterCounters = {
@@ -320,7 +334,7 @@ export class MiniportAdapter {
   }
 
   private abortAll(): void {
-    const aborted = [...this.pending.drain(), ...this.backlog.splice(0).map((b) => b.entry)];
+    const aborted = [...this.pending.drain(), ...this.receiveBacklog.splice(0).map((b) => b.entry), ...this.backlog.splice(0).map((b) => b.entry)];
     for (const p of aborted) this.completePending(p, abortedCompletion(p));
   }
 
@@ -384,7 +398,11 @@ export class MiniportAdapter {
       this.completePending(entry, abortedCompletion(entry));
       return;
     }
-    if (this.backlog.length > 0 || !this.tryPost(fields, entry)) this.backlog.push({ fields, entry });
+    if (RECEIVE_SIDE.has(fields.opcode)) {
+      if (this.receiveBacklog.length > 0 || !this.tryPost(fields, entry)) this.receiveBacklog.push({ fields, entry });
+      return;
+    }
+    if (this.backlog.length > 0 || this.receiveBacklog.length > 0 || !this.tryPost(fields, entry)) this.backlog.push({ fields, entry });
   }
 
   private tryPost(fields: RawRequest, entry: Pending): boolean {
@@ -405,10 +423,12 @@ export class MiniportAdapter {
   }
 
   private drainBacklog(): void {
-    while (this.backlog.length > 0 && this.stateValue === AdapterState.RUNNING) {
-      const b = this.backlog[0]!;
-      if (!this.tryPost(b.fields, b.entry)) break;
-      this.backlog.shift();
+    for (const queue of [this.receiveBacklog, this.backlog]) {
+      while (queue.length > 0 && this.stateValue === AdapterState.RUNNING) {
+        const b = queue[0]!;
+        if (!this.tryPost(b.fields, b.entry)) return;
+        queue.shift();
+      }
     }
   }
 
