@@ -7,6 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { Reg } from '../../protocol/generated/contract.js';
+import type { OffloadClientCounters } from '../drivers/protocol/offload/client.js';
 import { NdisStatus } from '../ndis/status.js';
 import { main } from './main.js';
 import { loadScenario, runScenario, tsharkComplaints, type ScenarioSummary } from './scenario.js';
@@ -80,6 +82,30 @@ describe('scenarios on the RTL', () => {
     expect(r.toe[0].rxSegments).toBeGreaterThan(16 * 2 ** 20 / 1460);
     // 16 MiB each way within 3 M cycles (19 ms simulated): 2.57 M when measured
     expect(r.cycles).toBeLessThan(3_000_000);
+  }, 300_000);
+
+  it('R40 R42: 48 connections writing 256 KiB each way in 4 KiB sends post 3072 sends, more than the card\'s 2048 send entries hold: the miniport keeps the rest until entries free, every send completes SUCCESS with its bytes, none is returned and no connection is uploaded before it closes, every byte intact', async () => {
+    let seen: { sendEntries: number; client: OffloadClientCounters; queued: number; peak: number; io: { requests: number; completions: number } } | undefined;
+    const r = await runScenario({ name: 'send-entries', peer: 'software', connections: 48, bytes: 256 * 1024, maxSendNbl: 4096, maxCycles: 8_000_000 }, { seed: 1 }, async (rig) => {
+      const { client, target, ndis } = rig.sideA;
+      seen = {
+        sendEntries: await rig.bed.a.link.mmioRead(Reg.SEND_ENTRIES), client: { ...client.counters }, queued: target.sendsQueued, peak: target.sendEntriesPeak,
+        io: { requests: ndis.counters.ioRequests, completions: ndis.counters.ioCompletions },
+      };
+    });
+    expectDelivered(r, 256 * 1024, 48);
+    expect(seen!.sendEntries).toBe(2048);
+    // 64 sends per connection in flight at once (its 256 KiB send buffer): more than the card holds
+    expect(seen!.client.sends).toBe(48 * 64);
+    expect(seen!.peak).toBe(seen!.sendEntries);
+    expect(seen!.queued).toBeGreaterThan(0);
+    // every send SUCCESS: all bytes acknowledged on the card, none returned for the software to send (R42)
+    expect(seen!.client).toMatchObject({ sendBytesAcked: 48 * 256 * 1024, sendsReturned: 0, sendsAborted: 0 });
+    expect(seen!.io.completions).toBe(seen!.io.requests);
+    // the scenario takes every connection back once both sides closed it; nothing else uploaded one
+    // (a refused send did: 'A io-failed (status 0xc000009a)', NDIS_STATUS_RESOURCES)
+    expect(r.uploadCauses.filter((c) => c !== 'A closed')).toEqual([]);
+    expect(r.offloads.a).toBe(48);
   }, 300_000);
 
   it('R21: connections offloaded only after their side closed (FIN_WAIT_1, data and FIN still to send) finish on the card, data intact', async () => {

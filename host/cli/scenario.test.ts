@@ -18,8 +18,8 @@ describe('scenario files', () => {
   });
 
   it('keeps what a valid file says', () => {
-    const s = checkScenario({ ...ok, impairment: { loss: 0.01, delayMs: 0.01 }, upload: { at: 0.3, reoffloadAt: 0.6 }, isn: { a: 4294967000, b: 1 }, minRtoMs: 3, occupied: 768 });
-    expect(s).toEqual({ ...ok, impairment: { loss: 0.01, delayMs: 0.01 }, upload: { at: 0.3, reoffloadAt: 0.6 }, isn: { a: 4294967000, b: 1 }, minRtoMs: 3, occupied: 768 });
+    const s = checkScenario({ ...ok, impairment: { loss: 0.01, delayMs: 0.01 }, upload: { at: 0.3, reoffloadAt: 0.6 }, isn: { a: 4294967000, b: 1 }, minRtoMs: 3, occupied: 768, maxSendNbl: 4096 });
+    expect(s).toEqual({ ...ok, impairment: { loss: 0.01, delayMs: 0.01 }, upload: { at: 0.3, reoffloadAt: 0.6 }, isn: { a: 4294967000, b: 1 }, minRtoMs: 3, occupied: 768, maxSendNbl: 4096 });
   });
 
   it('names the file and the field of every mistake', () => {
@@ -36,6 +36,7 @@ describe('scenario files', () => {
       [{ ...ok, isn: { a: -1, b: 0 } }, /"isn.a" must be an integer from 0 to 4294967295/],
       [{ ...ok, name: '' }, /"name" must be a non-empty string/],
       [{ ...ok, occupied: 1025 }, /"occupied" must be an integer from 0 to 1024, got 1025/],
+      [{ ...ok, maxSendNbl: 0 }, /"maxSendNbl" must be an integer from 1 to 1048576, got 0/],
     ];
     for (const [raw, message] of bad) {
       expect(() => checkScenario(raw, 'f.json')).toThrow(ScenarioError);

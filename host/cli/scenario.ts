@@ -52,6 +52,8 @@ export interface Scenario {
   readonly socketBuffer?: number;
   /** bytes of receive posts A keeps outstanding, all connections together (default half of host memory) */
   readonly receiveMemory?: number;
+  /** largest send NBL each offloading side builds (default 64 KiB): smaller ones take more of the card's send entries */
+  readonly maxSendNbl?: number;
   /** give up after this many cycles (default 2e9) */
   readonly maxCycles?: number;
   /**
@@ -85,7 +87,7 @@ function num(where: string, key: string, v: unknown, min: number, max: number, i
 export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(where, 'must be a JSON object');
   const o = raw as Record<string, unknown>;
-  const known = ['name', 'description', 'peer', 'connections', 'bytes', 'impairment', 'upload', 'isn', 'minRtoMs', 'offload', 'socketBuffer', 'receiveMemory', 'maxCycles', 'occupied'];
+  const known = ['name', 'description', 'peer', 'connections', 'bytes', 'impairment', 'upload', 'isn', 'minRtoMs', 'offload', 'socketBuffer', 'receiveMemory', 'maxSendNbl', 'maxCycles', 'occupied'];
   for (const k of Object.keys(o)) if (!known.includes(k)) fail(where, `unknown field "${k}" (known: ${known.join(', ')})`);
   if (typeof o.name !== 'string' || o.name === '') fail(where, '"name" must be a non-empty string');
   if (o.description !== undefined && typeof o.description !== 'string') fail(where, '"description" must be a string');
@@ -129,6 +131,7 @@ export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
   }
   if (o.socketBuffer !== undefined) s.socketBuffer = num(where, 'socketBuffer', o.socketBuffer, 4096, 16 * 2 ** 20, true);
   if (o.receiveMemory !== undefined) s.receiveMemory = num(where, 'receiveMemory', o.receiveMemory, 0, 2 ** 30, true);
+  if (o.maxSendNbl !== undefined) s.maxSendNbl = num(where, 'maxSendNbl', o.maxSendNbl, 1, 2 ** 20, true);
   if (o.maxCycles !== undefined) s.maxCycles = num(where, 'maxCycles', o.maxCycles, 1, 2 ** 50, true);
   if (o.occupied !== undefined) s.occupied = num(where, 'occupied', o.occupied, 0, MAX_CONNECTIONS, true);
   return s;
@@ -253,14 +256,14 @@ export function scenarioDelayedAckMs(minRtoMs: number | undefined): number {
 }
 
 /** Gives a station's stack an offload client bound to the station's card. */
-export async function offloadSide(station: Station, stack: Stack, name: string, automatic: boolean, minRtoMs?: number, receiveMemory?: number): Promise<OffloadSide> {
+export async function offloadSide(station: Station, stack: Stack, name: string, automatic: boolean, minRtoMs?: number, receiveMemory?: number, maxSendNbl?: number): Promise<OffloadSide> {
   const ndis = new Ndis();
   const target = new ChimneyTarget(station.adapter, ndis, name);
   const status = await target.setOffloadParameters({ ...OFFLOAD_PARAMETERS, tcpDelayedAckTicks: delayedAckTicks(stack.config.delayedAckMs) });
   if (status !== NdisStatus.SUCCESS) throw new ScenarioError(`${name}: the card refused the offload parameters (status 0x${status.toString(16)})`);
   // ticks are ms at 1000 ticks per second
   if (minRtoMs !== undefined) await station.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, minRtoMs);
-  const client = new OffloadClient(ndis, stack, station.link.memory, { policy: automatic ? { when: 'established' } : { when: 'demand' }, receivePostSize: 16384, ...(receiveMemory !== undefined ? { receiveMemory } : {}) });
+  const client = new OffloadClient(ndis, stack, station.link.memory, { policy: automatic ? { when: 'established' } : { when: 'demand' }, receivePostSize: 16384, ...(receiveMemory !== undefined ? { receiveMemory } : {}), ...(maxSendNbl !== undefined ? { maxSendNbl } : {}) });
   client.bind(target.handle);
   return { ndis, target, client };
 }
@@ -326,8 +329,8 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     // offloaded on demand the moment each end is established, before any data is written (a
     // policy that waits for a segment would find a short transfer already closing), or after
     // the close with "offload": "after-close"
-    const sideA = await offloadSide(bed.a, a, 'nic-a', false, s.minRtoMs, s.receiveMemory);
-    const sideB = s.peer === 'offloaded' ? await offloadSide(bed.b, b, 'nic-b', false, s.minRtoMs, s.receiveMemory) : undefined;
+    const sideA = await offloadSide(bed.a, a, 'nic-a', false, s.minRtoMs, s.receiveMemory, s.maxSendNbl);
+    const sideB = s.peer === 'offloaded' ? await offloadSide(bed.b, b, 'nic-b', false, s.minRtoMs, s.receiveMemory, s.maxSendNbl) : undefined;
     const offloader = [sideA, sideB] as const;
     const uploadCauses: string[] = [];
     const noteUpload = (side: string) => (_conn: unknown, cause: UploadCause): void => {
