@@ -65,6 +65,8 @@ export interface DeviceLink {
   takeTxFrames(): WireFrame[];
   /** Queues a frame to arrive at the device's wire port no earlier than `cycle`. */
   pushRxFrame(data: Uint8Array, cycle: number): void;
+  /** frames pushed that have not started onto the device's wire yet (where the link can tell) */
+  readonly rxQueued?: number;
 
   /** Holds the device's reset line for a few cycles: every block returns to reset state. */
   resetDevice(): Promise<void>;

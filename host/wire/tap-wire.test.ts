@@ -86,6 +86,19 @@ describe('TapWire', () => {
     expect(link.received.map((r) => [r.data[0], r.cycle])).toEqual([[0, 200], [1, 200], [2, 300], [3, 300], [4, 400]]);
   });
 
+  it('reads no faster than the device takes: with maxQueuedAtDevice frames handed over and not yet on its wire, the rest wait in the port', async () => {
+    const { s, link, port } = rig({ maxQueuedAtDevice: 2, latency: 250 });
+    for (let i = 0; i < 5; i++) port.waiting.push(frame(60, i));
+    await s.run({ maxCycles: 100 });
+    // read at cycle 100, due at 350: two are queued at the device, three still in the port
+    expect(link.received.map((r) => r.data[0])).toEqual([0, 1]);
+    expect(port.waiting.length).toBe(3);
+    await s.run({ maxCycles: 300 });
+    // at 200 and 300 nothing went (both still due at 350); at 400 they are on the wire, two more come
+    expect(link.received.map((r) => [r.data[0], r.cycle])).toEqual([[0, 350], [1, 350], [2, 650], [3, 650]]);
+    expect(() => new TapWire(new MockLink(), new FakePort(), { latency: 1, maxQueuedAtDevice: 0 })).toThrow(/maxQueuedAtDevice 0 must be a positive integer/);
+  });
+
   it('refuses a latency that is not a positive integer', () => {
     expect(() => new TapWire(new MockLink(), new FakePort(), { latency: 0 })).toThrow(/latency 0 must be a positive integer/);
   });

@@ -98,6 +98,11 @@ export class MockLink implements DeviceLink {
     this.received.push({ data, cycle });
   }
 
+  /** frames pushed for a cycle not reached yet (the mock's wire takes a frame at its cycle) */
+  get rxQueued(): number {
+    return this.received.filter((r) => r.cycle > this.time).length;
+  }
+
   resetDevice(): Promise<void> {
     this.registers.clear();
     return Promise.resolve();
