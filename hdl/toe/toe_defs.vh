@@ -57,11 +57,13 @@
 `define TOE_TXC_CTX_LSB          457   // 16: echoed in the status (connection id)
 `define TOE_TXC_WIDTH            473
 
-// placement command: toe_engine -> toe_rx_place (applies to the current payload packet)
+// placement command: toe_engine -> toe_rx_place (applies to the current payload packet of the
+// FIFO FWD names; the engine copies FWD from the segment's record)
 `define TOE_PLC_SKIP_LSB         0     // 16: bytes of the packet to pass over first
 `define TOE_PLC_LEN_LSB          16    // 16: bytes then written at addr (0: none)
 `define TOE_PLC_ADDR_LSB         32    // 64
 `define TOE_PLC_LAST_LSB         96    // 1: discard the rest of the packet after this
-`define TOE_PLC_WIDTH            97
+`define TOE_PLC_FWD_LSB          97    // 1: toe_fwd_parse's payload FIFO, 0: toe_rx_parse's
+`define TOE_PLC_WIDTH            98
 
 `endif
