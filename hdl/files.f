@@ -27,7 +27,7 @@ hdl/toe/toe_hash.v
 hdl/toe/toe_rx_parse.v
 hdl/toe/toe_rx_place.v
 hdl/toe/toe_tx_frame.v
-hdl/toe/toe_fwd_inject.v
+hdl/toe/toe_fwd_parse.v
 hdl/toe/toe_engine.v
 hdl/toe/toe_top.v
 hdl/nic_top.v

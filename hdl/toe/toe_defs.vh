@@ -13,7 +13,7 @@
 `define TOE_KEY_LOCAL_IP_LSB     32
 `define TOE_KEY_REMOTE_IP_LSB    64
 
-// parsed receive segment header: toe_rx_parse -> toe_engine
+// parsed receive segment header: toe_rx_parse or toe_fwd_parse -> toe_engine
 `define TOE_RXH_CONN_LSB         0     // 16: connection id (zero-extended)
 `define TOE_RXH_SEQ_LSB          16    // 32
 `define TOE_RXH_ACK_LSB          48    // 32
@@ -24,7 +24,8 @@
 `define TOE_RXH_TS_PRESENT_LSB   136   // 1: a timestamp option was found
 `define TOE_RXH_TS_VAL_LSB       137   // 32
 `define TOE_RXH_TS_ECR_LSB       169   // 32
-`define TOE_RXH_WIDTH            201
+`define TOE_RXH_FWD_LSB          201   // 1: forwarded (toe_fwd_parse): its payload is in that block's FIFO
+`define TOE_RXH_WIDTH            202
 
 // TCP flag bits inside the flags byte
 `define TOE_TCP_FIN 0
@@ -56,11 +57,13 @@
 `define TOE_TXC_CTX_LSB          457   // 16: echoed in the status (connection id)
 `define TOE_TXC_WIDTH            473
 
-// placement command: toe_engine -> toe_rx_place (applies to the current payload packet)
+// placement command: toe_engine -> toe_rx_place (applies to the current payload packet of the
+// FIFO FWD names; the engine copies FWD from the segment's record)
 `define TOE_PLC_SKIP_LSB         0     // 16: bytes of the packet to pass over first
 `define TOE_PLC_LEN_LSB          16    // 16: bytes then written at addr (0: none)
 `define TOE_PLC_ADDR_LSB         32    // 64
 `define TOE_PLC_LAST_LSB         96    // 1: discard the rest of the packet after this
-`define TOE_PLC_WIDTH            97
+`define TOE_PLC_FWD_LSB          97    // 1: toe_fwd_parse's payload FIFO, 0: toe_rx_parse's
+`define TOE_PLC_WIDTH            98
 
 `endif

@@ -116,12 +116,14 @@ module toe_engine #
     input  wire                           m_axis_cpl_tready,
 
     /*
-     * Received segment headers, placement commands and their status
+     * Received segment headers (the wire's and forwarded ones, merged), placement commands
+     * (FWD copied from the record) and their status
      */
     input  wire [`TOE_RXH_WIDTH-1:0]      s_axis_rxh_tdata,
     input  wire                           s_axis_rxh_tvalid,
     output wire                           s_axis_rxh_tready,
-    // header records the parser has queued so far, mod 2^16 (toe_rx_parse status_hdr_queued)
+    // header records queued so far by toe_rx_parse and toe_fwd_parse together, mod 2^16 (the
+    // sum of their status_hdr_queued)
     input  wire [15:0]                    s_rxh_queued,
     output wire [`TOE_PLC_WIDTH-1:0]      m_axis_plc_tdata,
     output wire                           m_axis_plc_tvalid,
@@ -165,21 +167,24 @@ module toe_engine #
     input  wire                           s_axis_rd_data_tuser,
 
     /*
-     * Forwarded segments (TCP_FORWARD): read on the port above and passed to toe_fwd_inject
-     * with the addresses of their frame
+     * Forwarded segments (TCP_FORWARD): read on the port above and passed to toe_fwd_parse
+     * with their connection, its addresses (the pseudo header's: from the peer to us) and ports
      */
-    output wire [47:0]                    m_fwd_dst_mac,
-    output wire [47:0]                    m_fwd_src_mac,
+    output wire [CONN_WIDTH-1:0]          m_fwd_conn,
     output wire [31:0]                    m_fwd_src_ip,
     output wire [31:0]                    m_fwd_dst_ip,
-    output wire [15:0]                    m_fwd_len,
+    output wire [15:0]                    m_fwd_src_port,
+    output wire [15:0]                    m_fwd_dst_port,
     output wire [DMA_DATA_WIDTH-1:0]      m_axis_fwd_tdata,
     output wire [DMA_DATA_WIDTH/8-1:0]    m_axis_fwd_tkeep,
     output wire                           m_axis_fwd_tvalid,
     input  wire                           m_axis_fwd_tready,
     output wire                           m_axis_fwd_tlast,
     output wire                           m_axis_fwd_tuser,
+    // toe_fwd_parse has room for a segment (a forward request waits for it)
     input  wire                           s_fwd_ready,
+    // toe_fwd_parse holds a segment not yet queued as a record (nor dropped)
+    input  wire                           s_fwd_busy,
 
     /*
      * DMA write (delegated state at query and terminate)
@@ -528,6 +533,7 @@ reg [31:0] h_ack = 32'd0;
 reg [7:0] h_flags = 8'd0;
 reg [15:0] h_wnd = 16'd0;
 reg [15:0] h_len = 16'd0;
+reg h_fwd = 1'b0;                  // the segment was forwarded: its payload is in toe_fwd_parse
 reg [15:0] seg_skip = 16'd0;      // bytes of the payload before the next one to place
 reg [15:0] seg_avail = 16'd0;     // bytes of the payload still to place
 reg plc_open = 1'b0;              // the payload packet still needs its last command
@@ -1047,7 +1053,9 @@ wire walk_valid = conn_valid[walk_idx[CONN_WIDTH-1:0]];
 // from then on go up the L2 path to the host; then, with requests held, it waits until every
 // header record looked up before (queued within TERM_SETTLE cycles of the removal) has been
 // taken and processed, and only then writes the delegated state. Nothing the card acknowledged
-// or the host must see is lost between the two.
+// or the host must see is lost between the two. Forwards taken before the terminate count too:
+// the count is armed only once toe_fwd_parse holds no segment (its record queued, or the segment
+// dropped), and no forward reaches it while requests are held.
 localparam TERM_SETTLE = 16;
 reg term_wait = 1'b0;           // a terminate is waiting for the records before it
 reg term_armed = 1'b0;          // ... and knows how many that is
@@ -1065,8 +1073,8 @@ reg [7:0] txc_taken = 8'd0;
 reg [7:0] txc_reported = 8'd0;
 wire [7:0] txc_inflight = txc_taken - txc_reported;
 wire txc_take = txc_valid_reg && m_axis_txc_tready;
-// a forward waits in the request queue until the injector has room for it, so the engine never
-// stalls on it (the receive path that empties the injector needs the engine)
+// a forward waits in the request queue until toe_fwd_parse has room for it, so the engine never
+// stalls reading it (the placement commands that empty that block's FIFO come from the engine)
 wire req_takeable = s_axis_req_tdata[`FLUE_REQ_DESC_OPCODE_LSB +: 8] != `FLUE_OPCODE_TCP_FORWARD || s_fwd_ready;
 always @* begin : pick
     integer k;
@@ -1199,7 +1207,7 @@ always @(posedge clk) begin
     if (term_wait && !term_armed) begin
         if (term_settle != 5'd0) begin
             term_settle <= term_settle - 1'b1;
-        end else begin
+        end else if (!s_fwd_busy) begin
             term_target <= s_rxh_queued;
             term_armed <= 1'b1;
         end
@@ -1291,6 +1299,7 @@ always @(posedge clk) begin
                         h_flags <= s_axis_rxh_tdata[`TOE_RXH_FLAGS_LSB +: 8];
                         h_wnd <= s_axis_rxh_tdata[`TOE_RXH_WINDOW_LSB +: 16];
                         h_len <= s_axis_rxh_tdata[`TOE_RXH_LEN_LSB +: 16];
+                        h_fwd <= s_axis_rxh_tdata[`TOE_RXH_FWD_LSB];
                         plc_open <= s_axis_rxh_tdata[`TOE_RXH_LEN_LSB +: 16] != 16'd0;
                         cur_conn <= h_conn;
                         tcb_raddr <= h_conn;
@@ -1425,8 +1434,8 @@ always @(posedge clk) begin
             end
         end
         /*
-         * Forward: the segment goes to the injector, which puts it in front of the receive
-         * parser as a frame of this connection; completed once read (the host's buffer is free)
+         * Forward: the segment goes to toe_fwd_parse, which makes a header record of this
+         * connection and a payload packet of it; completed once read (the host's buffer is free)
          */
         S_FWD_DESC: begin
             if (rd_desc_valid_reg && m_axis_rd_desc_ready) begin
@@ -2195,7 +2204,7 @@ always @(posedge clk) begin
                 // isle, receives posted since wait untouched and the data is stashed for them
                 if (nb_usable && plc_free && cq_room) begin
                     plc_valid_reg <= 1'b1;
-                    plc_reg <= {nb_n == seg_avail, {16'd0, nb_addr}, nb_n, seg_skip};
+                    plc_reg <= {h_fwd, nb_n == seg_avail, {16'd0, nb_addr}, nb_n, seg_skip};
                     cq_we <= 1'b1;
                     cq_waddr <= cq_wptr[CQ_LOG2-1:0];
                     cq_wdata <= {1'b1, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_EVENT, recv_event,
@@ -2231,7 +2240,7 @@ always @(posedge clk) begin
                 state_reg <= S_RQ_POP_USE;
             end else if (plc_free && cq_room) begin
                 plc_valid_reg <= 1'b1;
-                plc_reg <= {re_n == seg_avail, {16'd0, re_addr} + {47'd0, t_rq_fill}, re_n, seg_skip};
+                plc_reg <= {h_fwd, re_n == seg_avail, {16'd0, re_addr} + {47'd0, t_rq_fill}, re_n, seg_skip};
                 // the buffer completes (R46) once the write that fills it is acknowledged
                 cq_we <= 1'b1;
                 cq_waddr <= cq_wptr[CQ_LOG2-1:0];
@@ -2280,7 +2289,7 @@ always @(posedge clk) begin
                 end
             end else if (plc_free && cq_room) begin
                 plc_valid_reg <= 1'b1;
-                plc_reg <= {w_n == seg_avail, {16'd0, re_addr} + {32'd0, w_off}, w_n, seg_skip};
+                plc_reg <= {h_fwd, w_n == seg_avail, {16'd0, re_addr} + {32'd0, w_off}, w_n, seg_skip};
                 // no completion of its own: the entry only matches the write's status
                 cq_we <= 1'b1;
                 cq_waddr <= cq_wptr[CQ_LOG2-1:0];
@@ -2361,7 +2370,7 @@ always @(posedge clk) begin
             // for the write's status, so the isle's indication never overtakes its data
             if (plc_free && cq_room) begin
                 plc_valid_reg <= 1'b1;
-                plc_reg <= {1'b1, {16'd0, t_isle_addr} + {32'd0, isle_used}, seg_avail, seg_skip};
+                plc_reg <= {h_fwd, 1'b1, {16'd0, t_isle_addr} + {32'd0, isle_used}, seg_avail, seg_skip};
                 plc_open <= 1'b0;
                 cq_we <= 1'b1;
                 cq_waddr <= cq_wptr[CQ_LOG2-1:0];
@@ -2473,7 +2482,7 @@ always @(posedge clk) begin
             if (plc_open) begin
                 if (plc_free) begin
                     plc_valid_reg <= 1'b1;
-                    plc_reg <= {1'b1, 64'd0, 16'd0, 16'd0};
+                    plc_reg <= {h_fwd, 1'b1, 64'd0, 16'd0, 16'd0};
                     plc_open <= 1'b0;
                 end
             end else begin
@@ -2490,7 +2499,7 @@ always @(posedge clk) begin
                 state_reg <= S_IDLE;
             end else if (plc_free) begin
                 plc_valid_reg <= 1'b1;
-                plc_reg <= {1'b1, 64'd0, 16'd0, 16'd0};
+                plc_reg <= {h_fwd, 1'b1, 64'd0, 16'd0, 16'd0};
                 plc_open <= 1'b0;
                 state_reg <= S_IDLE;
             end
@@ -2991,12 +3000,12 @@ assign m_axis_rd_desc_len = d_opcode == `FLUE_OPCODE_TCP_FORWARD ? d_len[LEN_WID
 assign m_axis_rd_desc_tag = {TAG_WIDTH{1'b0}};
 assign m_axis_rd_desc_valid = rd_desc_valid_reg;
 assign s_axis_rd_data_tready = state_reg == S_BLK_DATA || (state_reg == S_FWD_DATA && m_axis_fwd_tready);
-// the frame of a forwarded segment comes from the peer to this card
-assign m_fwd_dst_mac = local_mac;
-assign m_fwd_src_mac = t_dst_mac;
+// a forwarded segment comes from the peer to this card
+assign m_fwd_conn = cur_conn;
 assign m_fwd_src_ip = t_remote_ip;
 assign m_fwd_dst_ip = t_local_ip;
-assign m_fwd_len = d_len[15:0];
+assign m_fwd_src_port = t_remote_port;
+assign m_fwd_dst_port = t_local_port;
 assign m_axis_fwd_tdata = s_axis_rd_data_tdata;
 assign m_axis_fwd_tkeep = s_axis_rd_data_tkeep;
 assign m_axis_fwd_tvalid = state_reg == S_FWD_DATA && s_axis_rd_data_tvalid;

@@ -9,9 +9,11 @@
 /*
  * TOE receive placement: writes received TCP payload into host receive buffers by DMA.
  *
- * Payload waits at s_axis_payload, one packet per segment, bytes packed from lane 0. The engine
- * says, per segment, which bytes go where with placement commands (TOE_PLC_*), applied in
- * order to the packet at the head of the payload input with a position running from 0:
+ * Payload waits at two inputs, one packet per segment, bytes packed from lane 0: s_axis_payload
+ * (toe_rx_parse, the wire's segments) and s_axis_fwd_payload (toe_fwd_parse, forwarded
+ * segments). The engine says, per segment, which bytes go where with placement commands
+ * (TOE_PLC_*), applied in order to the packet at the head of the input the command's FWD bit
+ * names, with a position running from 0:
  *
  *   command: pass over `skip` bytes, then (len > 0) write the next `len` bytes at `addr` as
  *            one DMA write; with `last`, discard the rest of the packet up to and including
@@ -20,6 +22,9 @@
  *   packet   |<-- skip -->|<---- len ---->|<- skip ->|<-- len -->|..........discarded......|
  *            '---------- command 1 -------'---- command 2 (last) -'
  *
+ * Each input is consumed in its own order, and the engine issues the commands of one packet
+ * together (its last one closes it), so a packet never starts mid-word of another input's.
+ *
  * Several commands may apply to one packet (a segment split over receive buffers, or its front
  * trimmed where it overlaps data already received); skip may stop at any byte, so the written
  * bytes are realigned to lane 0 (axis_realign) and leave through a skid buffer.
@@ -27,9 +32,9 @@
  * A command is accepted when both of its FIFOs have room: its descriptor (len > 0 only) goes
  * out as soon as the DMA takes it, so descriptors run ahead of data streaming for earlier
  * commands; its placement (skip, len, last) waits for the datapath. Descriptors are issued
- * before their data exists: the engine issues commands for a segment once its payload is in the
- * payload FIFO (toe_rx_parse queues the header record after the payload), so the DMA never
- * waits long. DMA status comes back in request order, one per descriptor; each becomes one
+ * before their data exists: the engine issues commands for a segment once its payload is in its
+ * payload FIFO (toe_rx_parse and toe_fwd_parse queue the header record after the payload), so
+ * the DMA never waits long. DMA status comes back in request order, one per descriptor; each becomes one
  * m_status pulse, so statuses are in command order, one per command with len > 0.
  *
  * Commands that run past the packet (the engine never sends them): the bytes that exist are
@@ -65,13 +70,19 @@ module toe_rx_place #
     output wire                          s_axis_cmd_tready,
 
     /*
-     * Payload input: one packet per segment, bytes packed from lane 0
+     * Payload inputs: one packet per segment, bytes packed from lane 0; the wire's (FWD 0) and
+     * the forwarded segments' (FWD 1)
      */
     input  wire [DMA_DATA_WIDTH-1:0]     s_axis_payload_tdata,
     input  wire [DMA_DATA_WIDTH/8-1:0]   s_axis_payload_tkeep,
     input  wire                          s_axis_payload_tvalid,
     output wire                          s_axis_payload_tready,
     input  wire                          s_axis_payload_tlast,
+    input  wire [DMA_DATA_WIDTH-1:0]     s_axis_fwd_payload_tdata,
+    input  wire [DMA_DATA_WIDTH/8-1:0]   s_axis_fwd_payload_tkeep,
+    input  wire                          s_axis_fwd_payload_tvalid,
+    output wire                          s_axis_fwd_payload_tready,
+    input  wire                          s_axis_fwd_payload_tlast,
 
     /*
      * DMA write descriptor and data output, status input
@@ -103,7 +114,7 @@ module toe_rx_place #
 localparam DMA_BYTES = DMA_DATA_WIDTH / 8;
 localparam LANE_WIDTH = $clog2(DMA_BYTES);
 localparam DESC_WIDTH = 64 + 16;
-localparam JOB_WIDTH = 16 + 16 + 1;
+localparam JOB_WIDTH = 1 + 16 + 16 + 1;
 // DMA writes awaiting their status are counted for status_idle; at most this many
 localparam OUTSTANDING_WIDTH = 8;
 
@@ -147,6 +158,7 @@ wire [15:0] cmd_skip = s_axis_cmd_tdata[`TOE_PLC_SKIP_LSB +: 16];
 wire [15:0] cmd_len = s_axis_cmd_tdata[`TOE_PLC_LEN_LSB +: 16];
 wire [63:0] cmd_addr = s_axis_cmd_tdata[`TOE_PLC_ADDR_LSB +: 64];
 wire cmd_last = s_axis_cmd_tdata[`TOE_PLC_LAST_LSB];
+wire cmd_fwd = s_axis_cmd_tdata[`TOE_PLC_FWD_LSB];
 
 wire desc_in_ready;
 wire job_in_ready;
@@ -160,7 +172,8 @@ wire [JOB_WIDTH-1:0] job_data;
 wire job_valid;
 reg job_tready;
 wire job_empty;
-wire [15:0] job_skip = job_data[JOB_WIDTH-1 -: 16];
+wire job_fwd = job_data[JOB_WIDTH-1];
+wire [15:0] job_skip = job_data[JOB_WIDTH-2 -: 16];
 wire [15:0] job_len = job_data[1 +: 16];
 wire job_last = job_data[0];
 
@@ -178,6 +191,7 @@ reg [LANE_WIDTH:0] lane_reg = {LANE_WIDTH+1{1'b0}}, lane_next;
 reg [15:0] skip_reg = 16'd0, skip_next;
 reg [15:0] len_reg = 16'd0, len_next;
 reg last_reg = 1'b0, last_next;
+reg fwd_reg = 1'b0, fwd_next;      // the command's packet is at the forwarded-payload input
 
 reg payload_tready_int;
 reg done;
@@ -199,9 +213,15 @@ wire rl_out_tlast;
 wire rl_out_tuser;
 wire rl_out_tid;
 
+// the input the current command names
+wire [DMA_DATA_WIDTH-1:0] pay_tdata = fwd_reg ? s_axis_fwd_payload_tdata : s_axis_payload_tdata;
+wire [DMA_DATA_WIDTH/8-1:0] pay_tkeep = fwd_reg ? s_axis_fwd_payload_tkeep : s_axis_payload_tkeep;
+wire pay_tvalid = fwd_reg ? s_axis_fwd_payload_tvalid : s_axis_payload_tvalid;
+wire pay_tlast = fwd_reg ? s_axis_fwd_payload_tlast : s_axis_payload_tlast;
+
 // head word of the payload: bytes, bytes not yet passed, where the current command's bytes
 // start in it and how many of them it holds
-wire [LANE_WIDTH:0] word_bytes = popcount(s_axis_payload_tkeep);
+wire [LANE_WIDTH:0] word_bytes = popcount(pay_tkeep);
 wire [LANE_WIDTH:0] avail = (word_bytes > lane_reg) ? word_bytes - lane_reg : {LANE_WIDTH+1{1'b0}};
 wire skip_past = skip_reg >= {{15-LANE_WIDTH{1'b0}}, avail};
 wire [LANE_WIDTH:0] skip_low = skip_reg[LANE_WIDTH:0];
@@ -220,7 +240,8 @@ assign m_axis_dma_desc_len = {{LEN_WIDTH-16{1'b0}}, desc_data[15:0]};
 assign m_axis_dma_desc_tag = {TAG_WIDTH{1'b0}};
 assign m_axis_dma_desc_valid = desc_valid && !outstanding_full;
 
-assign s_axis_payload_tready = payload_tready_int;
+assign s_axis_payload_tready = payload_tready_int && !fwd_reg;
+assign s_axis_fwd_payload_tready = payload_tready_int && fwd_reg;
 
 assign m_status_valid = status_valid_reg;
 assign m_status_error = status_error_reg;
@@ -243,11 +264,12 @@ always @* begin
     skip_next = skip_reg;
     len_next = len_reg;
     last_next = last_reg;
+    fwd_next = fwd_reg;
     payload_tready_int = 1'b0;
     job_tready = 1'b0;
     done = 1'b0;
 
-    rl_tdata = s_axis_payload_tdata;
+    rl_tdata = pay_tdata;
     rl_offset = start[LANE_WIDTH-1:0];
     rl_count = take;
     rl_tvalid = 1'b0;
@@ -258,9 +280,9 @@ always @* begin
             done = 1'b1;
         end
         STATE_RUN: begin
-            if (s_axis_payload_tvalid) begin
+            if (pay_tvalid) begin
                 if (skip_past) begin
-                    if (!s_axis_payload_tlast) begin
+                    if (!pay_tlast) begin
                         // the whole word is passed over
                         payload_tready_int = 1'b1;
                         skip_next = skip_reg - {{15-LANE_WIDTH{1'b0}}, avail};
@@ -286,7 +308,7 @@ always @* begin
                     if (last_reg) begin
                         payload_tready_int = 1'b1;
                         lane_next = {LANE_WIDTH+1{1'b0}};
-                        if (s_axis_payload_tlast) begin
+                        if (pay_tlast) begin
                             done = 1'b1;
                         end else begin
                             state_next = STATE_DISCARD;
@@ -304,12 +326,12 @@ always @* begin
                             if (last_reg) begin
                                 payload_tready_int = 1'b1;
                                 lane_next = {LANE_WIDTH+1{1'b0}};
-                                if (s_axis_payload_tlast) begin
+                                if (pay_tlast) begin
                                     done = 1'b1;
                                 end else begin
                                     state_next = STATE_DISCARD;
                                 end
-                            end else if (stop == word_bytes && !s_axis_payload_tlast) begin
+                            end else if (stop == word_bytes && !pay_tlast) begin
                                 payload_tready_int = 1'b1;
                                 lane_next = {LANE_WIDTH+1{1'b0}};
                                 done = 1'b1;
@@ -318,7 +340,7 @@ always @* begin
                                 lane_next = stop;
                                 done = 1'b1;
                             end
-                        end else if (!s_axis_payload_tlast) begin
+                        end else if (!pay_tlast) begin
                             payload_tready_int = 1'b1;
                             lane_next = {LANE_WIDTH+1{1'b0}};
                         end else begin
@@ -350,7 +372,7 @@ always @* begin
         STATE_DISCARD: begin
             payload_tready_int = 1'b1;
             lane_next = {LANE_WIDTH+1{1'b0}};
-            if (s_axis_payload_tvalid && s_axis_payload_tlast) begin
+            if (pay_tvalid && pay_tlast) begin
                 done = 1'b1;
             end
         end
@@ -367,6 +389,7 @@ always @* begin
             skip_next = job_skip;
             len_next = job_len;
             last_next = job_last;
+            fwd_next = job_fwd;
             state_next = (job_len == 0 && job_last) ? STATE_DISCARD : STATE_RUN;
         end
     end
@@ -381,6 +404,7 @@ always @(posedge clk) begin
     skip_reg <= skip_next;
     len_reg <= len_next;
     last_reg <= last_next;
+    fwd_reg <= fwd_next;
 
     if (rst) begin
         outstanding_reg <= {OUTSTANDING_WIDTH{1'b0}};
@@ -447,7 +471,7 @@ axis_fifo #(
 job_fifo_inst (
     .clk(clk),
     .rst(rst),
-    .s_axis_tdata({cmd_skip, cmd_len, cmd_last}),
+    .s_axis_tdata({cmd_fwd, cmd_skip, cmd_len, cmd_last}),
     .s_axis_tvalid(cmd_fire),
     .s_axis_tready(job_in_ready),
     .m_axis_tdata(job_data),

@@ -8,10 +8,11 @@
 `include "toe_defs.vh"
 
 /*
- * The TCP offload engine: the forward injector (segments the host forwards, merged into the
- * wire's frames), the receive parser (and the L2 path's copy of the wire), the
- * connection lookup, the TCP engine, receive placement, the transmit frame builder and the
- * timer tick (TICK_DIV core cycles). Its two DMA read users (payload to send, state blocks)
+ * The TCP offload engine: the receive parser (and the L2 path's copy of the wire), the forward
+ * parser (segments the host forwards, made into records and payload beside the parser's: the
+ * parser runs at line rate and has no room for them), the record arbiter in front of the
+ * engine, the connection lookup, the TCP engine, receive placement (from either payload FIFO),
+ * the transmit frame builder and the timer tick (TICK_DIV core cycles). Its two DMA read users (payload to send, state blocks)
  * and two DMA write users (received payload, delegated state) are separate ports for
  * nic_top's DMA multiplexers.
  */
@@ -38,7 +39,9 @@ module toe_top #
     // transmit payload staging
     parameter TX_PAYLOAD_BYTES = 8192,
     // transmit commands queued between the engine and the transmitter (power of two)
-    parameter TXC_FIFO_DEPTH = 8
+    parameter TXC_FIFO_DEPTH = 8,
+    // forwarded payload waiting for placement (power of two, at least one longest segment)
+    parameter FWD_PAYLOAD_BYTES = 4096
 )
 (
     input  wire                           clk,
@@ -174,9 +177,17 @@ wire hash_ok;
 wire hash_done;
 wire hash_status_ready;
 
+// header records: the parser's, the forward parser's, and both merged for the engine
+wire [`TOE_RXH_WIDTH-1:0] prh_tdata;
+wire prh_tvalid;
+wire prh_tready;
+wire [`TOE_RXH_WIDTH-1:0] frh_tdata;
+wire frh_tvalid;
+wire frh_tready;
 wire [`TOE_RXH_WIDTH-1:0] rxh_tdata;
 wire rxh_tvalid;
 wire rxh_tready;
+wire rxh_tid;
 wire [DMA_DATA_WIDTH-1:0] pay_tdata;
 wire [DMA_DATA_WIDTH/8-1:0] pay_tkeep;
 wire pay_tvalid;
@@ -200,12 +211,12 @@ wire txc_status_valid;
 wire txc_status_error;
 wire [15:0] txc_status_ctx;
 
-// forwarded segments (engine → injector) and the wire with them merged in (injector → parser)
-wire [47:0] fwd_dst_mac;
-wire [47:0] fwd_src_mac;
+// forwarded segments (engine → forward parser) and their payload (→ placement)
+wire [CONN_WIDTH-1:0] fwd_conn;
 wire [31:0] fwd_src_ip;
 wire [31:0] fwd_dst_ip;
-wire [15:0] fwd_len;
+wire [15:0] fwd_src_port;
+wire [15:0] fwd_dst_port;
 wire [DMA_DATA_WIDTH-1:0] fwd_tdata;
 wire [DMA_DATA_WIDTH/8-1:0] fwd_tkeep;
 wire fwd_tvalid;
@@ -213,16 +224,21 @@ wire fwd_tready;
 wire fwd_tlast;
 wire fwd_tuser;
 wire fwd_ready;
+wire fwd_busy;
 wire fwd_idle;
-wire fwd_overflow;
-wire [63:0] prx_tdata;
-wire [7:0] prx_tkeep;
-wire prx_tvalid;
-wire prx_tlast;
-wire prx_tuser;
+wire [15:0] fwd_queued;
+wire [DMA_DATA_WIDTH-1:0] fpay_tdata;
+wire [DMA_DATA_WIDTH/8-1:0] fpay_tkeep;
+wire fpay_tvalid;
+wire fpay_tready;
+wire fpay_tlast;
+wire fwd_stat_claimed;
+wire fwd_stat_csum_error;
+wire fwd_stat_drop;
 
 wire parse_idle;
-wire [15:0] rxh_queued;
+wire parse_stat_claimed;
+wire [15:0] parse_queued;
 wire parse_rx_ready;     // always 1: the wire is never stalled
 wire place_idle;
 wire tx_idle;
@@ -232,11 +248,37 @@ wire stat_csum_error;
 wire stat_drop_full;
 wire engine_fault;
 
-assign status_idle = parse_idle && place_idle && tx_idle && engine_idle && txq_empty && fwd_idle;
-assign stat_rx_dropped = stat_drop_full || fwd_overflow;
-assign stat_rx_csum_error = stat_csum_error;
+assign status_idle = parse_idle && place_idle && tx_idle && engine_idle && txq_empty && fwd_idle && !rxh_tvalid;
 assign fault_rd = engine_fault || (txc_status_valid && txc_status_error);
 assign fault_wr = plc_status_valid && plc_status_error != 0;
+
+// the parser's and the forward parser's statistics pulses, one counter each: two in one cycle
+// leave one after the other (pulses are rare: the parser's are a frame apart)
+reg [5:0] stat_pend_reg = 6'd0;     // 2 bits per counter: pulses still to give
+reg [2:0] stat_out_reg = 3'd0;
+wire [2:0] stat_a = {stat_drop_full, stat_csum_error, parse_stat_claimed};
+wire [2:0] stat_b = {fwd_stat_drop, fwd_stat_csum_error, fwd_stat_claimed};
+reg [2:0] stat_out_next;
+reg [5:0] stat_pend_next;
+always @* begin : stat_merge
+    integer si;
+    for (si = 0; si < 3; si = si + 1) begin
+        stat_out_next[si] = stat_a[si] || stat_b[si] || stat_pend_reg[2*si +: 2] != 2'd0;
+        stat_pend_next[2*si +: 2] = stat_pend_reg[2*si +: 2] + {1'b0, stat_a[si]} + {1'b0, stat_b[si]}
+            - {1'b0, stat_out_next[si]};
+    end
+end
+always @(posedge clk) begin
+    stat_out_reg <= stat_out_next;
+    stat_pend_reg <= stat_pend_next;
+    if (rst) begin
+        stat_out_reg <= 3'd0;
+        stat_pend_reg <= 6'd0;
+    end
+end
+assign stat_claimed = stat_out_reg[0];
+assign stat_rx_csum_error = stat_out_reg[1];
+assign stat_rx_dropped = stat_out_reg[2];
 
 toe_hash #(
     .CONN_WIDTH(CONN_WIDTH),
@@ -262,17 +304,19 @@ hash_inst (
     .status_ready(hash_status_ready)
 );
 
-toe_fwd_inject #(
-    .DMA_DATA_WIDTH(DMA_DATA_WIDTH)
+toe_fwd_parse #(
+    .DMA_DATA_WIDTH(DMA_DATA_WIDTH),
+    .CONN_WIDTH(CONN_WIDTH),
+    .PAYLOAD_FIFO_BYTES(FWD_PAYLOAD_BYTES)
 )
-fwd_inject_inst (
+fwd_parse_inst (
     .clk(clk),
     .rst(rst),
-    .s_fwd_dst_mac(fwd_dst_mac),
-    .s_fwd_src_mac(fwd_src_mac),
+    .s_fwd_conn(fwd_conn),
     .s_fwd_src_ip(fwd_src_ip),
     .s_fwd_dst_ip(fwd_dst_ip),
-    .s_fwd_len(fwd_len),
+    .s_fwd_src_port(fwd_src_port),
+    .s_fwd_dst_port(fwd_dst_port),
     .s_axis_seg_tdata(fwd_tdata),
     .s_axis_seg_tkeep(fwd_tkeep),
     .s_axis_seg_tvalid(fwd_tvalid),
@@ -280,18 +324,20 @@ fwd_inject_inst (
     .s_axis_seg_tlast(fwd_tlast),
     .s_axis_seg_tuser(fwd_tuser),
     .fwd_ready(fwd_ready),
-    .s_axis_wire_tdata(s_axis_rx_tdata),
-    .s_axis_wire_tkeep(s_axis_rx_tkeep),
-    .s_axis_wire_tvalid(s_axis_rx_tvalid),
-    .s_axis_wire_tlast(s_axis_rx_tlast),
-    .s_axis_wire_tuser(s_axis_rx_tuser),
-    .m_axis_rx_tdata(prx_tdata),
-    .m_axis_rx_tkeep(prx_tkeep),
-    .m_axis_rx_tvalid(prx_tvalid),
-    .m_axis_rx_tlast(prx_tlast),
-    .m_axis_rx_tuser(prx_tuser),
+    .m_axis_hdr_tdata(frh_tdata),
+    .m_axis_hdr_tvalid(frh_tvalid),
+    .m_axis_hdr_tready(frh_tready),
+    .m_axis_payload_tdata(fpay_tdata),
+    .m_axis_payload_tkeep(fpay_tkeep),
+    .m_axis_payload_tvalid(fpay_tvalid),
+    .m_axis_payload_tready(fpay_tready),
+    .m_axis_payload_tlast(fpay_tlast),
+    .stat_claimed(fwd_stat_claimed),
+    .stat_csum_error(fwd_stat_csum_error),
+    .stat_drop(fwd_stat_drop),
+    .status_busy(fwd_busy),
     .status_idle(fwd_idle),
-    .stat_overflow(fwd_overflow)
+    .status_hdr_queued(fwd_queued)
 );
 
 toe_rx_parse #(
@@ -304,12 +350,12 @@ rx_parse_inst (
     .clk(clk),
     .rst(rst),
     .local_mac(local_mac),
-    .s_axis_rx_tdata(prx_tdata),
-    .s_axis_rx_tkeep(prx_tkeep),
-    .s_axis_rx_tvalid(prx_tvalid),
+    .s_axis_rx_tdata(s_axis_rx_tdata),
+    .s_axis_rx_tkeep(s_axis_rx_tkeep),
+    .s_axis_rx_tvalid(s_axis_rx_tvalid),
     .s_axis_rx_tready(parse_rx_ready),
-    .s_axis_rx_tlast(prx_tlast),
-    .s_axis_rx_tuser(prx_tuser),
+    .s_axis_rx_tlast(s_axis_rx_tlast),
+    .s_axis_rx_tuser(s_axis_rx_tuser),
     .m_lookup_key(lookup_key),
     .m_lookup_valid(lookup_valid),
     .m_lookup_ready(lookup_ready),
@@ -322,19 +368,37 @@ rx_parse_inst (
     .m_axis_l2_tlast(m_axis_l2_tlast),
     .m_axis_l2_tuser(m_axis_l2_tuser),
     .m_axis_l2_tdest(m_axis_l2_tdest),
-    .m_axis_hdr_tdata(rxh_tdata),
-    .m_axis_hdr_tvalid(rxh_tvalid),
-    .m_axis_hdr_tready(rxh_tready),
+    .m_axis_hdr_tdata(prh_tdata),
+    .m_axis_hdr_tvalid(prh_tvalid),
+    .m_axis_hdr_tready(prh_tready),
     .m_axis_payload_tdata(pay_tdata),
     .m_axis_payload_tkeep(pay_tkeep),
     .m_axis_payload_tvalid(pay_tvalid),
     .m_axis_payload_tready(pay_tready),
     .m_axis_payload_tlast(pay_tlast),
-    .stat_claimed(stat_claimed),
+    .stat_claimed(parse_stat_claimed),
     .stat_csum_error(stat_csum_error),
     .stat_drop_full(stat_drop_full),
     .status_idle(parse_idle),
-    .status_hdr_queued(rxh_queued)
+    .status_hdr_queued(parse_queued)
+);
+
+// records of both sources to the engine, round robin (a record carries its source in
+// TOE_RXH_FWD); a forward's record no longer waits for the wire
+axis_arb_mux #(
+    .PORTS(2),
+    .DATA_WIDTH(`TOE_RXH_WIDTH)
+)
+rxh_arb_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata({frh_tdata, prh_tdata}),
+    .s_axis_tvalid({frh_tvalid, prh_tvalid}),
+    .s_axis_tready({frh_tready, prh_tready}),
+    .m_axis_tdata(rxh_tdata),
+    .m_axis_tid(rxh_tid),
+    .m_axis_tvalid(rxh_tvalid),
+    .m_axis_tready(rxh_tready)
 );
 
 toe_rx_place #(
@@ -353,6 +417,11 @@ rx_place_inst (
     .s_axis_payload_tvalid(pay_tvalid),
     .s_axis_payload_tready(pay_tready),
     .s_axis_payload_tlast(pay_tlast),
+    .s_axis_fwd_payload_tdata(fpay_tdata),
+    .s_axis_fwd_payload_tkeep(fpay_tkeep),
+    .s_axis_fwd_payload_tvalid(fpay_tvalid),
+    .s_axis_fwd_payload_tready(fpay_tready),
+    .s_axis_fwd_payload_tlast(fpay_tlast),
     .m_axis_dma_desc_addr(m_axis_wr_desc_addr[0*64 +: 64]),
     .m_axis_dma_desc_len(m_axis_wr_desc_len[0*LEN_WIDTH +: LEN_WIDTH]),
     .m_axis_dma_desc_tag(m_axis_wr_desc_tag[0*TAG_WIDTH +: TAG_WIDTH]),
@@ -459,7 +528,8 @@ engine_inst (
     .s_axis_rxh_tdata(rxh_tdata),
     .s_axis_rxh_tvalid(rxh_tvalid),
     .s_axis_rxh_tready(rxh_tready),
-    .s_rxh_queued(rxh_queued),
+    // records queued by both sources (the engine counts those it took: R33's terminate drain)
+    .s_rxh_queued(parse_queued + fwd_queued),
     .m_axis_plc_tdata(plc_tdata),
     .m_axis_plc_tvalid(plc_tvalid),
     .m_axis_plc_tready(plc_tready),
@@ -488,11 +558,11 @@ engine_inst (
     .s_axis_rd_data_tready(s_axis_rd_data_tready[1]),
     .s_axis_rd_data_tlast(s_axis_rd_data_tlast),
     .s_axis_rd_data_tuser(s_axis_rd_data_tuser),
-    .m_fwd_dst_mac(fwd_dst_mac),
-    .m_fwd_src_mac(fwd_src_mac),
+    .m_fwd_conn(fwd_conn),
     .m_fwd_src_ip(fwd_src_ip),
     .m_fwd_dst_ip(fwd_dst_ip),
-    .m_fwd_len(fwd_len),
+    .m_fwd_src_port(fwd_src_port),
+    .m_fwd_dst_port(fwd_dst_port),
     .m_axis_fwd_tdata(fwd_tdata),
     .m_axis_fwd_tkeep(fwd_tkeep),
     .m_axis_fwd_tvalid(fwd_tvalid),
@@ -500,6 +570,7 @@ engine_inst (
     .m_axis_fwd_tlast(fwd_tlast),
     .m_axis_fwd_tuser(fwd_tuser),
     .s_fwd_ready(fwd_ready),
+    .s_fwd_busy(fwd_busy),
     .m_axis_wr_desc_addr(m_axis_wr_desc_addr[1*64 +: 64]),
     .m_axis_wr_desc_len(m_axis_wr_desc_len[1*LEN_WIDTH +: LEN_WIDTH]),
     .m_axis_wr_desc_tag(m_axis_wr_desc_tag[1*TAG_WIDTH +: TAG_WIDTH]),
@@ -520,7 +591,8 @@ engine_inst (
 
 // the rest of the status words: the DMA status error words are shared by both ports
 /* verilator lint_off UNUSED */
-wire unused_ok = &{1'b0, parse_rx_ready, s_axis_rd_status_error, s_axis_rd_status_valid[1], txc_status_ctx};
+// (the arbiter's port index: a record names its source itself)
+wire unused_ok = &{1'b0, parse_rx_ready, s_axis_rd_status_error, s_axis_rd_status_valid[1], txc_status_ctx, rxh_tid};
 /* verilator lint_on UNUSED */
 
 endmodule

@@ -1,14 +1,50 @@
-"""What the TOE block benches (toe_engine, toe_top) share: contract structs as integers, the
-completion record, the flat connection state block an OFFLOAD_INITIATE reads, sequence
-arithmetic, the RTO an initiate installs, and the calls both benches' tests make (ToeBench)."""
+"""What the TOE block benches (toe_engine, toe_top, toe_fwd_parse) share: contract structs as
+integers, the TOE-internal record layouts (toe_defs.vh), the completion record, the flat
+connection state block an OFFLOAD_INITIATE reads, sequence arithmetic, the RTO an initiate
+installs, and the calls both benches' tests make (ToeBench)."""
 
 import collections
+import os
+import re
 
 from cocotb.triggers import RisingEdge
 
 import flue_contract as fc
 
 M32 = 0xffffffff
+
+
+def toe_layout(rec):
+    """TOE_<rec>_*_LSB from toe_defs.vh as field -> (lsb, width): a field runs up to the next
+    one's lsb, the last to TOE_<rec>_WIDTH."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hdl", "toe", "toe_defs.vh")
+    lsbs = {}
+    total = None
+    with open(path) as f:
+        for line in f:
+            m = re.match(rf"`define\s+TOE_{rec}_(\w+)_LSB\s+(\d+)", line.strip())
+            if m:
+                lsbs[m.group(1).lower()] = int(m.group(2))
+            m = re.match(rf"`define\s+TOE_{rec}_WIDTH\s+(\d+)", line.strip())
+            if m:
+                total = int(m.group(1))
+    order = sorted(lsbs.items(), key=lambda kv: kv[1])
+    ends = [lsb for _, lsb in order[1:]] + [total]
+    return {name: (lsb, end - lsb) for (name, lsb), end in zip(order, ends)}
+
+
+def pack(layout, **values):
+    """A record of a toe_layout as an integer."""
+    v = 0
+    for name, val in values.items():
+        lsb, width = layout[name]
+        assert 0 <= val < 1 << width, (name, val)
+        v |= val << lsb
+    return v
+
+
+def unpack(layout, v):
+    return {name: (v >> lsb) & ((1 << width) - 1) for name, (lsb, width) in layout.items()}
 
 
 def pack_fields(fields, **values):

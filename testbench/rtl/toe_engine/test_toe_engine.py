@@ -1,8 +1,10 @@
 """toe_engine: the TCP engine against Python models of its neighbours. Requests go in as whole
 descriptors, completions and events are decoded from the completion stream; received segments
-are header records as toe_rx_parse gives them (each with its payload packet, which the placement
-model cuts up by the placement commands and writes into host memory, one status per command with
-bytes, in order, as toe_rx_place does); transmit commands are decoded field by field and each
+are header records as toe_rx_parse or toe_fwd_parse gives them (each with its payload packet in
+that block's FIFO, which the placement model cuts up by the placement commands, taking the
+packet from the FIFO the command's FWD bit names, and writes into host memory, one status per
+command with bytes, in order, as toe_rx_place does); forwarded segments are collected from the
+forward port as toe_fwd_parse takes them (its ready and busy driven by the test); transmit commands are decoded field by field and each
 answered with one status, as toe_tx_frame does; the connection table is a dict behind the hash
 update port (toe_hash's timing; it refuses a present key, or anything when told to); state blocks
 are read from and delegated state written to a host memory model. The ready inputs are paused at
@@ -23,9 +25,7 @@ none is open today."""
 
 import collections
 import logging
-import os
 import random
-import re
 
 import cocotb
 from cocotb.clock import Clock
@@ -35,7 +35,8 @@ from cocotb.utils import get_sim_time
 
 import flue_contract as fc
 from flue_tb import random_pause
-from toe_tb import M32, ToeBench, decode_cpl, initial_rto, pack_fields, seq_add, state_block, unpack_fields
+from toe_tb import (M32, ToeBench, decode_cpl, initial_rto, pack, pack_fields, seq_add, state_block, toe_layout, unpack,
+                    unpack_fields)
 
 Op = fc.Opcode
 St = fc.CplStatus
@@ -55,43 +56,10 @@ CFG = {"ack_frequency": 2, "delayed_ack_ticks": 3, "max_retransmissions": 2, "du
        "push_ticks": 6, "min_rto_ticks": 2, "max_rto_ticks": 16, "tick_div": 1000, "fin_wait_2_ticks": 20}
 
 
-def toe_layout(rec):
-    """TOE_<rec>_*_LSB from toe_defs.vh as field -> (lsb, width): a field runs up to the next
-    one's lsb, the last to TOE_<rec>_WIDTH."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "hdl", "toe",
-                        "toe_defs.vh")
-    lsbs = {}
-    total = None
-    with open(path) as f:
-        for line in f:
-            m = re.match(rf"`define\s+TOE_{rec}_(\w+)_LSB\s+(\d+)", line.strip())
-            if m:
-                lsbs[m.group(1).lower()] = int(m.group(2))
-            m = re.match(rf"`define\s+TOE_{rec}_WIDTH\s+(\d+)", line.strip())
-            if m:
-                total = int(m.group(1))
-    order = sorted(lsbs.items(), key=lambda kv: kv[1])
-    ends = [lsb for _, lsb in order[1:]] + [total]
-    return {name: (lsb, end - lsb) for (name, lsb), end in zip(order, ends)}
-
-
 RXH = toe_layout("RXH")
 TXC = toe_layout("TXC")
 PLC = toe_layout("PLC")
 KEY = toe_layout("KEY")
-
-
-def pack(layout, **values):
-    v = 0
-    for name, val in values.items():
-        lsb, width = layout[name]
-        assert 0 <= val < 1 << width, (name, val)
-        v |= val << lsb
-    return v
-
-
-def unpack(layout, v):
-    return {name: (v >> lsb) & ((1 << width) - 1) for name, (lsb, width) in layout.items()}
 
 
 def ip_int(ip):
@@ -160,7 +128,9 @@ class TB(ToeBench):
         self.plc_fail = set()    # placement statuses (1-based, in order) answered with an error
         self.cpl_hold = False    # completion consumer not ready
         self.txc_hold = False    # transmitter reports nothing (its statuses wait)
-        self.packets = collections.deque()
+        self.packets = collections.deque()       # toe_rx_parse's payload FIFO
+        self.fwd_packets = collections.deque()   # toe_fwd_parse's
+        self.fwd_out = []        # forwarded segments read: (conn, src_ip, dst_ip, src_port, dst_port, bytes, tuser)
         self.req_q = Queue()
         self.rxh_q = Queue()
         self.rxh_queued = 0
@@ -171,7 +141,7 @@ class TB(ToeBench):
                      "m_axis_txc_tready", "s_txc_status_valid", "s_txc_status_error", "m_hash_ready", "s_hash_ok",
                      "s_hash_result_valid", "m_axis_rd_desc_ready", "s_axis_rd_data_tdata", "s_axis_rd_data_tkeep",
                      "s_axis_rd_data_tvalid", "s_axis_rd_data_tlast", "s_axis_rd_data_tuser", "m_axis_wr_desc_ready",
-                     "m_axis_wr_data_tready", "s_axis_wr_status_error", "s_axis_wr_status_valid"):
+                     "m_axis_wr_data_tready", "s_axis_wr_status_error", "s_axis_wr_status_valid", "s_fwd_busy"):
             getattr(dut, name).setimmediatevalue(0)
         dut.m_axis_fwd_tready.setimmediatevalue(1)
         dut.s_fwd_ready.setimmediatevalue(1)
@@ -199,7 +169,7 @@ class TB(ToeBench):
                      self._status(dut.s_plc_status_valid, dut.s_plc_status_error, "plc"),
                      self._status(dut.s_txc_status_valid, dut.s_txc_status_error, "txc"),
                      self._hash(self.gen(4)), self._rd_desc(self.gen(5)), self._rd_data(self.gen(6)),
-                     self._wr(self.gen(7))):
+                     self._wr(self.gen(7)), self._fwd(self.gen(8))):
             cocotb.start_soon(coro)
         for _ in range(2):
             await RisingEdge(dut.clk)
@@ -277,8 +247,9 @@ class TB(ToeBench):
         c = unpack(PLC, v)
         c["cycle"] = self.cycle
         self.plc.append(c)
-        assert self.packets, f"placement command {c} with no payload packet"
-        pkt = self.packets[0]
+        packets = self.fwd_packets if c["fwd"] else self.packets
+        assert packets, f"placement command {c} with no payload packet in its FIFO"
+        pkt = packets[0]
         start = pkt.pos + c["skip"]
         assert start + c["len"] <= len(pkt.data), f"placement {c} past the packet ({len(pkt.data)} bytes)"
         if c["len"]:
@@ -290,7 +261,29 @@ class TB(ToeBench):
             q.append((self._due("plc", self.rng.randrange(3, 30)), err))
         pkt.pos = start + c["len"]
         if c["last"]:
-            self.packets.popleft()
+            packets.popleft()
+
+    async def _fwd(self, gen):
+        """toe_fwd_parse's segment input: beats collected with the fields sampled on the first."""
+        dut = self.dut
+        cur = None
+        while True:
+            ready = 0 if gen and next(gen) else 1
+            dut.m_axis_fwd_tready.value = ready
+            await RisingEdge(dut.clk)
+            if not (ready and int(dut.m_axis_fwd_tvalid.value)):
+                continue
+            if cur is None:
+                cur = [int(dut.m_fwd_conn.value), int(dut.m_fwd_src_ip.value), int(dut.m_fwd_dst_ip.value),
+                       int(dut.m_fwd_src_port.value), int(dut.m_fwd_dst_port.value), bytearray(), 0]
+            keep = int(dut.m_axis_fwd_tkeep.value)
+            data = int(dut.m_axis_fwd_tdata.value).to_bytes(self.wb, "little")
+            cur[5] += bytes(data[i] for i in range(self.wb) if keep >> i & 1)
+            if int(dut.m_axis_fwd_tlast.value):
+                cur[6] = int(dut.m_axis_fwd_tuser.value)
+                cur[5] = bytes(cur[5])
+                self.fwd_out.append(tuple(cur))
+                cur = None
 
     async def _hash(self, gen):
         """toe_hash's update port: accepted in cycle u, m_update_valid in u+3, ready again then."""
@@ -402,16 +395,16 @@ class TB(ToeBench):
 
     # ---- what tests call ---------------------------------------------------------------------
 
-    def segment(self, conn, seq, ack, flags=ACK, window=65535, payload=b""):
-        """A header record as toe_rx_parse queues it; its payload packet goes to the placement
-        model first (the record follows its payload)."""
+    def segment(self, conn, seq, ack, flags=ACK, window=65535, payload=b"", fwd=False):
+        """A header record as toe_rx_parse (or, fwd, toe_fwd_parse) queues it; its payload packet
+        goes to that block's FIFO in the placement model first (the record follows its payload)."""
         if payload:
-            self.packets.append(Packet(payload))
-        # toe_rx_parse's count of records queued, which a terminate waits for (R33)
+            (self.fwd_packets if fwd else self.packets).append(Packet(payload))
+        # both blocks' count of records queued, which a terminate waits for (R33)
         self.rxh_queued = (self.rxh_queued + 1) & 0xffff
         self.dut.s_rxh_queued.value = self.rxh_queued
         self.rxh_q.put_nowait(pack(RXH, conn=conn, seq=seq & M32, ack=ack & M32, flags=flags, window=window,
-                                   len=len(payload)))
+                                   len=len(payload), fwd=int(fwd)))
 
     async def requests_taken(self):
         """Every request queued so far taken by the engine, and time for the last one's event."""
@@ -1075,6 +1068,67 @@ async def test_terminate_takes_the_segments_looked_up_before_it(dut):
     tb.segment(conn, seq_add(r0, 1500), s0, payload=b"late" * 10)
     await tb.until(lambda: len(tb.plc) == 4, what="the discard")
     assert (tb.plc[3]["len"], tb.plc[3]["last"]) == (0, 1) and not tb.packets
+
+
+@cocotb.test()
+async def test_forward_read_out_and_placed_from_its_own_fifo(dut):
+    """TCP_FORWARD (R62): the engine waits for the forward block's fwd_ready before it takes the
+    request, reads the segment (DMA read) and streams it out on the forward port with its
+    connection, the pseudo header's addresses (peer to us) and the connection's ports, and
+    completes it OK once read (DMA_ERROR for a failed read, streamed with tuser). A forwarded
+    record and a wire record, each with payload, interleaved: every placement command names the
+    FIFO of its record's source (the model takes the packet from that FIFO), so each payload lands
+    where its sequence number says; a forwarded record for a connection that is gone discards its
+    packet from the forward FIFO. R33: a terminate waits while the forward block is busy (a
+    segment not yet queued as a record), and the record it then queues is processed first."""
+    tb = TB(dut, seed=68)
+    await tb.reset()
+    p = conn_params(2, rcv_wnd=8192)
+    conn = await tb.initiate(p, 0x621)
+    s0, r0 = p["snd_una"], p["rcv_nxt"]
+    seg = bytes(random.Random(68).randbytes(333))
+    fa = tb.alloc(len(seg)) + 3
+    tb.mem[fa:fa + len(seg)] = seg
+    dut.s_fwd_ready.value = 0
+    tb.request(Op.TCP_FORWARD, 0x622, addr=fa, length=len(seg), conn=conn)
+    await tb.wait(300)
+    assert not tb.fwd_out and not tb.find(opcode=Op.TCP_FORWARD), "held until the forward block has room"
+    dut.s_fwd_ready.value = 1
+    c = await tb.completion(Op.TCP_FORWARD, 0x622)
+    assert (c.status, c.conn) == (St.OK, conn), c
+    assert tb.fwd_out == [(conn, ip_int(p["remote_ip"]), ip_int(p["local_ip"]), p["remote_port"], p["local_port"],
+                           seg, 0)], tb.fwd_out
+    bad = BAD_BASE + 0x100
+    tb.request(Op.TCP_FORWARD, 0x623, addr=bad, length=40, conn=conn)
+    c = await tb.completion(Op.TCP_FORWARD, 0x623)
+    assert c.status == St.DMA_ERROR and tb.fwd_out[-1][6] == 1, (c, tb.fwd_out[-1])
+
+    tb.request(Op.TCP_RECV_POST, 0x624, addr=0x20000, length=4000, conn=conn)
+    await tb.requests_taken()
+    data = random.Random(69).randbytes(1200)
+    tb.segment(conn, r0, s0, payload=data[:400], fwd=True)
+    tb.segment(conn, seq_add(r0, 400), s0, payload=data[400:800])
+    tb.segment(conn, seq_add(r0, 800), s0, payload=data[800:1200], fwd=True)
+    await tb.until(lambda: len(tb.plc_status) == 3, what="three placements")
+    assert [(x["len"], x["fwd"]) for x in tb.plc] == [(400, 1), (400, 0), (400, 1)], tb.plc
+    assert tb.mem[0x20000:0x20000 + 1200] == data
+    assert not tb.packets and not tb.fwd_packets
+
+    # R33: the forward block still holds a segment as the terminate starts
+    dut.s_fwd_busy.value = 1
+    term = cocotb.start_soon(tb.state_op(Op.OFFLOAD_TERMINATE, conn, 0x625))
+    await tb.wait(400)
+    assert not tb.find(opcode=Op.OFFLOAD_TERMINATE) and not tb.wr_reqs, "no delegated state while busy"
+    tb.segment(conn, seq_add(r0, 1200), s0, payload=data[:100], fwd=True)
+    dut.s_fwd_busy.value = 0
+    d, _ = await term
+    assert d["rcvNxt"] == seq_add(r0, 1300), d
+    assert tb.mem[0x20000 + 1200:0x20000 + 1300] == data[:100]
+    # a forwarded record after that: no connection, its packet discarded from the forward FIFO
+    n = len(tb.plc)
+    tb.segment(conn, seq_add(r0, 1300), s0, payload=b"late" * 10, fwd=True)
+    await tb.until(lambda: len(tb.plc) > n, what="the discard")
+    assert [(x["len"], x["last"], x["fwd"]) for x in tb.plc[n:]] == [(0, 1, 1)] and not tb.fwd_packets
 
 
 # ---- 7. send backlog (R69) ---------------------------------------------------------------------

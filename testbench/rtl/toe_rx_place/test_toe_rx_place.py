@@ -1,4 +1,6 @@
-"""toe_rx_place: placement commands (skip, len, addr, last) applied to payload packets, checked
+"""toe_rx_place: placement commands (skip, len, addr, last, fwd) applied to payload packets from
+two inputs (the parser's and the forward parser's; the command's FWD bit names the input, each
+input's packets taken in their own order; packets of both inputs interleave at random), checked
 against a Python model: every DMA write (address, length, data), all of host memory (bytes no
 write touched keep their random fill), status order and errors (writes into bad ranges), packet
 alignment after commands that run past their packet (zeros written for missing bytes), one DMA
@@ -42,9 +44,9 @@ def toe_defs():
 DEFS = toe_defs()
 
 
-def pack_cmd(skip, length, addr, last):
+def pack_cmd(skip, length, addr, last, fwd=0):
     return (skip << DEFS["PLC_SKIP_LSB"]) | (length << DEFS["PLC_LEN_LSB"]) | \
-        (addr << DEFS["PLC_ADDR_LSB"]) | (int(last) << DEFS["PLC_LAST_LSB"])
+        (addr << DEFS["PLC_ADDR_LSB"]) | (int(last) << DEFS["PLC_LAST_LSB"]) | (int(fwd) << DEFS["PLC_FWD_LSB"])
 
 
 class Model:
@@ -84,9 +86,11 @@ class TB:
         cocotb.start_soon(Clock(dut.clk, 10, units="ns").start())
         self.lanes = len(dut.s_axis_payload_tdata) // 8
         self.payload = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis_payload"), dut.clk, dut.rst)
+        self.fwd_payload = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis_fwd_payload"), dut.clk, dut.rst)
         self.cmd = CmdSource(CmdBus.from_prefix(dut, "s_axis_cmd"), dut.clk, dut.rst)
         if idle:
             self.payload.set_pause_generator(idle())
+            self.fwd_payload.set_pause_generator(idle())
             self.cmd.set_pause_generator(idle())
         self.dma = DmaWritePort(dut, dut.clk, size=MEM_SIZE, latency=latency, pause=backpressure,
                                 max_inflight=max_inflight)
@@ -129,19 +133,23 @@ class TB:
             for _ in range(self.rng.randint(10, 80)):
                 await RisingEdge(self.dut.clk)
 
-    def send(self, packets, plans):
-        for pkt in packets:
-            self.payload.send_nowait(AxiStreamFrame(pkt))
-        for cmds in plans:
+    def send(self, packets, plans, srcs=None, first_plan=0):
+        """Each packet to the input srcs names (1: forwarded), plans[i] the commands of packet
+        first_plan + i with that packet's FWD bit."""
+        srcs = srcs or [0] * len(packets)
+        for pkt, src in zip(packets, srcs):
+            (self.fwd_payload if src else self.payload).send_nowait(AxiStreamFrame(pkt))
+        for i, cmds in enumerate(plans):
             for c in cmds:
-                self.cmd.send_nowait(CmdTransaction(tdata=pack_cmd(*c)))
+                self.cmd.send_nowait(CmdTransaction(tdata=pack_cmd(*c, fwd=srcs[first_plan + i])))
 
     async def finish(self, model, timeout_us=400):
         """Waits for every status and for idle, then checks writes, statuses and memory."""
         dut = self.dut
 
         async def settle():
-            while len(self.status) < len(model.status) or not self.payload.idle() or not self.cmd.idle():
+            while len(self.status) < len(model.status) or not self.payload.idle() or not self.fwd_payload.idle() \
+                    or not self.cmd.idle():
                 await RisingEdge(dut.clk)
             for _ in range(20):
                 await RisingEdge(dut.clk)
@@ -156,6 +164,7 @@ class TB:
         await ReadOnly()
         assert int(dut.status_idle.value) == 1
         assert int(dut.s_axis_payload_tvalid.value) == 0
+        assert int(dut.s_axis_fwd_payload_tvalid.value) == 0
 
     @staticmethod
     def _first_diff(got, exp):
@@ -224,12 +233,13 @@ async def run_test_random(dut, idle=None, backpressure=None, seed=1, count=120):
         packets.append(pkt)
         plans.append(cmds)
         model.place(pkt, cmds)
+    srcs = [rng.randrange(2) for _ in packets]
     # commands first, payload later: descriptors go out ahead of data that is not there yet
     for c in plans[0]:
-        tb.cmd.send_nowait(CmdTransaction(tdata=pack_cmd(*c)))
+        tb.cmd.send_nowait(CmdTransaction(tdata=pack_cmd(*c, fwd=srcs[0])))
     for _ in range(rng.randint(0, 100)):
         await RisingEdge(dut.clk)
-    tb.send(packets, plans[1:])
+    tb.send(packets, plans[1:], srcs, first_plan=1)
     await tb.finish(model)
     assert tb.busy_seen
     assert any(model.status) and not all(model.status)
@@ -264,7 +274,7 @@ async def run_test_overrun(dut, idle=None, backpressure=None):
         packets.append(pkt)
         plans.append(cmds)
         model.place(pkt, cmds)
-    tb.send(packets, plans)
+    tb.send(packets, plans, [i % 2 for i in range(len(packets))])
     await tb.finish(model)
 
 
@@ -281,7 +291,7 @@ async def run_test_dma_error(dut, idle=None, backpressure=None):
              [(0, 600, 0x5000, 1)]]
     for cmds in plans:
         model.place(pkt, cmds)
-    tb.send([pkt] * len(plans), plans)
+    tb.send([pkt] * len(plans), plans, [0, 1, 0])
     await tb.finish(model)
     assert model.status == [1, 1, 0, 1, 0]
 
@@ -338,7 +348,7 @@ async def run_test_many_small(dut, idle=None, backpressure=None):
         packets.append(pkt)
         plans.append(cmds)
         model.place(pkt, cmds)
-    tb.send(packets, plans)
+    tb.send(packets, plans, [rng.randrange(2) for _ in packets])
     await tb.finish(model)
 
 

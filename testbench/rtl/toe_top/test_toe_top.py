@@ -1,7 +1,7 @@
 """toe_top: the TCP offload engine end to end, from its outer ports only (requests in,
 completions out, the 64-bit wire both ways, the two DMA read and two DMA write ports), with every
-block inside it real: toe_fwd_inject, toe_rx_parse, toe_hash, toe_engine, toe_rx_place,
-toe_tx_frame, the transmit-command FIFO and the tick divider. Around it: one DMA read engine
+block inside it real: toe_rx_parse, toe_fwd_parse, the record arbiter, toe_hash, toe_engine,
+toe_rx_place, toe_tx_frame, the transmit-command FIFO and the tick divider. Around it: one DMA read engine
 behind both read ports (descriptors taken round-robin, served in order on the shared data bus with
 the port's tvalid, as dma_rd_mux and dma_axi_rd give them), one DMA write engine behind both write
 ports (status on the port's valid), a 10G MAC on the transmit wire and a frame driver on the
@@ -14,7 +14,9 @@ Checked: initiate (state block read on the state port, the 4-tuple installed in 
 table), send (frames segmented at the MSS, payload from host memory, completion on the peer's
 ACK frame), receive (frames placed into the posted buffers by DMA, completions, the ACK frame),
 the L2 copy of the wire (tdest marks only what the TOE took), the tick divider driving the
-retransmission timer, and a forwarded segment (TCP_FORWARD) injected in front of the parser."""
+retransmission timer, and forwarded segments (TCP_FORWARD) taken beside the parser: placed like a
+wire frame's, and within a few hundred cycles while the wire is saturated with back-to-back
+frames."""
 
 import logging
 import random
@@ -159,6 +161,7 @@ class TB(ToeBench):
         self.tx = []             # (cycle, frame) from the transmit wire
         self.l2 = []             # (first beat cycle, frame, tuser, tdest) from the L2 copy
         self.rx_first = []       # first beat cycle of each frame driven on the receive wire
+        self.gapless = False     # receive wire frames back to back, no idle cycle at all
         self.ticks = []          # cycles the tick pulse was seen
         self.stat = {n: [] for n in ("stat_claimed", "stat_tx_segment", "stat_retransmit", "stat_rx_dropped",
                                      "stat_rx_csum_error", "fault_rd", "fault_wr")}
@@ -348,7 +351,7 @@ class TB(ToeBench):
         while True:
             frame = await self.rx_q.get()
             for off in range(0, len(frame), 8):
-                while off and self.pause and rng.random() < 0.05:
+                while off and self.pause and not self.gapless and rng.random() < 0.05:
                     dut.s_axis_rx_tvalid.value = 0
                     await RisingEdge(dut.clk)
                 chunk = frame[off:off + 8]
@@ -362,7 +365,8 @@ class TB(ToeBench):
                     self.rx_first.append(self.cycle)
             dut.s_axis_rx_tvalid.value = 0
             dut.s_axis_rx_tlast.value = 0
-            for _ in range(rng.randrange(8) if self.pause else 3):
+            # (gapless: the next frame's first beat overrides these in this same time step)
+            for _ in range(0 if self.gapless else rng.randrange(8) if self.pause else 3):
                 await RisingEdge(dut.clk)
 
     async def _monitor(self):
@@ -657,13 +661,12 @@ async def test_tick_divider_drives_retransmission_timer(dut):
 @cocotb.test()
 async def test_forwarded_segment_taken_like_a_wire_frame(dut):
     """TCP_FORWARD (R62): a 320-byte segment from host memory (TCP header and 300 bytes of data
-    at RCV.NXT, as the peer sent it) is read on DMA read port 1 and the forward completes OK; the
-    injector puts it in front of the parser as a frame from the peer (Ethernet to the local MAC
-    from the peer's, IPv4 with DF, TTL 64, IP id 0 and its header checksum, the segment
-    unchanged), which the L2 copy shows marked as the TOE's, while a frame of another 4-tuple
-    arriving on the wire meanwhile passes unchanged and unmarked. The parser and engine take it
-    as data: the next 200 bytes then come on the wire, and the posted 500-byte buffer holds both
-    and completes OK, and the card acknowledges all 500 bytes at once (the second segment)."""
+    at RCV.NXT, as the peer sent it) is read on DMA read port 1 and the forward completes OK;
+    toe_fwd_parse makes its record and payload beside the parser, so the L2 copy shows only a
+    frame of another 4-tuple arriving on the wire meanwhile, unchanged and unmarked. The engine
+    takes it as data: the next 200 bytes then come on the wire, and the posted 500-byte buffer
+    holds both and completes OK, and the card acknowledges all 500 bytes at once (the second
+    segment). Both segments are counted as taken (stat_claimed)."""
     tb = TB(dut, seed=5)
     await tb.reset()
     p = conn_params(4)
@@ -683,16 +686,14 @@ async def test_forwarded_segment_taken_like_a_wire_frame(dut):
     c = await tb.completion(Op.TCP_FORWARD, 0x503)
     assert (c.status, c.conn) == (St.OK, conn), c
     assert (1, fa, len(seg)) in tb.rd_reqs, tb.rd_reqs
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 0, 0x4000, 64, 6, 0, p["remote_ip"], p["local_ip"])
-    ip = ip[:10] + inet_checksum(ip).to_bytes(2, "big") + ip[12:]
-    injected = LOCAL_MAC + p["peer_mac"] + b"\x08\x00" + ip + seg
-    await tb.until(lambda: len(tb.l2) == 2, what="the injected frame and the wire frame on the L2 copy")
-    assert sorted((f, u, d) for _, f, u, d in tb.l2) == sorted([(injected, 0, 1), (other, 0, 0)]), tb.l2
-    tb.wire_rx(peer_frame(p, seq_add(r0, 300), s0, flags=ACK | PSH, payload=d2))
+    await tb.until(lambda: len(tb.l2) == 1, what="the wire frame on the L2 copy")
+    last = peer_frame(p, seq_add(r0, 300), s0, flags=ACK | PSH, payload=d2)
+    tb.wire_rx(last)
     c = await tb.completion(Op.TCP_RECV_POST, 0x502)
     assert (c.status, c.length, c.conn) == (St.OK, 500, conn), c
     assert tb.mem[buf:buf + 500] == d1 + d2
     assert len(tb.stat["stat_claimed"]) == 2
+    assert [(f, u, d) for _, f, u, d in tb.l2] == [(other, 0, 0), (last, 0, 1)], "nothing of the forward on the L2 copy"
     await tb.until(lambda: tb.tx, 2000, "the ACK")
     await tb.wait(200)
     acks = tb.tx_frames()
@@ -700,4 +701,60 @@ async def test_forwarded_segment_taken_like_a_wire_frame(dut):
     check_conn(acks[0], p)
     assert (acks[0]["seq"], acks[0]["ack"], acks[0]["flags"], acks[0]["payload"]) == (s0, seq_add(r0, 500), ACK, b"")
     assert not tb.events(), tb.events()
+    await tb.check_quiet()
+
+
+@cocotb.test()
+async def test_forwarded_segment_placed_while_the_wire_is_saturated(dut):
+    """R62 at line rate: 100 full-size frames (1514 bytes, a 4-tuple the TOE does not hold) back
+    to back on the receive wire, not one idle cycle for 19 000 cycles (the L2 copy shows each
+    frame's first beat exactly 190 cycles after the previous one). A forward of 300 bytes with PSH
+    at RCV.NXT, requested 2 000 cycles into the burst, is read, taken by the engine and placed:
+    the posted buffer completes with its bytes within FWD_BOUND cycles of the request, while the
+    burst is still on the wire. (Inserted in front of the parser, it waited for a gap in the wire
+    that never came.) The burst's frames pass to the L2 copy unchanged and unmarked."""
+    FWD_BOUND = 600
+    tb = TB(dut, seed=6)
+    await tb.reset()
+    p = conn_params(5)
+    conn = await tb.initiate(p, 0x601)
+    s0, r0 = p["snd_una"], p["rcv_nxt"]
+    buf = 0x70000
+    tb.request(Op.TCP_RECV_POST, 0x602, addr=buf, length=1000, conn=conn)
+    await tb.wait(200)
+    rng = random.Random(66)
+    d1 = rng.randbytes(300)
+    seg = peer_segment(p, r0, s0, flags=ACK | PSH, payload=d1)
+    fa = tb.alloc(len(seg)) + 0x3
+    tb.mem[fa:fa + len(seg)] = seg
+    burst = [peer_frame(p, rng.getrandbits(32), s0, payload=rng.randbytes(1460), remote_port=p["remote_port"] + 1,
+                        ip_id=i) for i in range(100)]
+    assert all(len(f) == 1514 for f in burst)
+    tb.gapless = True
+    first = len(tb.rx_first)
+    for f in burst:
+        tb.wire_rx(f)
+    await tb.until(lambda: len(tb.rx_first) > first and tb.cycle - tb.rx_first[first] >= 2000, 5000,
+                   "2000 cycles of the burst")
+    asked = tb.cycle
+    tb.request(Op.TCP_FORWARD, 0x603, addr=fa, length=len(seg), conn=conn)
+    c = await tb.completion(Op.TCP_RECV_POST, 0x602, cycles=FWD_BOUND)
+    assert (c.status, c.length, c.conn) == (St.OK, 300, conn), c
+    took = c.cycle - asked
+    dut._log.warning("forwarded segment placed %d cycles after the request, the wire saturated", took)
+    assert took <= FWD_BOUND, took
+    assert not tb.rx_q.empty(), "the burst is still on the wire"
+    assert tb.mem[buf:buf + 300] == d1
+    f = tb.find(opcode=Op.TCP_FORWARD, tag=0x603)
+    assert [(x.status, x.conn) for x in f] == [(St.OK, conn)], f
+
+    await tb.until(lambda: len(tb.l2) == len(burst), 25000, "the burst on the L2 copy")
+    tb.gapless = False
+    starts = [t for t, _, _, _ in tb.l2]
+    assert all(b - a == 190 for a, b in zip(starts, starts[1:])), "back to back: no idle cycle"
+    assert [(fr, u, d) for _, fr, u, d in tb.l2] == [(fr, 0, 0) for fr in burst]
+    await tb.until(lambda: tb.tx, 2000, "the ACK")
+    await tb.wait(200)
+    acks = tb.tx_frames()
+    assert acks and acks[-1]["ack"] == seq_add(r0, 300), acks
     await tb.check_quiet()
