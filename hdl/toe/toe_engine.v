@@ -698,11 +698,11 @@ reg t_isle = 1'b0;
 reg [32-1:0] t_isle_id = 0;
 reg [48-1:0] t_isle_addr = 0;
 reg [16-1:0] t_isle_cap = 0;
-// Just offloaded, nothing taken in order yet: a gap at RCV.NXT is most likely segments the host
-// held while the connection moved (R63) and forwards next, so out-of-order data is not answered
-// with duplicate ACKs that would make the peer resend them (RFC 5681 4.2 says SHOULD; here they
-// would be wrong). The delayed-ACK timer bounds the wait: when it fires the ACK goes and the
-// connection is like any other
+// Just offloaded, no gap closed yet: a gap at RCV.NXT is most likely segments the host held
+// while the connection moved (R63) and forwards next, so out-of-order data is not answered with
+// duplicate ACKs that would make the peer resend them (RFC 5681 4.2 says SHOULD; here they would
+// be wrong), also while the forwards fill the gap part by part. The delayed-ACK timer bounds the
+// wait: when it fires the ACK goes and the connection is like any other
 reg t_fresh = 1'b0;
 
 /*
@@ -2413,7 +2413,11 @@ always @(posedge clk) begin
             end
         end
         S_RX_PUSH: begin
-            if (placed_any) t_fresh <= 1'b0;
+            // fresh until the gap is closed: the host forwards what it held one segment at a
+            // time, and the peer's newer data keeps arriving out of order meanwhile (a re-offload
+            // against Linux: answered after the first forward, its duplicate ACKs made Linux
+            // resend some 100 segments the card already held)
+            if (placed_any && !t_ooo_on) t_fresh <= 1'b0;
             if (placed_any) begin
                 // delayed ACK (TcpAckFrequency, TcpDelayedAckTicks)
                 t_unacked <= t_unacked + 1'b1;

@@ -785,6 +785,38 @@ async def test_out_of_order_isle_in_a_nic_buffer(dut):
 
 
 @cocotb.test()
+async def test_fresh_until_the_gap_closes(dut):
+    """R63: a connection just offloaded sends no duplicate ACK for out-of-order data until the gap
+    before it is closed, also while in-order data (the host's forwards) fills it part by part;
+    each part is acknowledged at once (RFC 5681 4.2), the join too, and from then on out-of-order
+    data is answered with a duplicate ACK at once."""
+    tb = TB(dut, seed=43)
+    await tb.reset()
+    r0 = 0x1000
+    p = conn_params(0, rcv_nxt=r0, rcv_wnd=16384)
+    conn = await tb.initiate(p, 0x601)
+    s0 = p["snd_una"]
+    tb.request(Op.TCP_RECV_POST, 0x602, addr=0x20000, length=16384, conn=conn)
+    await tb.requests_taken()
+    d = random.Random(43).randbytes(6000)
+    tb.segment(conn, r0 + 2000, s0, payload=d[2000:3000])
+    await tb.wait(200)
+    assert not tb.txc, "no duplicate ACK while fresh"
+    tb.segment(conn, r0, s0, payload=d[:1000])
+    await tb.until(lambda: len(tb.txc) == 1, what="the ACK of the first part")
+    assert (tb.txc[0]["ack"], tb.txc[0]["len"]) == (r0 + 1000, 0)
+    tb.segment(conn, r0 + 3000, s0, payload=d[3000:4000])
+    await tb.wait(200)
+    assert len(tb.txc) == 1, "a duplicate ACK while the gap is still being filled"
+    tb.segment(conn, r0 + 1000, s0, payload=d[1000:2000])
+    await tb.until(lambda: len(tb.txc) == 2, what="the ACK past the run")
+    assert tb.txc[1]["ack"] == r0 + 4000
+    tb.segment(conn, r0 + 5000, s0, payload=d[5000:6000])
+    await tb.until(lambda: len(tb.txc) == 3, what="the duplicate ACK once the gap closed")
+    assert tb.txc[2]["ack"] == r0 + 4000
+
+
+@cocotb.test()
 async def test_due_ack_goes_on_new_data(dut):
     """An ACK that TCP_ACK_FREQUENCY makes due goes on new data when the connection has some the
     window lets out and the transmitter has room for it (at most TXC_AHEAD commands unreported,
