@@ -32,20 +32,16 @@ module nic_top #
     parameter RX_POST_DEPTH = 256,
     // AXI bursts in flight per direction (power of two)
     parameter DMA_OUTSTANDING = 16,
-    // most request descriptors fetched by one DMA read. A read waits behind the frame reads
-    // queued before it in the one DMA read engine, and holds the frame reads behind it: with 16
-    // or 32, 60-byte frames at line rate left the wire idle (100 and 227 cycles in 2900)
+    // most request descriptors fetched by one DMA read
     parameter REQ_MAX_FETCH = 8,
     // completion entry writes in flight
     parameter CPL_INFLIGHT = 4,
     // L2 frames between their command and their completion, per direction (power of two)
     parameter L2_INFLIGHT = 8,
-    // plain sends queued between the dispatcher and l2_tx (power of two): at least as many as
-    // the host keeps outstanding (the miniport's transmit buffers: 64 by default, 128 with the
-    // TOE), so the one request ring never stops behind plain sends and the TOE's requests after
-    // them are not held up (an OFFLOAD_INITIATE still waits until they have left, see
-    // queue_dispatch)
-    parameter L2_TX_QUEUE = 256,
+    // plain sends queued between the dispatcher and l2_tx (power of two): as many as the host
+    // keeps outstanding (the miniport's 64 transmit buffers), so the one request ring never
+    // stops behind plain sends and an offload request after them is not held up
+    parameter L2_TX_QUEUE = 64,
     // TOE connection table: 2^TOE_CONN_WIDTH connections
     parameter TOE_CONN_WIDTH /*verilator public*/ = 10,
     // TOE send request pool (sends and graceful disconnects, all connections): 2^TOE_SND_PTR_WIDTH entries
@@ -655,7 +651,6 @@ queue_dispatch_inst (
     .m_axis_toe_req_tdata(toe_req_tdata),
     .m_axis_toe_req_tvalid(toe_req_tvalid),
     .m_axis_toe_req_tready(toe_req_tready),
-    .l2_tx_busy(!(tx_idle && txq_idle)),
     .stat_bad_desc(stat_bad_desc)
 );
 

@@ -70,11 +70,6 @@ module queue_dispatch #
     output wire [`FLUE_REQ_DESC_BITS-1:0] m_axis_toe_req_tdata,
     output wire                           m_axis_toe_req_tvalid,
     input  wire                           m_axis_toe_req_tready,
-    // plain sends dispatched earlier have not all left for the wire (queued or in l2_tx):
-    // OFFLOAD_INITIATE waits, so the card's frames for a connection never overtake the ones its
-    // software stack sent before the offload (a re-offload otherwise interleaved them on the
-    // wire, and the peer saw ACKs go backwards)
-    input  wire                           l2_tx_busy,
 
     /*
      * Statistics
@@ -146,7 +141,7 @@ assign m_axis_rx_post_len = len[LEN_WIDTH-1:0];
 assign m_axis_rx_post_tag = tag;
 assign m_axis_rx_post_valid = live && route == ROUTE_RX;
 assign m_axis_toe_req_tdata = desc_reg;
-assign m_axis_toe_req_tvalid = live && route == ROUTE_TOE && !(opcode == `FLUE_OPCODE_OFFLOAD_INITIATE && l2_tx_busy);
+assign m_axis_toe_req_tvalid = live && route == ROUTE_TOE;
 assign stat_bad_desc = stat_bad_desc_reg;
 
 // the TOE opcodes' length rules: the offload opcodes move a whole connection state block;

@@ -96,7 +96,6 @@ class TB:
             self.toe.set_pause_generator(backpressure())
         self.bad = 0
         dut.start.setimmediatevalue(0)
-        dut.l2_tx_busy.setimmediatevalue(0)
         cocotb.start_soon(self._monitor())
 
     async def _monitor(self):
@@ -253,32 +252,8 @@ async def run_test_start(dut, idle=None, backpressure=None):
     assert tb.tx.empty() and tb.cpl.empty()
 
 
-async def run_test_initiate_after_plain_sends(dut, idle=None, backpressure=None):
-    """OFFLOAD_INITIATE waits while plain sends dispatched before it have not left (l2_tx_busy),
-    and so does everything behind it; other TOE requests do not wait."""
-    tb = TB(dut, idle, backpressure)
-    await tb.reset()
-    if not tb.toe_built:
-        return
-    state = fc.CONN_STATE_BYTES
-    send = dict(opcode=Opcode.TCP_SEND, addr=0x6000, length=100, tag=1, conn=3)
-    await tb.send(send)
-    dut.l2_tx_busy.value = 1
-    await tb.check(send)
-    initiate = dict(opcode=Opcode.OFFLOAD_INITIATE, addr=0x7000, length=state, tag=2, conn=0)
-    behind = dict(opcode=Opcode.NOP, addr=0, length=0, tag=3, conn=0)
-    await tb.send(initiate)
-    await tb.send(behind)
-    for _ in range(200):
-        await RisingEdge(dut.clk)
-    assert tb.toe.empty() and tb.cpl.empty(), "the initiate (or the NOP behind it) went while plain sends were still out"
-    dut.l2_tx_busy.value = 0
-    await tb.check(initiate)
-    await tb.check(behind)
-
-
 if cocotb.SIM_NAME:
-    for test in (run_test_validation, run_test_resources, run_test_start, run_test_initiate_after_plain_sends):
+    for test in (run_test_validation, run_test_resources, run_test_start):
         factory = TestFactory(test)
         factory.add_option("idle", [None, cycle_pause])
         factory.add_option("backpressure", [None, random_pause])
