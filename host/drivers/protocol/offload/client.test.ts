@@ -142,6 +142,9 @@ describe('offload client: policies and the data path through NDIS', () => {
     expect(r.p.run(() => a.closed && b.closed && r.client.offloadedCount === 0, 5000)).toBe(true);
     expect(r.uploads).toEqual([{ kind: 'closed' }]);
     expect(a.state).toBe(TcpState.TIME_WAIT); // we closed first: TIME-WAIT is kept in software
+    // with the sequence space the target handed back: our FIN is what the peer acknowledged
+    expect(a.connection.snd.nxt).toBe(b.connection.rcv.nxt);
+    expect(a.connection.rcv.nxt).toBe(b.connection.snd.nxt);
     expect(b.error).toBeUndefined();
     expect(r.client.sharedObjects).toEqual({ neighbors: 0, paths: 0 });
     clean(r);

@@ -62,6 +62,14 @@ export function restoreConnection(stack: Stack, conn: TcpConnection, tcp: Offloa
     if (d.bufferedData) options.returnBuffered?.(d.bufferedData);
     stack.operate(() => {
       conn.rcv.restore(d.rcvNxt, 0, true, [conn.rcv.readable.peek(0, conn.rcv.readable.length)]);
+      // the send side too: TIME-WAIT still answers a retransmitted FIN or a stray segment, and
+      // with the sequence numbers from before the offload that ACK was out of the peer's window,
+      // which the peer answered with its own ACK, and so on without end (impaired seed 1)
+      conn.snd.finQueued = true;
+      conn.snd.restore({
+        una: d.sndUna, nxt: d.sndNxt, max: d.sndMax, bufferSeq: seqAdd(d.sndUna, -1), data: [], wnd: d.sndWnd,
+        maxWnd: d.maxSndWnd, wl1: d.sendWl1, wl2: d.sndUna, retries: 0,
+      });
       conn.resumeInTimeWait();
     });
     return nblArray(tcp.netBufferListChain);
