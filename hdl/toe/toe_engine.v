@@ -973,6 +973,7 @@ wire [15:0] b_rmss = blk[CB + `FLUE_TCP_CONST_STATE_REMOTE_MSS_LSB +: 16];
 wire [7:0] b_ttl = blk[KB + `FLUE_TCP_CACHED_STATE_TTL_LSB +: 8];
 wire b_ka_enable = blk[KB + `FLUE_TCP_CACHED_STATE_FLAGS_LSB + 0];     // TCP_FLAG_KEEP_ALIVE_ENABLED
 wire b_ka_restart = blk[KB + `FLUE_TCP_CACHED_STATE_FLAGS_LSB + 2];    // TCP_FLAG_KEEP_ALIVE_RESTART
+wire b_upd_rcv_wnd = blk[KB + `FLUE_TCP_CACHED_STATE_FLAGS_LSB + 4];   // TCP_FLAG_UPDATE_RCV_WND
 wire [7:0] b_ka_max = blk[KB + `FLUE_TCP_CACHED_STATE_KA_PROBE_COUNT_LSB +: 8];
 wire [31:0] b_ka_idle = blk[KB + `FLUE_TCP_CACHED_STATE_KA_TIMEOUT_LSB +: 32];
 wire [31:0] b_ka_intv = blk[KB + `FLUE_TCP_CACHED_STATE_KA_INTERVAL_LSB +: 32];
@@ -1614,9 +1615,14 @@ always @(posedge clk) begin
                         t_ka_at <= now + b_ka_idle;
                         t_ka_probes <= 8'd0;
                     end
+                    // R25: TCP_FLAG_UPDATE_RCV_WND asks for a new window advertisement; the
+                    // card's window is the posted space, so an ACK goes once the update has
+                    // completed if that window reaches past the one last advertised
+                    if (b_upd_rcv_wnd && seq_lt(t_rcv_adv, adv_after)) ack_now <= 1'b1;
                 end
                 c_status <= `FLUE_CPL_STATUS_OK;
-                cpl_next <= S_WB;
+                cpl_next <= S_RX_END;
+                ret_state <= S_WB;
                 state_reg <= S_CPL;
             end
         end

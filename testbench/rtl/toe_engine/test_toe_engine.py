@@ -817,6 +817,38 @@ async def test_fresh_until_the_gap_closes(dut):
 
 
 @cocotb.test()
+async def test_update_rcv_wnd_advertises_the_window(dut):
+    """R25: an update with TCP_FLAG_UPDATE_RCV_WND sends an ACK with the window the posted
+    receives give, once the update has completed, when that window reaches past the one last
+    advertised; an update without the flag, or with nothing new to advertise, sends nothing."""
+    tb = TB(dut, seed=47)
+    await tb.reset()
+    p = conn_params(0, rcv_wnd=8192)
+    conn = await tb.initiate(p, 0x621)
+    tb.request(Op.TCP_RECV_POST, 0x622, addr=0x20000, length=32768, conn=conn)
+    await tb.requests_taken()
+    await tb.wait(200)
+    assert not tb.txc, "a window that was open does not draw an ACK when it grows"
+
+    UPDATE_RCV_WND = 0x10  # TCP_FLAG_UPDATE_RCV_WND in the cached state's flags
+
+    async def update(tag, flags):
+        addr = tb.put_block(dict(p, cached_flags=flags))
+        tb.request(Op.OFFLOAD_UPDATE, tag, addr=addr, length=fc.CONN_STATE_BYTES, conn=conn)
+        assert (await tb.completion(Op.OFFLOAD_UPDATE, tag)).status == St.OK
+        await tb.wait(200)
+
+    await update(0x623, 0)
+    assert not tb.txc, "no flag, no advertisement"
+    await update(0x624, UPDATE_RCV_WND)
+    assert len(tb.txc) == 1, tb.txc
+    a = tb.txc[0]
+    assert (a["ack"], a["len"], a["window"] << p["rcv_ws"]) == (p["rcv_nxt"], 0, 32768), a
+    await update(0x625, UPDATE_RCV_WND)
+    assert len(tb.txc) == 1, "the same window again: nothing to advertise"
+
+
+@cocotb.test()
 async def test_due_ack_goes_on_new_data(dut):
     """An ACK that TCP_ACK_FREQUENCY makes due goes on new data when the connection has some the
     window lets out and the transmitter has room for it (at most TXC_AHEAD commands unreported,
