@@ -298,7 +298,7 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
     expect(bed.offload!.client.counters.offloads).toBe(1);
   });
 
-  it('R40: 64 connections to Linux offloaded at once, 256 KiB each way on each: every byte intact at both ends, no reset', async () => {
+  it('R40: 64 connections to Linux offloaded at once, 256 KiB each way on each: every byte intact at both ends, no reset but the answer to a duplicate ACK after the close', async () => {
     const { bed, pcap } = await open('many');
     const n = 64;
     const bytes = 256 * 1024;
@@ -322,7 +322,18 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
       expect(e.f.end).toMatchObject({ received: bytes, sha256: sha256(seededBytes(1000 + e.port, bytes)), error: undefined });
     }
     expect(bed.offload!.client.counters.offloads).toBe(n);
-    expect(count(pcap, 'tcp.flags.reset == 1')).toBe(0);
+    // 64 windows share a wire paced to 1.6 MB/s, so a frame can wait most of a second in the
+    // TAP's queue: the card's RTO resends a FIN whose ACK is still queued, Linux answers the
+    // copy with a duplicate ACK, and that reaches flue's side after it closed on the first one,
+    // which draws an RST (RFC 9293, CLOSED). Such an RST is fine; any other is not: each one
+    // flue sent must follow Linux's ACK of that connection's FIN (the RST's own sequence number)
+    const fields = (filter: string, f: string[]): string[][] => execFileSync('tshark', ['-r', pcap, '-o', 'tcp.desegment_tcp_streams:FALSE', '-Y', filter, '-T', 'fields', ...f.flatMap((x) => ['-e', x])], { encoding: 'utf8', maxBuffer: 1 << 28 })
+      .split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+    const resets = fields(`ip.src == ${FLUE_IP} && tcp.flags.reset == 1`, ['frame.number', 'tcp.srcport', 'tcp.seq']);
+    const finAcks = fields(`ip.src == ${LINUX_IP} && tcp.len == 0`, ['frame.number', 'tcp.dstport', 'tcp.ack']);
+    for (const [frame, port, seq] of resets) {
+      expect(finAcks.some(([f, p, ack]) => p === port && ack === seq && Number(f) < Number(frame)), `RST in frame ${frame} (port ${port}) before Linux acknowledged the FIN`).toBe(true);
+    }
   });
 
   it('Linux stops reading (a 16 KiB receive buffer): the card probes the zero window and the transfer resumes when Linux reads again', async () => {

@@ -692,13 +692,14 @@ export class OffloadedConnectionPath implements OffloadedPath {
     this.handedOverOwed = this.handedOver.length;
     this.handedOver = new Uint8Array(0);
     this.freeBufferedData();
-    // R18: the target delivers the handed-over bytes to the first posts. The receives go before
-    // the segments held while the connection moved, so those land in them instead of each
-    // taking a NIC buffer: a burst of 64 connections' first windows took all of them, and the
-    // card dropped what found none (both kinds of request overtake any sends waiting for ring
-    // space, so the forwards are not held up by this)
-    this.topUpReceives();
+    // segments held while the connection moved go first: the card holds what arrived after
+    // them out of order until they fill the gap, and the sooner the better. (Receives first, so
+    // that the forwards land in them rather than in NIC buffers, was tried: with an initiate
+    // held until the plain sends had left, the card's first ACK repeated the software stack's
+    // last one against Linux, in 3 interop tests; not understood, so not kept)
     for (const { tcp } of this.heldSegments.splice(0)) this.forward(tcp);
+    // R18: the target delivers the handed-over bytes to the first posts
+    this.topUpReceives();
     this.postHeld();
     if (this.abortWanted) this.postDisconnect(TcpDisconnectFlags.ABORTIVE);
     if (this.uploadCause) {
