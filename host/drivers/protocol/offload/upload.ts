@@ -45,6 +45,14 @@ function sendData(chain: NetBufferList | null, head: NetBufferList | null, tail:
   return out;
 }
 
+/** The send sequence space the target handed back; the buffer holds `data` from `bufferSeq` on. */
+function restoreSendSpace(conn: TcpConnection, d: TcpDelegatedState, bufferSeq: number, data: readonly Uint8Array[], retries: number): void {
+  conn.snd.restore({
+    una: d.sndUna, nxt: d.sndNxt, max: d.sndMax, bufferSeq, data, wnd: d.sndWnd, maxWnd: d.maxSndWnd,
+    wl1: d.sendWl1, wl2: d.sndUna, retries,
+  });
+}
+
 /**
  * Restores `conn` in `stack` from a completed terminate of its TCP block `tcp`: state,
  * sequence variables, windows, congestion state, SRTT/RTTVAR (R79: x8/x4 ticks), retransmit
@@ -66,10 +74,7 @@ export function restoreConnection(stack: Stack, conn: TcpConnection, tcp: Offloa
       // with the sequence numbers from before the offload that ACK was out of the peer's window,
       // which the peer answered with its own ACK, and so on without end (impaired seed 1)
       conn.snd.finQueued = true;
-      conn.snd.restore({
-        una: d.sndUna, nxt: d.sndNxt, max: d.sndMax, bufferSeq: seqAdd(d.sndUna, -1), data: [], wnd: d.sndWnd,
-        maxWnd: d.maxSndWnd, wl1: d.sendWl1, wl2: d.sndUna, retries: 0,
-      });
+      restoreSendSpace(conn, d, seqAdd(d.sndUna, -1), [], 0);
       conn.resumeInTimeWait();
     });
     return nblArray(tcp.netBufferListChain);
@@ -97,10 +102,7 @@ export function restoreConnection(stack: Stack, conn: TcpConnection, tcp: Offloa
     const { snd, rcv } = conn;
     conn.state = state;
     snd.finQueued = finQueued;
-    snd.restore({
-      una: d.sndUna, nxt: d.sndNxt, max: d.sndMax, bufferSeq, data, wnd: d.sndWnd, maxWnd: d.maxSndWnd,
-      wl1: d.sendWl1, wl2: d.sndUna, retries: d.retransmit.count,
-    });
+    restoreSendSpace(conn, d, bufferSeq, data, d.retransmit.count);
     const srtt = d.sRtt === 0 ? undefined : ticksToMs(d.sRtt / 8, tps);
     snd.restoreRto(srtt, ticksToMs(d.rttVar / 4, tps), d.retransmit.count);
     snd.cc.cwnd = d.cWnd;
