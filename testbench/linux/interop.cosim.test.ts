@@ -93,10 +93,15 @@ function settle<T>(p: Promise<T>): { value: T | undefined } {
   return box;
 }
 
+/** the given fields of each frame in a capture matching a display filter */
+function fields(pcap: string, filter: string, names: readonly string[]): string[][] {
+  const out = execFileSync('tshark', ['-r', pcap, '-o', 'tcp.desegment_tcp_streams:FALSE', '-Y', filter, '-T', 'fields', ...names.flatMap((n) => ['-e', n])], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+}
+
 /** frames in a capture matching a display filter */
 function count(pcap: string, filter: string): number {
-  const out = execFileSync('tshark', ['-r', pcap, '-o', 'tcp.desegment_tcp_streams:FALSE', '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  return out.split('\n').filter((l) => l !== '').length;
+  return fields(pcap, filter, ['frame.number']).length;
 }
 
 describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network namespace${can.ok ? '' : ` (skipped: ${can.reason})`}`, () => {
@@ -327,10 +332,8 @@ describe.skipIf(!can.ok)(`flue against Linux TCP over a TAP device in a network 
     // copy with a duplicate ACK, and that reaches flue's side after it closed on the first one,
     // which draws an RST (RFC 9293, CLOSED). Such an RST is fine; any other is not: each one
     // flue sent must follow Linux's ACK of that connection's FIN (the RST's own sequence number)
-    const fields = (filter: string, f: string[]): string[][] => execFileSync('tshark', ['-r', pcap, '-o', 'tcp.desegment_tcp_streams:FALSE', '-Y', filter, '-T', 'fields', ...f.flatMap((x) => ['-e', x])], { encoding: 'utf8', maxBuffer: 1 << 28 })
-      .split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
-    const resets = fields(`ip.src == ${FLUE_IP} && tcp.flags.reset == 1`, ['frame.number', 'tcp.srcport', 'tcp.seq']);
-    const finAcks = fields(`ip.src == ${LINUX_IP} && tcp.len == 0`, ['frame.number', 'tcp.dstport', 'tcp.ack']);
+    const resets = fields(pcap, `ip.src == ${FLUE_IP} && tcp.flags.reset == 1`, ['frame.number', 'tcp.srcport', 'tcp.seq']);
+    const finAcks = fields(pcap, `ip.src == ${LINUX_IP} && tcp.len == 0`, ['frame.number', 'tcp.dstport', 'tcp.ack']);
     for (const [frame, port, seq] of resets) {
       expect(finAcks.some(([f, p, ack]) => p === port && ack === seq && Number(f) < Number(frame)), `RST in frame ${frame} (port ${port}) before Linux acknowledged the FIN`).toBe(true);
     }
