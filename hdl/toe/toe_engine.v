@@ -1955,7 +1955,10 @@ always @(posedge clk) begin
             if (t_state == ST_CLOSED || t_aborted) begin
                 state_reg <= S_DISCARD;
             end else if (!acceptable) begin
-                ack_now <= !h_flags[`TOE_TCP_RST];
+                // RFC 9293 3.10.7.4: answered with an ACK; not a forwarded one, though: held by the
+                // host while the connection moved, it lies behind what the card has taken from the
+                // wire since, and the peer has had the ACKs for that (an ACK now would repeat one)
+                ack_now <= !h_flags[`TOE_TCP_RST] && !h_fwd;
                 state_reg <= S_RX_END;
             end else if (h_flags[`TOE_TCP_RST]) begin
                 if (h_seq == t_rcv_nxt) begin

@@ -1195,6 +1195,44 @@ async def test_forward_read_out_and_placed_from_its_own_fifo(dut):
     assert [(x["len"], x["last"], x["fwd"]) for x in tb.plc[n:]] == [(0, 1, 1)] and not tb.fwd_packets
 
 
+@cocotb.test()
+async def test_forwarded_segment_behind_the_wire_draws_no_ack(dut):
+    """R62: a forwarded segment the wire has overtaken (the host held it while the connection was
+    offloaded; later segments reached the card first) and that is no longer acceptable is dropped
+    without an ACK: the peer has had the card's ACKs for what came since, and another would reach
+    it as a duplicate ACK. The same segment from the wire draws the ACK RFC 9293 asks for. Its
+    payload is discarded either way, nothing placed."""
+    tb = TB(dut, seed=71)
+    await tb.reset()
+    p = conn_params(1, rcv_wnd=8192)
+    conn = await tb.initiate(p, 0x631)
+    s0, r0 = p["snd_una"], p["rcv_nxt"]
+    tb.request(Op.TCP_RECV_POST, 0x632, addr=0x20000, length=4000, conn=conn)
+    await tb.requests_taken()
+    data = random.Random(71).randbytes(400)
+    # the peer's data and FIN from the wire: placed, and the FIN acknowledged at once
+    tb.segment(conn, r0, s0, flags=ACK | PSH | FIN, payload=data)
+    await tb.until(lambda: tb.txc, what="the ACK of the FIN")
+    await tb.wait(300)
+    assert [(t["ack"], t["len"]) for t in tb.txc] == [(seq_add(r0, 401), 0)], tb.txc
+    placed = len(tb.plc)
+    # held by the host: the peer's pure ACK from before the FIN, and the data again
+    for seg in ({"seq": r0, "payload": b""}, {"seq": r0, "payload": data}):
+        tb.segment(conn, seg["seq"], s0, payload=seg["payload"], fwd=True)
+        await tb.wait(300)
+        assert len(tb.txc) == 1, ("a forwarded old segment answered", tb.txc[1:])
+    # from the wire, the same two are answered
+    for seg in ({"seq": r0, "payload": b""}, {"seq": r0, "payload": data}):
+        n = len(tb.txc)
+        tb.segment(conn, seg["seq"], s0, payload=seg["payload"])
+        await tb.until(lambda: len(tb.txc) > n, what="the ACK of an old segment from the wire")
+        assert (tb.txc[-1]["ack"], tb.txc[-1]["len"]) == (seq_add(r0, 401), 0), tb.txc[-1]
+    await tb.wait(300)
+    assert all(x["len"] == 0 for x in tb.plc[placed:]), tb.plc[placed:]
+    assert tb.mem[0x20000:0x20000 + 400] == data
+    assert not tb.packets and not tb.fwd_packets
+
+
 # ---- 7. send backlog (R69) ---------------------------------------------------------------------
 
 @cocotb.test()
