@@ -251,7 +251,8 @@ localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 3
     + 1 + 1 + 32 + 8 + 32 + 32 + 8
     + 1
     + 1 + 32 + 48 + 16
-    + 1;
+    + 1
+    + 32 + 32;
 
 // TCP states as held in the TCB (the contract's values)
 localparam [3:0]
@@ -704,6 +705,11 @@ reg [16-1:0] t_isle_cap = 0;
 // be wrong), also while the forwards fill the gap part by part. The delayed-ACK timer bounds the
 // wait: when it fires the ACK goes and the connection is like any other
 reg t_fresh = 1'b0;
+// MaxRT (cached): ticks the card may spend retransmitting one segment (0: TcpMaximumRetransmissions
+// counts instead, all ones: no limit); the tick that retransmitting the current segment began,
+// while Count is not 0 (TotalRT = now - t_rt_since)
+reg [32-1:0] t_max_rt = 0;
+reg [32-1:0] t_rt_since = 0;
 
 /*
  * Datapath: everything an event state decides, from the TCB and the segment at hand
@@ -950,6 +956,7 @@ always @* begin
     dlg_build[`FLUE_TCP_DELEGATED_STATE_KA_PROBE_COUNT_LSB +: 32] = {24'd0, t_ka_probes};
     dlg_build[`FLUE_TCP_DELEGATED_STATE_KA_TIMEOUT_DELTA_LSB +: 32] = t_ka_on ? t_ka_at - now : 32'hffffffff;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_COUNT_LSB +: 32] = {24'd0, t_rt_count};
+    dlg_build[`FLUE_TCP_DELEGATED_STATE_TOTAL_RT_LSB +: 32] = total_rt;
     dlg_build[`FLUE_TCP_DELEGATED_STATE_RT_TIMEOUT_DELTA_LSB +: 32] = t_rtx_on ? t_rtx_at - now : 32'hffffffff;
     // R29, R69: the send backlog once an RTT is known; the receive backlog is not reported
     dlg_build[`FLUE_TCP_DELEGATED_STATE_SEND_BACKLOG_SIZE_LSB +: 32] = t_srtt == 16'd0 ? 32'hffffffff : bl_now;
@@ -974,6 +981,9 @@ wire [7:0] b_ttl = blk[KB + `FLUE_TCP_CACHED_STATE_TTL_LSB +: 8];
 wire b_ka_enable = blk[KB + `FLUE_TCP_CACHED_STATE_FLAGS_LSB + 0];     // TCP_FLAG_KEEP_ALIVE_ENABLED
 wire b_ka_restart = blk[KB + `FLUE_TCP_CACHED_STATE_FLAGS_LSB + 2];    // TCP_FLAG_KEEP_ALIVE_RESTART
 wire b_upd_rcv_wnd = blk[KB + `FLUE_TCP_CACHED_STATE_FLAGS_LSB + 4];   // TCP_FLAG_UPDATE_RCV_WND
+wire b_max_rt_restart = blk[KB + `FLUE_TCP_CACHED_STATE_FLAGS_LSB + 3]; // TCP_FLAG_MAX_RT_RESTART
+wire [31:0] b_max_rt = blk[KB + `FLUE_TCP_CACHED_STATE_MAX_RT_LSB +: 32];
+wire [31:0] b_total_rt = blk[DB + `FLUE_TCP_DELEGATED_STATE_TOTAL_RT_LSB +: 32];
 wire [7:0] b_ka_max = blk[KB + `FLUE_TCP_CACHED_STATE_KA_PROBE_COUNT_LSB +: 8];
 wire [31:0] b_ka_idle = blk[KB + `FLUE_TCP_CACHED_STATE_KA_TIMEOUT_LSB +: 32];
 wire [31:0] b_ka_intv = blk[KB + `FLUE_TCP_CACHED_STATE_KA_INTERVAL_LSB +: 32];
@@ -1163,7 +1173,12 @@ wire persist_stop = t_persist && (t_snd_wnd != 32'd0 || t_aborted);
 // TcpMaximumRetransmissions)
 wire rtx_due = t_rtx_on && !seq_lt(now, t_rtx_at);
 wire rtx_persist_done = rtx_due && t_persist && !data_pending;
-wire rtx_give_up = rtx_due && (t_state == ST_FIN_WAIT_2 || (t_rt_count >= cfg_max_retransmissions && !rtx_persist_done));
+// R67: MaxRT, when the host gave one, bounds the time spent retransmitting a segment instead of
+// the count (the persist timer's probes are always counted, R83)
+wire [31:0] total_rt = t_rt_count != 8'd0 && !t_persist ? now - t_rt_since : 32'd0;
+wire rtx_past_limit = t_persist || t_max_rt == 32'd0 ? t_rt_count >= cfg_max_retransmissions
+    : t_max_rt != 32'hffffffff && t_rt_count != 8'd0 && total_rt >= t_max_rt;
+wire rtx_give_up = rtx_due && (t_state == ST_FIN_WAIT_2 || (rtx_past_limit && !rtx_persist_done));
 // keepalive: KaProbeCount probes unanswered (10 when the host gave 0) close the connection and ask
 // for the upload (as R75's keepalive does); a probe goes only while the connection is idle (nothing
 // in flight, no ACK due in this walk: the probe's old sequence number would keep the peer from
@@ -1348,7 +1363,7 @@ always @(posedge clk) begin
              t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
              t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal, t_syn_chal_sec,
              t_urg_hold, t_persist, t_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle, t_ka_intv,
-             t_ka_max, t_snd_refused, t_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh} <= tcb_rdata;
+             t_ka_max, t_snd_refused, t_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh, t_max_rt, t_rt_since} <= tcb_rdata;
             state_reg <= ret_state;
             if (ev == EV_REQ && (ret_state == S_BLK_DESC || ret_state == S_FWD_DESC)) begin
                 rd_desc_valid_reg <= 1'b1;
@@ -1524,6 +1539,9 @@ always @(posedge clk) begin
                     t_in_recovery <= 1'b0;
                     t_dupacks <= 8'd0;
                     t_rt_count <= b_rt_count > 32'd255 ? 8'd255 : b_rt_count[7:0];
+                    // TotalRT goes on from where the host left it, unless MaxRT is restarted
+                    t_max_rt <= b_max_rt;
+                    t_rt_since <= b_max_rt_restart ? now : now - b_total_rt;
                     t_persist <= b_persist;
                     t_wnd_probe <= b_persist ? b_wnd_probe : 8'd0;
                     // keepalive: the host's timer goes on where it was (R78), else a new one
@@ -1608,6 +1626,9 @@ always @(posedge clk) begin
                     t_ka_idle <= b_ka_idle;
                     t_ka_intv <= b_ka_intv;
                     t_ka_max <= b_ka_max;
+                    // R25: MaxRT replaced; TCP_FLAG_MAX_RT_RESTART sets TotalRT back to 0
+                    t_max_rt <= b_max_rt;
+                    if (b_max_rt_restart) t_rt_since <= now;
                     if (!b_ka_enable) begin
                         t_ka_on <= 1'b0;
                     end else if (!t_ka_en || b_ka_restart) begin
@@ -1717,7 +1738,7 @@ always @(posedge clk) begin
                 t_ip_id, t_ooo_on, t_ooo_seen, t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on,
                 t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
                 t_syn_chal_sec, t_urg_hold, wb_persist, wb_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle,
-                t_ka_intv, t_ka_max, t_snd_refused, wb_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh};
+                t_ka_intv, t_ka_max, t_snd_refused, wb_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh, t_max_rt, t_rt_since};
             if (t_isle && !t_ooo_on) begin
                 nb_we <= 1'b1;
                 nb_wdata <= {t_isle_id, t_isle_addr, t_isle_cap};
@@ -2671,6 +2692,7 @@ always @(posedge clk) begin
             end else if (rtx_due) begin
                 // RFC 6298 (5.4)-(5.6), RFC 5681 (4): go back to SND.UNA with one segment
                 t_rt_count <= t_rt_count + 1'b1;
+                if (t_rt_count == 8'd0) t_rt_since <= now;
                 t_ssthresh <= ssthresh_cut;
                 t_cwnd <= mss32;
                 t_cwnd_acc <= 32'd0;

@@ -91,12 +91,12 @@ def state_block(p):
     v |= pack_fields(fc.TCP_CACHED_STATE_FIELDS, ttl=p["ttl"], tos=p["tos"], initialRcvWnd=p["rcv_wnd"],
                      flags=p.get("cached_flags", 0), kaProbeCount=p.get("ka_probe_count", 0),
                      kaTimeout=p.get("ka_timeout", 0),
-                     kaInterval=p.get("ka_interval", 0)) << (8 * fc.CONN_STATE_TCP_CACHED_OFFSET)
+                     kaInterval=p.get("ka_interval", 0), maxRt=p.get("max_rt", 0)) << (8 * fc.CONN_STATE_TCP_CACHED_OFFSET)
     v |= pack_fields(fc.TCP_DELEGATED_STATE_FIELDS, state=p["state"], rcvNxt=p["rcv_nxt"], rcvWnd=p["rcv_wnd"],
                      sndUna=p["snd_una"], sndNxt=snd_nxt, sndMax=p.get("snd_max", snd_nxt), sndWnd=p["snd_wnd"],
                      maxSndWnd=p["max_snd_wnd"], sendWl1=p.get("wl1", p["rcv_nxt"]), cWnd=p["cwnd"],
                      ssThresh=p["ssthresh"], sRtt=p["srtt"], rttVar=p["rttvar"], kaTimeoutDelta=p.get("ka_delta", M32),
-                     kaProbeCount=p.get("ka_probes", 0), rtCount=p.get("rt_count", 0),
+                     kaProbeCount=p.get("ka_probes", 0), rtCount=p.get("rt_count", 0), totalRt=p.get("total_rt", 0),
                      rtTimeoutDelta=p.get("rt_delta", M32),
                      sndWndProbeCount=p.get("wnd_probe", 0)) << (8 * fc.CONN_STATE_TCP_DELEGATED_OFFSET)
     return v.to_bytes(fc.CONN_STATE_BYTES, "little")

@@ -1033,6 +1033,67 @@ async def test_retransmission_timeout_then_retrieve(dut):
     assert not tb.find(opcode=Op.TCP_SEND), "the send stays outstanding"
 
 
+@cocotb.test()
+async def test_max_rt_bounds_the_time_retransmitting(dut):
+    """R67, R25: a connection's MaxRT (cached, in ticks) replaces TCP_MAX_RETRANSMISSIONS: the
+    card asks for the upload (TIMEOUT_EXPIRATION) at the first expiry once TotalRT, the time since
+    the segment's first retransmission, has reached MaxRT, however many retransmissions that
+    took; all ones retransmits without limit; TCP_FLAG_MAX_RT_RESTART in an update sets TotalRT
+    back to 0; QUERY reports TotalRT, and an initiate goes on from the TotalRT it is given."""
+    tb = TB(dut, seed=58)
+    await tb.reset()
+    max_rt = 40
+    MAX_RT_RESTART = 0x08  # TCP_FLAG_MAX_RT_RESTART in the cached state's flags
+    ps = {"bounded": conn_params(0, max_rt=max_rt), "unbounded": conn_params(1, max_rt=M32),
+          "restarted": conn_params(2, max_rt=max_rt), "carried": None}
+    # handed over in the middle of retransmitting its first 500 bytes: Count 1, TotalRT 20,
+    # the retransmit timer due at the first expiry the others have
+    s3 = conn_params(3)["snd_una"]
+    ps["carried"] = conn_params(3, max_rt=max_rt, snd_nxt=seq_add(s3, 500), rt_count=1, total_rt=20,
+                                rt_delta=initial_rto(conn_params(3), CFG))
+    conns = {}
+    for i, (name, p) in enumerate(ps.items()):
+        conns[name] = await tb.initiate(p, 0x580 + i)
+        tb.request(Op.TCP_SEND, 0x590 + i, addr=0x30000 + 0x1000 * i, length=1000, conn=conns[name])
+    await tb.requests_taken()
+    rto = initial_rto(ps["bounded"], CFG)
+    expiry = [rto]
+    while expiry[-1] < 140:
+        rto = min(rto * 2, tb.cfg["max_rto_ticks"])
+        expiry.append(expiry[-1] + rto)
+    first = expiry[0]
+    # TotalRT counts from the first retransmission; the upload at the first expiry past MaxRT
+    give_up = {"bounded": next(e for e in expiry if e - first >= max_rt),
+               "restarted": next(e for e in expiry if e - 30 >= max_rt),
+               # 20 ticks already spent at the initiate (tick 0)
+               "carried": next(e for e in expiry if e + 20 >= max_rt)}
+    assert give_up["bounded"] > expiry[tb.cfg["max_retransmissions"]], "MaxRT outlasts the count here"
+    retrieved = {}
+    total_at_20 = None
+    while tb.ticks < 140:
+        await tb.tick()
+        if tb.ticks == 20:
+            d, _ = await tb.state_op(Op.OFFLOAD_QUERY, conns["bounded"], 0x5a0)
+            total_at_20 = d["totalRt"]
+        if tb.ticks == 30:
+            addr = tb.put_block(dict(ps["restarted"], cached_flags=MAX_RT_RESTART))
+            tb.request(Op.OFFLOAD_UPDATE, 0x5a1, addr=addr, length=fc.CONN_STATE_BYTES, conn=conns["restarted"])
+            assert (await tb.completion(Op.OFFLOAD_UPDATE, 0x5a1)).status == St.OK
+        for name, c in conns.items():
+            if name not in retrieved and tb.find(kind=Kind.EVENT, conn=c):
+                retrieved[name] = tb.ticks
+    assert total_at_20 == 20 - first, total_at_20
+    assert retrieved == {k: give_up[k] for k in ("bounded", "restarted", "carried")}, (retrieved, give_up)
+    for name, c in conns.items():
+        ev = tb.find(kind=Kind.EVENT, conn=c)
+        assert [(e.opcode, e.info) for e in ev] == ([] if name == "unbounded" else
+                                                    [(Ev.TCP_RETRIEVE, fc.UploadReason.TIMEOUT_EXPIRATION)]), (name, ev)
+        s0 = ps[name]["snd_una"]
+        resent = [t["tick"] for t in tb.txc if t["ctx"] == c and t["seq"] == s0 and t["tick"] > 0]
+        last = give_up.get(name, 140)
+        assert resent == [e for e in expiry if e < last], (name, resent)
+
+
 # ---- 6. query / terminate ----------------------------------------------------------------------
 
 @cocotb.test()
@@ -1193,6 +1254,7 @@ async def test_forward_read_out_and_placed_from_its_own_fifo(dut):
     tb.segment(conn, seq_add(r0, 1300), s0, payload=b"late" * 10, fwd=True)
     await tb.until(lambda: len(tb.plc) > n, what="the discard")
     assert [(x["len"], x["last"], x["fwd"]) for x in tb.plc[n:]] == [(0, 1, 1)] and not tb.fwd_packets
+
 
 
 @cocotb.test()
