@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
 import { MemoryWire, type WireEnd } from './memory-wire.js';
-import { IP_A, MAC_A, MAC_B, type Pair, makePair } from './pair.js';
+import { IP_A, IP_B, MAC_A, MAC_B, type Pair, makePair } from './pair.js';
 import { DEFAULT_LINK_QUEUE_BYTES, type Link, Stack } from './stack.js';
 import { decodeTcp } from './craft.js';
 import { TcpFlag } from './tcp-segment.js';
-import { bulkTransfer } from './transfer.js';
+import { bulkTransfer, seededBytes, sha256 } from './transfer.js';
 
 const MiB = 1024 * 1024;
 
@@ -21,7 +21,9 @@ class PacedLink implements Link {
   maxQueuedData = 0;
   /** pure ACKs queued while the ring already held the bound or more */
   acksPastBound = 0;
-  private queuedData = 0;
+  /** frames with data queued, ever */
+  dataFrames = 0;
+  queuedData = 0;
   private readonly ring: { frame: Uint8Array; data: boolean; left: (() => void) | undefined }[] = [];
   private busy = false;
 
@@ -37,7 +39,10 @@ class PacedLink implements Link {
     if (tcp !== undefined && !data && tcp.flags === TcpFlag.ACK && this.queuedBytes >= DEFAULT_LINK_QUEUE_BYTES) this.acksPastBound++;
     this.ring.push({ frame, data, left });
     this.queuedBytes += frame.length;
-    if (data) this.queuedData += frame.length;
+    if (data) {
+      this.queuedData += frame.length;
+      this.dataFrames++;
+    }
     this.maxQueuedData = Math.max(this.maxQueuedData, this.queuedData);
     if (!this.busy) this.next();
   }
@@ -91,6 +96,51 @@ describe('link queue bound', () => {
     expect(r.completed).toBe(true);
     expect(r.receivedHashB).toBe(r.sentHashA);
     expect(link.maxQueuedData).toBeGreaterThan(4 * DEFAULT_LINK_QUEUE_BYTES);
+  });
+
+  it('quiesceLink holds back a connection\'s new data and calls back once its data frames have left; releaseLink lets it send again, the data intact', () => {
+    const { p, link } = pacedPair();
+    const data = seededBytes(0x51, 1 * MiB);
+    const got: Uint8Array[] = [];
+    const l = p.b.listen(5002);
+    l.on('connection', () => {
+      const sock = l.accept()!;
+      sock.on('data', () => got.push(sock.receive()));
+    });
+    const c = p.a.connect(IP_B, 5002);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < data.length) {
+        const n = c.send(data.subarray(sent, Math.min(data.length, sent + 65536)));
+        if (n === 0) return;
+        sent += n;
+      }
+    };
+    c.on('connect', pump);
+    c.on('drain', pump);
+    expect(p.run(() => link.queuedData > DEFAULT_LINK_QUEUE_BYTES / 2, 1000)).toBe(true);
+    const before = link.dataFrames;
+    let calledAt = -1;
+    let queuedThen = -1;
+    p.a.operate(() => p.a.quiesceLink(c.connection, () => {
+      calledAt = link.dataFrames;
+      queuedThen = link.queuedData;
+    }));
+    expect(calledAt).toBe(-1); // frames of it are queued: not yet
+    expect(p.run(() => calledAt >= 0, 1000)).toBe(true);
+    // called once the queue had emptied, with no frame of new data queued since the quiesce
+    expect(queuedThen).toBe(0);
+    expect(calledAt).toBe(before);
+    p.run(() => false, 5);
+    expect(link.dataFrames).toBe(before); // still held back
+    p.a.releaseLink(c.connection);
+    expect(p.run(() => got.reduce((n, g) => n + g.length, 0) === data.length, 10_000)).toBe(true);
+    expect(sha256(Buffer.concat(got))).toBe(sha256(data));
+    // with nothing of it queued, the call back comes at once
+    let now = false;
+    p.a.operate(() => p.a.quiesceLink(c.connection, () => { now = true; }));
+    expect(now).toBe(true);
+    p.a.releaseLink(c.connection);
   });
 
   it('refuses a bound that is not a whole number of bytes', () => {

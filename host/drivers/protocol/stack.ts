@@ -110,6 +110,10 @@ export class Stack {
   private linkQueued = 0;
   /** connections whose new data waits for room in the link, in the order they asked */
   private readonly linkWaiters = new Set<TcpConnection>();
+  /** frames carrying data, SYN or FIN not yet reported left, by connection key */
+  private readonly linkDataFrames = new Map<string, number>();
+  /** connections whose new data is held back until their data frames have left (quiesceLink) */
+  private readonly quiesced = new Map<string, { conn: TcpConnection; done: (() => void) | undefined }>();
 
   constructor(options: StackOptions) {
     this.ip = toIp(options.ip);
@@ -140,7 +144,7 @@ export class Stack {
       notify: (fn) => this.queue.push(fn),
       released: (conn) => this.released(conn),
       established: (conn) => this.passiveEstablished(conn),
-      linkRoom: () => this.linkQueueLimit === 0 || this.linkQueued < this.linkQueueLimit,
+      linkRoom: (conn) => !this.quiesced.has(this.key(conn.id)) && (this.linkQueueLimit === 0 || this.linkQueued < this.linkQueueLimit),
       waitLink: (conn) => this.linkWaiters.add(conn),
     };
   }
@@ -376,6 +380,36 @@ export class Stack {
 
   // ---- output -----------------------------------------------------------------------------
 
+  /**
+   * Holds back the data `conn`'s output would send (ACKs and fast retransmits still go) and calls `done` once
+   * none of its frames with data, SYN or FIN waits in the link: at once if none does. The
+   * offload client waits so before an initiate: the card then finds no earlier frame of the
+   * connection to send ahead of its own, and the initiate no window of them to wait behind.
+   * With a link that does not report frames leaving, `done` runs at once. `releaseLink` ends it.
+   */
+  quiesceLink(conn: TcpConnection, done: () => void): void {
+    const key = this.key(conn.id);
+    if (this.linkQueueLimit === 0 || !this.linkDataFrames.has(key)) {
+      this.quiesced.set(key, { conn, done: undefined });
+      done();
+      return;
+    }
+    this.quiesced.set(key, { conn, done });
+  }
+
+  /** Ends quiesceLink for `conn`: it sends new data again (unless offloaded meanwhile). */
+  releaseLink(conn: TcpConnection): void {
+    const key = this.key(conn.id);
+    const q = this.quiesced.get(key);
+    if (!q || q.conn !== conn) return;
+    this.quiesced.delete(key);
+    // after the current stack operation (or as one of its own)
+    this.queue.push(() => {
+      if (this.linkWaiters.delete(conn)) conn.linkReady();
+    });
+    if (this.depth === 0 && !this.draining) this.run(() => undefined);
+  }
+
   private transmit(id: ConnectionId, seg: TcpSegment): void {
     const tcp = serializeTcp(seg, id.localIp, id.remoteIp);
     const packet = serializeIpv4(
@@ -383,14 +417,16 @@ export class Stack {
       tcp,
     );
     this.ipId = (this.ipId + 1) & 0xffff;
-    this.arp.resolve(id.remoteIp, (mac) => this.sendFrame(mac, ETHERTYPE_IPV4, packet));
+    const counted = this.linkQueueLimit !== 0 && segmentLength(seg) > 0;
+    this.arp.resolve(id.remoteIp, (mac) => this.sendFrame(mac, ETHERTYPE_IPV4, packet, counted ? this.key(id) : undefined));
   }
 
   private sendArp(p: ArpPacket, dst: Uint8Array): void {
     this.sendFrame(dst, ETHERTYPE_ARP, serializeArp(p));
   }
 
-  private sendFrame(dst: Uint8Array, etherType: number, payload: Uint8Array): void {
+  /** `dataOf`: the key of the connection whose data frame this is */
+  private sendFrame(dst: Uint8Array, etherType: number, payload: Uint8Array, dataOf?: string): void {
     this.counters.txFrames++;
     const frame = serializeEthernet({ dst, src: this.link.mac, etherType }, payload);
     if (this.linkQueueLimit === 0) {
@@ -398,16 +434,33 @@ export class Stack {
       return;
     }
     this.linkQueued += frame.length;
-    this.link.send(frame, () => this.frameLeft(frame.length));
+    if (dataOf !== undefined) this.linkDataFrames.set(dataOf, (this.linkDataFrames.get(dataOf) ?? 0) + 1);
+    this.link.send(frame, () => this.frameLeft(frame.length, dataOf));
   }
 
   /** A frame left the link: connections waiting for room send again, first come first. */
-  private frameLeft(bytes: number): void {
+  private frameLeft(bytes: number, dataOf: string | undefined): void {
     this.linkQueued -= bytes;
+    if (dataOf !== undefined) {
+      const left = (this.linkDataFrames.get(dataOf) ?? 1) - 1;
+      if (left > 0) this.linkDataFrames.set(dataOf, left);
+      else {
+        this.linkDataFrames.delete(dataOf);
+        const q = this.quiesced.get(dataOf);
+        if (q?.done) {
+          const done = q.done;
+          q.done = undefined;
+          if (this.depth > 0 || this.draining) this.queue.push(done);
+          else this.run(done);
+        }
+      }
+    }
     if (this.linkWaiters.size === 0 || this.linkQueued >= this.linkQueueLimit) return;
     const resume = (): void => {
       for (const conn of this.linkWaiters) {
         if (this.linkQueued >= this.linkQueueLimit) return;
+        // a quiesced connection waits on (it would only ask again, and the walk go round forever)
+        if (this.quiesced.has(this.key(conn.id))) continue;
         this.linkWaiters.delete(conn);
         conn.linkReady();
       }

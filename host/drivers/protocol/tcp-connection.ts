@@ -38,8 +38,8 @@ export interface ConnectionHost {
   released(conn: TcpConnection): void;
   /** a passively opened connection reached ESTABLISHED */
   established(conn: TcpConnection): void;
-  /** whether new data may be queued in the link now (see StackOptions.linkQueueBytes) */
-  linkRoom(): boolean;
+  /** whether `conn` may queue new data in the link now (see StackOptions.linkQueueBytes, Stack.quiesceLink) */
+  linkRoom(conn: TcpConnection): boolean;
   /** call `conn.linkReady()` once the link has room again */
   waitLink(conn: TcpConnection): void;
 }

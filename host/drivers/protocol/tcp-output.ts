@@ -54,7 +54,7 @@ export class TcpOutput {
         if (len <= 0) break;
         const allQueued = len === unsent && (!c.config.nagle || snd.flight === 0);
         if (len < snd.mss && !allQueued && len < snd.maxWnd / 2) break; // sender SWS avoidance
-        if (!c.host.linkRoom()) {
+        if (!c.host.linkRoom(c)) {
           c.host.waitLink(c); // the link holds enough: build this segment when it has room
           break;
         }

@@ -187,6 +187,9 @@ export class OffloadClient extends Emitter<ClientEvents> {
   private readonly tried = new WeakSet<TcpConnection>();
   /** connections waiting for a shared object still being offloaded (R20), or for resume */
   private readonly waiting = new Set<TcpConnection>();
+  /** connections whose data frames are still in the link (Stack.quiesceLink), then those clear of them */
+  private readonly quiescing = new Set<TcpConnection>();
+  private readonly linkClear = new Set<TcpConnection>();
   /** connections with sends or receive posts put off for want of host memory */
   private readonly memoryWaiters = new Set<OffloadedConnectionPath>();
   /** @internal bytes of receive posts outstanding, all connections together */
@@ -204,10 +207,12 @@ export class OffloadClient extends Emitter<ClientEvents> {
     if (!Number.isInteger(post) || post < 1) throw new StackError(StackErrorCode.BAD_ARGUMENT, `receivePostSize ${post} must be a positive integer`);
     const receiveMemory = options.receiveMemory ?? memory.size / 2;
     if (!Number.isInteger(receiveMemory) || receiveMemory < 0) throw new StackError(StackErrorCode.BAD_ARGUMENT, `receiveMemory ${receiveMemory} must be a non-negative integer`);
+    const maxSendNbl = options.maxSendNbl ?? DEFAULT_MAX_SEND_NBL;
     this.options = {
-      policy: options.policy, receivePostSize: post, maxSendNbl: options.maxSendNbl ?? DEFAULT_MAX_SEND_NBL, receiveMemory,
+      policy: options.policy, receivePostSize: post, maxSendNbl, receiveMemory,
       uploadOnOptionalRetrieve: options.uploadOnOptionalRetrieve ?? false, defer: options.defer ?? queueMicrotask,
-      tree: { ...DEFAULT_OFFLOAD, ...options.tree },
+      // the handed-over send data in NBLs the size of the sends after it
+      tree: { ...DEFAULT_OFFLOAD, sendNblBytes: maxSendNbl, ...options.tree },
     };
     this.handle = ndis.registerProtocol(options.name ?? OWNER, { status: (_ctx, status) => this.statusIndication(status) });
     const generic: ClientChimneyGeneric = {
@@ -265,7 +270,7 @@ export class OffloadClient extends Emitter<ClientEvents> {
     const conn = 'connection' in s ? s.connection : s;
     const b = this.binding;
     if (!b || !this.ndis.chimneyEnabled(b)) throw new OffloadError(OffloadErrorCode.NOT_OFFLOADABLE, 'no binding with chimney offload enabled (R3)');
-    if (this.byConn.has(conn)) return;
+    if (this.byConn.has(conn) || this.quiescing.has(conn)) return;
     if (!OFFLOADABLE_STATES.includes(conn.state)) throw new OffloadError(OffloadErrorCode.NOT_OFFLOADABLE, `R21: a connection in ${conn.state} is not offloaded`);
     this.tried.add(conn);
     if (this.targetPaused || this.hostPaused) {
@@ -331,6 +336,7 @@ export class OffloadClient extends Emitter<ClientEvents> {
     for (const conn of [...this.waiting]) {
       this.waiting.delete(conn);
       if (!this.byConn.has(conn) && OFFLOADABLE_STATES.includes(conn.state)) this.initiate(conn, this.binding);
+      else if (this.linkClear.delete(conn)) this.stack.releaseLink(conn);
     }
   }
 
@@ -345,6 +351,27 @@ export class OffloadClient extends Emitter<ClientEvents> {
   }
 
   private initiate(conn: TcpConnection, binding: NdisHandle): void {
+    if (!this.linkClear.has(conn) && !conn.snd.finQueued) {
+      // the connection's frames still in the link leave first: queued in the card's ring
+      // before the initiate, they would hold it up (and the segments held meanwhile with it),
+      // and one that left after the card's first frame would take the peer's view backwards.
+      // Not once the host has closed: everything is sent, and the connection may well end
+      // while its frames leave (R21 lets a closing connection go to the card as it is)
+      this.quiescing.add(conn);
+      this.stack.quiesceLink(conn, () => {
+        this.quiescing.delete(conn);
+        const b = this.binding;
+        if (this.byConn.has(conn) || !OFFLOADABLE_STATES.includes(conn.state) || !b || !this.ndis.chimneyEnabled(b) || this.targetPaused || this.hostPaused) {
+          this.stack.releaseLink(conn);
+          // paused: tried again on resume
+          if (!this.byConn.has(conn) && OFFLOADABLE_STATES.includes(conn.state) && b) this.waiting.add(conn);
+          return;
+        }
+        this.linkClear.add(conn);
+        this.initiate(conn, b);
+      });
+      return;
+    }
     const ip = conn.id.remoteIp;
     const n = this.shared('neighbor', `${ip}`);
     const p = n === 'busy' ? 'busy' : this.shared('path', `${conn.id.localIp}>${ip}`, n.obj);
@@ -353,6 +380,7 @@ export class OffloadClient extends Emitter<ClientEvents> {
       this.waiting.add(conn);
       return;
     }
+    this.linkClear.delete(conn);
     prepareForOffload(this.stack, conn);
     const handles = { neighbor: n.obj.handle, path: p.obj.handle, tcp: newOffloadHandle() };
     const tree = buildOffloadTree(this.stack, conn, handles, this.memory, this.options.tree);
@@ -367,6 +395,8 @@ export class OffloadClient extends Emitter<ClientEvents> {
     this.byHandle.set(handles.tcp, path);
     this.byConn.set(conn, path);
     path.suspend(tree.delegated.bufferedData, tree.tcp.netBufferListChain);
+    // suspended: its output is the path's now (and the software's again if the initiate fails)
+    this.stack.releaseLink(conn);
     this.counters.initiates++;
     this.ndis.initiateOffload(binding, tree.root);
   }

@@ -212,7 +212,8 @@ describe('offload and upload of a live connection', () => {
     // phase 2: offload through NDIS to the scripted target
     const w = world(1, scripted());
     const h = handles();
-    const tree = buildOffloadTree(p.a, conn, h, w.memory);
+    // the send data in 8 KiB NBLs: the target completes the first ones while it carries the rest
+    const tree = buildOffloadTree(p.a, conn, h, w.memory, { sendNblBytes: 8192 });
     expect(tree.delegated.bufferedData).not.toBeNull();
     suspendForOffload(conn);
     w.ndis.initiateOffload(w.binding, tree.root);

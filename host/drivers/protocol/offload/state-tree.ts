@@ -57,10 +57,15 @@ export interface OffloadDefaults {
   kaIntervalMs: number;
   ttl: number;
   pathMtu: number;
+  /**
+   * the handed-over send data (§5.1) is chained in NBLs of at most this many bytes: the card
+   * takes one request per NBL, and the forwards after the offload wait behind them
+   */
+  sendNblBytes: number;
 }
 
 export const DEFAULT_OFFLOAD: OffloadDefaults = Object.freeze({
-  ticksPerSecond: 1000, kaProbeCount: 10, kaTimeoutMs: 7_200_000, kaIntervalMs: 1000, ttl: 64, pathMtu: 1500,
+  ticksPerSecond: 1000, kaProbeCount: 10, kaTimeoutMs: 7_200_000, kaIntervalMs: 1000, ttl: 64, pathMtu: 1500, sendNblBytes: 64 * 1024,
 });
 
 /** The host's NDIS_OFFLOAD_HANDLEs (in its TCB) for the three objects. */
@@ -182,10 +187,10 @@ export function buildOffloadTree(stack: Stack, conn: TcpConnection, handles: Off
   // R17/R18: received, acknowledged, undelivered bytes (the newest, just below RcvNxt)
   const readable = rcv.readable.peek(0, rcv.readable.length);
   d.bufferedData = readable.length > 0 ? nblsOf(memory, readable, 0xffff)[0]! : null;
-  // §5.1: unacknowledged and unsent data from SndUna on, one NBL per MSS
+  // §5.1: unacknowledged and unsent data from SndUna on
   const first = snd.bufferSeq === snd.una ? 0 : -1; // -1: SndUna is past our FIN (no data left)
   const data = first === 0 ? snd.buffer.peek(0, snd.buffer.length) : new Uint8Array(0);
-  const sends = nblsOf(memory, data, Math.max(1, snd.mss));
+  const sends = nblsOf(memory, data, o.sendNblBytes);
   tcp.netBufferListChain = sends[0] ?? null;
   d.sendDataHead = sends[0] ?? null;
   d.sendDataTail = sends[sends.length - 1] ?? null;
