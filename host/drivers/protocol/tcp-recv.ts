@@ -72,6 +72,11 @@ export class ReceiveSide {
     return this.pending.length;
   }
 
+  /** Copies of the out-of-order segments held, in sequence order (an offload forwards them). */
+  outOfOrder(): { seq: number; data: Uint8Array; fin: boolean }[] {
+    return this.pending.map((p) => ({ seq: p.seq, data: p.data.slice(), fin: p.fin }));
+  }
+
   /** RFC 9293 §3.10.7.4 acceptability for a segment of `len` data octets (a FIN alone counts as 0). */
   acceptable(seq: number, len: number): boolean {
     const wnd = this.window;

@@ -17,6 +17,7 @@ import type { TcpSocket } from '../socket.js';
 import type { TcpConfig } from '../tcp-config.js';
 import { TcpState } from '../tcp-state.js';
 import { seededBytes, sha256 } from '../transfer.js';
+import { decodeTcp } from '../craft.js';
 import { IndicateOffloadEvent, traverse } from '../../../ndis/offload.js';
 import { OffloadWire } from './carrier.js';
 import { TcpOffloadConnectionState } from './state-tree.js';
@@ -460,6 +461,30 @@ describe('offload client: forwarding, failures, sharing, pause and upload-all', 
     expect([...a.receive()]).toEqual([1, 2, 3]);
     expect([...b.receive()]).toEqual([9, 8, 7]);
     r.wire.passToHost = undefined;
+    clean(r);
+  });
+
+  it('R62 the data the software held past a hole when it offloaded is forwarded after the initiate: the target keeps it, and the peer resends only the segment that was lost', () => {
+    const r = rig({ when: 'demand' });
+    const { a, b } = connect(r);
+    // B's first data segment is lost: A's software holds the two after it out of order
+    const tap = r.p.wire.tap!;
+    let dropped = 0;
+    r.p.wire.tap = (frame, from) => {
+      if (from === 'b' && dropped === 0 && (decodeTcp(frame)?.payload.length ?? 0) > 0) return ++dropped > 0;
+      return tap(frame, from);
+    };
+    const data = seededBytes(92, 3 * 1460);
+    expect(b.send(data)).toBe(data.length);
+    expect(r.p.run(() => a.connection.rcv.outOfOrderSegments === 2, 100)).toBe(true);
+    r.p.wire.tap = tap;
+    r.client.offload(a);
+    expect(r.p.run(() => a.readableLength === data.length, 10_000)).toBe(true);
+    expect(r.client.phaseOf(a)).toBe('offloaded');
+    expect(sha256(a.receive())).toBe(sha256(data));
+    expect(r.client.counters.outOfOrderForwards).toBe(2);
+    // B's RTO resent the lost one; the two after it were acknowledged with it
+    expect(r.p.b.counters.tcpRetransmits).toBe(1);
     clean(r);
   });
 

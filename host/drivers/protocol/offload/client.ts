@@ -27,7 +27,7 @@ import { seqDiff } from '../seq.js';
 import type { TcpSocket } from '../socket.js';
 import type { Stack } from '../stack.js';
 import type { OffloadedPath, TcpConnection } from '../tcp-connection.js';
-import type { TcpSegment } from '../tcp-segment.js';
+import { serializeTcp, TcpFlag, type TcpSegment } from '../tcp-segment.js';
 import { TcpState } from '../tcp-state.js';
 import {
   DEFAULT_OFFLOAD, OFFLOADABLE_STATES, OffloadError, OffloadErrorCode, TcpOffloadConnectionState, buildOffloadTree,
@@ -106,6 +106,8 @@ export interface OffloadClientCounters {
   forwards: number;
   /** forwards the target completed with anything but SUCCESS (the segment then counts as lost; TCP recovers it) */
   forwardsRefused: number;
+  /** segments the software held out of order at an offload, forwarded once it completed */
+  outOfOrderForwards: number;
   /** segments held while their connection was being offloaded or uploaded */
   segmentsHeld: number;
   disconnects: number;
@@ -174,7 +176,7 @@ export class OffloadClient extends Emitter<ClientEvents> {
   readonly counters: OffloadClientCounters = {
     initiates: 0, offloads: 0, initiateFailures: 0, terminates: 0, uploads: 0, uploadFailures: 0, retrieves: {}, retrievesKept: 0,
     sends: 0, sendBytesAcked: 0, sendsReturned: 0, sendsAborted: 0, receivePosts: 0, receiveBytes: 0, indications: 0,
-    indicatedBytesAccepted: 0, indicationsRefused: 0, forwards: 0, forwardsRefused: 0, segmentsHeld: 0, disconnects: 0, backlogChanges: 0,
+    indicatedBytesAccepted: 0, indicationsRefused: 0, forwards: 0, forwardsRefused: 0, outOfOrderForwards: 0, segmentsHeld: 0, disconnects: 0, backlogChanges: 0,
     neighborQueries: 0, pauseIndications: 0, uploadAllIndications: 0, resumeIndications: 0, memoryShortfalls: 0,
   };
   private binding: NdisHandle | undefined;
@@ -601,6 +603,8 @@ export class OffloadedConnectionPath implements OffloadedPath {
   private bufferedNbls: NetBufferList[] = [];
   private readonly posted = new Set<NetBufferList>();
   private postedBytes = 0;
+  /** the software's out-of-order segments when the tree was built: forwarded first after the offload */
+  private outOfOrder: { seq: number; data: Uint8Array; fin: boolean }[] = [];
   /** segments held while offloading (forwarded after) or uploading (processed after, R63) */
   private heldSegments: { seg: TcpSegment; tcp: Uint8Array }[] = [];
   private sendLimit: number;
@@ -684,6 +688,9 @@ export class OffloadedConnectionPath implements OffloadedPath {
   /** The tree is built: the target owns timers, R17 bytes and the send data from SndUna. */
   suspend(buffered: NetBufferList | null, sendChain: NetBufferList | null): void {
     this.handedOver = this.conn.rcv.readable.peek(0, this.conn.rcv.readable.length);
+    // the offload state has no place for data past a hole; without these the peer sends it all
+    // again, one segment a round trip if it has no SACK (seen against Linux under loss)
+    this.outOfOrder = this.conn.rcv.outOfOrder();
     // a writer the software send buffer turned away waits for our 'writable' now
     if (this.conn.takeWritableWanted()) this.writableWanted = true;
     suspendForOffload(this.conn);
@@ -727,6 +734,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
     // that the forwards land in them rather than in NIC buffers, was tried: with an initiate
     // held until the plain sends had left, the card's first ACK repeated the software stack's
     // last one against Linux, in 3 interop tests; not understood, so not kept)
+    for (const p of this.outOfOrder.splice(0)) this.forwardOutOfOrder(p);
     for (const { tcp } of this.heldSegments.splice(0)) this.forward(tcp);
     // R18: the target delivers the handed-over bytes to the first posts
     this.topUpReceives();
@@ -859,6 +867,27 @@ export class OffloadedConnectionPath implements OffloadedPath {
     const { nbl } = this.allocate(0, { mdlLengths: [1], flags });
     this.client.counters.disconnects++;
     this.client.ndis.offloadTcpDisconnect(this.tcpHandle, nbl, flags);
+  }
+
+  /**
+   * R62: forwards data the software held past a hole, as the peer's segments (at most our MSS
+   * each) carrying the send state the tree handed over: their ACK is SndUna (nothing new for
+   * the target to take from it) and their window the peer's last.
+   */
+  private forwardOutOfOrder(p: { seq: number; data: Uint8Array; fin: boolean }): void {
+    const conn = this.conn;
+    const mss = conn.config.mss;
+    const window = Math.min(0xffff, Math.floor(conn.snd.wnd / 2 ** conn.snd.scale));
+    for (let off = 0; off < p.data.length || (off === 0 && p.fin); off += mss) {
+      const payload = p.data.subarray(off, off + mss);
+      const last = off + mss >= p.data.length;
+      const seg: TcpSegment = {
+        srcPort: conn.id.remotePort, dstPort: conn.id.localPort, seq: (p.seq + off) >>> 0, ack: conn.snd.una,
+        flags: TcpFlag.ACK | (last && p.fin ? TcpFlag.FIN : 0), window, urgent: 0, options: {}, payload,
+      };
+      this.client.counters.outOfOrderForwards++;
+      this.forward(serializeTcp(seg, conn.id.remoteIp, conn.id.localIp));
+    }
   }
 
   private forward(tcp: Uint8Array): void {
