@@ -32,7 +32,9 @@ module nic_top #
     parameter RX_POST_DEPTH = 256,
     // AXI bursts in flight per direction (power of two)
     parameter DMA_OUTSTANDING = 16,
-    // most request descriptors fetched by one DMA read
+    // most request descriptors fetched by one DMA read. The read shares the one in-order DMA
+    // read engine with the frame reads: with 16 or 32, 60-byte frames at line rate left the wire
+    // idle (100 and 227 cycles in 2900, test_full_duplex_small)
     parameter REQ_MAX_FETCH = 8,
     // completion entry writes in flight
     parameter CPL_INFLIGHT = 4,

@@ -144,7 +144,7 @@ export class Stack {
       notify: (fn) => this.queue.push(fn),
       released: (conn) => this.released(conn),
       established: (conn) => this.passiveEstablished(conn),
-      linkRoom: (conn) => !this.quiesced.has(this.key(conn.id)) && (this.linkQueueLimit === 0 || this.linkQueued < this.linkQueueLimit),
+      linkRoom: (conn) => !this.isQuiesced(conn) && (this.linkQueueLimit === 0 || this.linkQueued < this.linkQueueLimit),
       waitLink: (conn) => this.linkWaiters.add(conn),
     };
   }
@@ -403,11 +403,20 @@ export class Stack {
     const q = this.quiesced.get(key);
     if (!q || q.conn !== conn) return;
     this.quiesced.delete(key);
-    // after the current stack operation (or as one of its own)
-    this.queue.push(() => {
+    this.afterOperation(() => {
       if (this.linkWaiters.delete(conn)) conn.linkReady();
     });
-    if (this.depth === 0 && !this.draining) this.run(() => undefined);
+  }
+
+  /** Whether quiesceLink holds `conn` back (no key is built on the output path while none is). */
+  private isQuiesced(conn: TcpConnection): boolean {
+    return this.quiesced.size !== 0 && this.quiesced.has(this.key(conn.id));
+  }
+
+  /** Runs `fn` after the current stack operation, or now as one of its own when none runs. */
+  private afterOperation(fn: () => void): void {
+    if (this.depth > 0 || this.draining) this.queue.push(fn);
+    else this.run(fn);
   }
 
   private transmit(id: ConnectionId, seg: TcpSegment): void {
@@ -450,8 +459,7 @@ export class Stack {
         if (q?.done) {
           const done = q.done;
           q.done = undefined;
-          if (this.depth > 0 || this.draining) this.queue.push(done);
-          else this.run(done);
+          this.afterOperation(done);
         }
       }
     }
@@ -460,13 +468,12 @@ export class Stack {
       for (const conn of this.linkWaiters) {
         if (this.linkQueued >= this.linkQueueLimit) return;
         // a quiesced connection waits on (it would only ask again, and the walk go round forever)
-        if (this.quiesced.has(this.key(conn.id))) continue;
+        if (this.isQuiesced(conn)) continue;
         this.linkWaiters.delete(conn);
         conn.linkReady();
       }
     };
     // from inside a stack operation (a link that fails a frame at once): after it
-    if (this.depth > 0 || this.draining) this.queue.push(resume);
-    else this.run(resume);
+    this.afterOperation(resume);
   }
 }

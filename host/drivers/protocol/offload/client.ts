@@ -363,10 +363,11 @@ export class OffloadClient extends Emitter<ClientEvents> {
       this.stack.quiesceLink(conn, () => {
         this.quiescing.delete(conn);
         const b = this.binding;
-        if (this.byConn.has(conn) || !OFFLOADABLE_STATES.includes(conn.state) || !b || !this.ndis.chimneyEnabled(b) || this.targetPaused || this.hostPaused) {
+        const offloadable = b !== undefined && !this.byConn.has(conn) && OFFLOADABLE_STATES.includes(conn.state);
+        if (!offloadable || !this.ndis.chimneyEnabled(b) || this.targetPaused || this.hostPaused) {
           this.stack.releaseLink(conn);
           // paused: tried again on resume
-          if (!this.byConn.has(conn) && OFFLOADABLE_STATES.includes(conn.state) && b) this.waiting.add(conn);
+          if (offloadable) this.waiting.add(conn);
           return;
         }
         this.linkClear.add(conn);
