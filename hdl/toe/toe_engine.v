@@ -28,10 +28,11 @@
  * sends whose every byte is acknowledged (R41); window updates with scaling (SND.WL1/WL2); RTT samples under Karn's
  * rule; duplicate ACKs to TCP_DUP_ACK_THRESHOLD, then fast retransmit and NewReno recovery;
  * in-order data placed into posted buffers FIFO (R46), push and no-push buffers (R50, R51),
- * the push timer; out-of-order data answered with an immediate duplicate ACK and held, in up
- * to two runs per connection: written straight into the posted buffers at the offset its
- * sequence number gives, and taken in (RCV.NXT jumps past a run) once the gap before it is
- * filled; with no receive posted, one run (an isle) in a lent NIC buffer instead, indicated once
+ * the push timer (neither it nor a PSH completes a buffer while a gap is open); out-of-order
+ * data answered with an immediate duplicate ACK and held, in up to OOO_RUNS runs per
+ * connection: written straight into the posted buffers at the offset its sequence number gives,
+ * and taken in (RCV.NXT jumps past a run) once the gap before it is filled; with no receive
+ * posted, one run (an isle) in a lent NIC buffer instead, indicated once
  * its gap is filled (receives posted meanwhile are handed back after it, RETURNED); delayed ACK per
  * TCP_ACK_FREQUENCY and TCP_DELAYED_ACK_TICKS; FIN after all data (R64); graceful disconnect
  * (FIN after the posted data, completion when it is acknowledged, R60) and abortive disconnect
@@ -72,6 +73,9 @@ module toe_engine #
     // only while more than this many are lent), so isles on many connections never starve the
     // data that fills their gaps
     parameter NB_ISLE_KEEP = 8,
+    // out-of-order runs held per connection (data past a gap, in the posted buffers): a peer
+    // without SACK resends whatever was dropped after a hole one segment a round trip
+    parameter OOO_RUNS = 4,
     // transmit commands a transmit event may find ahead of it in the transmitter (a FIFO of at
     // least TXC_AHEAD+2 sits in front of it, so the ACK an event sends never waits for a segment)
     parameter TXC_AHEAD = 3,
@@ -238,12 +242,15 @@ localparam DB = `FLUE_CONN_STATE_TCP_DELEGATED_OFFSET * 8;
 localparam SE_W = 48 + 17 + 32 + 1 + 1;
 localparam RE_W = 48 + 17 + 32 + 1;
 
+// one out-of-order run in the TCB: on, psh, start, end, ptr, off
+localparam RUN_W = 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17;
+localparam RUN_IDX_W = $clog2(OOO_RUNS);
+
 localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 32 + 32 + 32 + 32 + 32 + 32 + 32
     + 32 + 32 + 32 + 32 + 32 + 32 + 32 + 1 + 8 + 8 + 1 + 16 + 16 + 32 + 32 + 32 + 1 + 1 + 32 + 1 + 32 + 8 + 1 + 32
     + SND_PTR_WIDTH + SND_PTR_WIDTH + (SND_PTR_WIDTH+1) + 32 + SND_PTR_WIDTH + 32 + 1 + 1 + 1 + 1 + 32 + 1
     + RCV_PTR_WIDTH + RCV_PTR_WIDTH + (RCV_PTR_WIDTH+1) + 17 + 1 + 1 + 1 + 16
-    + 1 + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17
-    + 1 + 1 + 32 + 32 + RCV_PTR_WIDTH + 17
+    + 1 + OOO_RUNS * RUN_W
     + 32 + 32
     + 1 + 1 + 16
     + 1
@@ -342,6 +349,10 @@ initial begin
     end
     if (DMA_DATA_WIDTH != 64 && DMA_DATA_WIDTH != 128 && DMA_DATA_WIDTH != 256) begin
         $error("Error: DMA_DATA_WIDTH must be 64, 128 or 256 (instance %m)");
+        $finish;
+    end
+    if (OOO_RUNS < 2 || OOO_RUNS > 16) begin
+        $error("Error: OOO_RUNS must be 2 to 16 (instance %m)");
         $finish;
     end
     if (CLOCK_HZ < 1 || SYN_CHALLENGE_SECONDS < 1 || BACKLOG_HOLD_TICKS < 1 || BACKLOG_FLOOR < 1) begin
@@ -648,24 +659,31 @@ reg t_fin_rcvd = 0;
 reg t_aborted = 0;
 reg t_retrieve_sent = 0;
 reg [16-1:0] t_ip_id = 0;
-// Out-of-order runs held, A (ooo) nearest RCV.NXT and B (ooo2) after it (B only with A): bytes
-// [start, end) are already in the posted buffers, end falls at offset off of receive entry
-// ptr; psh: a held segment carried PSH (it applies once the run is taken in). ooo_seen: data
-// beyond RCV.NXT arrived since RCV.NXT last moved (the segment that moves it is acknowledged
-// at once, RFC 5681 4.2).
-reg t_ooo_on = 0;
+// Out-of-order runs held, OOO_RUNS of them in order from RCV.NXT (run 0 nearest; those on are
+// runs 0 to n-1, none touching the next): bytes [start, end) are already in the posted buffers,
+// end falls at offset off of receive entry ptr; psh: a held segment carried PSH (it applies once
+// the run is taken in). ooo_seen: data beyond RCV.NXT arrived since RCV.NXT last moved (the
+// segment that moves it is acknowledged at once, RFC 5681 4.2).
 reg t_ooo_seen = 0;
-reg t_ooo_psh = 0;
-reg [32-1:0] t_ooo_start = 0;
-reg [32-1:0] t_ooo_end = 0;
-reg [RCV_PTR_WIDTH-1:0] t_ooo_ptr = 0;
-reg [17-1:0] t_ooo_off = 0;
-reg t_ooo2_on = 0;
-reg t_ooo2_psh = 0;
-reg [32-1:0] t_ooo2_start = 0;
-reg [32-1:0] t_ooo2_end = 0;
-reg [RCV_PTR_WIDTH-1:0] t_ooo2_ptr = 0;
-reg [17-1:0] t_ooo2_off = 0;
+reg [OOO_RUNS-1:0] t_run_on = 0;
+reg [OOO_RUNS-1:0] t_run_psh = 0;
+reg [OOO_RUNS*32-1:0] t_run_start = 0;
+reg [OOO_RUNS*32-1:0] t_run_end = 0;
+reg [OOO_RUNS*RCV_PTR_WIDTH-1:0] t_run_ptr = 0;
+reg [OOO_RUNS*17-1:0] t_run_off = 0;
+// run 0, which the gap at RCV.NXT reaches first (and an isle is, alone)
+wire t_ooo_on = t_run_on[0];
+wire t_ooo_psh = t_run_psh[0];
+wire [31:0] t_ooo_start = t_run_start[31:0];
+wire [31:0] t_ooo_end = t_run_end[31:0];
+// each run's successor (for run k, run k+1's fields; the last has none), for the removal of a
+// run (the ones after it move down) and the checks against the next run
+wire [OOO_RUNS-1:0] run_on_dn = t_run_on >> 1;
+wire [OOO_RUNS-1:0] run_psh_dn = t_run_psh >> 1;
+wire [OOO_RUNS*32-1:0] run_start_dn = t_run_start >> 32;
+wire [OOO_RUNS*32-1:0] run_end_dn = t_run_end >> 32;
+wire [OOO_RUNS*RCV_PTR_WIDTH-1:0] run_ptr_dn = t_run_ptr >> RCV_PTR_WIDTH;
+wire [OOO_RUNS*17-1:0] run_off_dn = t_run_off >> 17;
 reg [32-1:0] t_bl = 0;          // send backlog last indicated (R69); 0: none yet
 reg [32-1:0] t_bl_at = 0;       // tick of that indication
 reg t_rst_chal = 0;             // R75: a challenge ACK answered an in-window RST, none acceptable since
@@ -864,27 +882,85 @@ wire re_nopush = rcv_rdata[97];
 wire [16:0] re_room = re_len - t_rq_fill;
 wire [15:0] re_n = {1'b0, seg_avail} < re_room ? seg_avail : re_room[15:0];
 
-// Out-of-order data, by where it falls: it extends a run (starts inside it or at its end, ends
-// past it; A stops where B starts), reaches a run from the gap before it (prepended), or
-// starts a run (in the posted space); anything else (a third run, or held already) is dropped
+// Out-of-order data, by where it falls against the runs (the first that applies): it extends
+// run k (starts inside it or at its end, ends past it; it stops where run k+1 starts), reaches
+// run k from the gap before it (prepended), or starts a new run k in that gap, within the posted
+// space: the runs from k on move up one, and with every slot taken the farthest is forgotten
+// (the bytes nearer RCV.NXT are the ones that let it move on). Anything else (held already, or
+// past the last run with every slot taken) is dropped
 wire [31:0] h_end = h_seq + {16'd0, h_len};
 wire [31:0] ooo_fresh_off = h_seq - t_rcv_nxt;
 wire ooo_room = ooo_fresh_off < t_rcv_space;
-wire a_ext = t_ooo_on && !seq_lt(h_seq, t_ooo_start) && !seq_lt(t_ooo_end, h_seq) && seq_lt(t_ooo_end, h_end)
-    && !(t_ooo2_on && t_ooo2_start == t_ooo_end);
-wire a_pre = t_ooo_on && seq_lt(h_seq, t_ooo_start) && !seq_lt(h_end, t_ooo_start);
-wire a_new = !t_ooo_on && t_rq_count != 0 && ooo_room;
-wire past_a = t_ooo_on && seq_lt(t_ooo_end, h_seq);
-wire b_ext = past_a && t_ooo2_on && !seq_lt(h_seq, t_ooo2_start) && !seq_lt(t_ooo2_end, h_seq) && seq_lt(t_ooo2_end, h_end);
-wire b_pre = past_a && t_ooo2_on && seq_lt(h_seq, t_ooo2_start) && !seq_lt(h_end, t_ooo2_start);
-wire b_new = past_a && !t_ooo2_on && ooo_room;
+localparam [1:0] OC_NONE = 2'd0, OC_EXT = 2'd1, OC_PRE = 2'd2, OC_NEW = 2'd3;
+reg [1:0] oc_kind;
+reg [RUN_IDX_W-1:0] oc_idx;
+reg [31:0] oc_skip;
+reg [31:0] oc_avail;
+reg [RCV_PTR_WIDTH-1:0] oc_ptr;
+reg [31:0] oc_off;
+always @* begin : ooo_classify
+    integer k;
+    reg [31:0] prev_end;
+    reg [RCV_PTR_WIDTH-1:0] prev_ptr;
+    reg [31:0] prev_off;
+    reg after_prev;
+    reg r_on;
+    reg [31:0] r_start;
+    reg [31:0] r_end;
+    reg n_on;
+    reg [31:0] n_start;
+    reg [31:0] cap_end;
+    oc_kind = OC_NONE;
+    oc_idx = {RUN_IDX_W{1'b0}};
+    oc_skip = 32'd0;
+    oc_avail = 32'd0;
+    oc_ptr = t_rq_head;
+    oc_off = 32'd0;
+    // the gap before run 0 starts at RCV.NXT (the caller has h_seq past it), at the head's fill
+    prev_end = t_rcv_nxt;
+    prev_ptr = t_rq_head;
+    prev_off = {15'd0, t_rq_fill};
+    after_prev = t_rq_count != 0;
+    for (k = 0; k < OOO_RUNS; k = k + 1) begin
+        r_on = t_run_on[k];
+        r_start = t_run_start[32*k +: 32];
+        r_end = t_run_end[32*k +: 32];
+        n_on = run_on_dn[k];
+        n_start = run_start_dn[32*k +: 32];
+        cap_end = n_on && seq_lt(n_start, h_end) ? n_start : h_end;
+        if (oc_kind == OC_NONE) begin
+            if (r_on && !seq_lt(h_seq, r_start) && !seq_lt(r_end, h_seq) && seq_lt(r_end, h_end)
+                    && !(n_on && n_start == r_end)) begin
+                oc_kind = OC_EXT;
+                oc_idx = k[RUN_IDX_W-1:0];
+                oc_skip = r_end - h_seq;
+                oc_avail = cap_end - r_end;
+                oc_ptr = t_run_ptr[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH];
+                oc_off = {15'd0, t_run_off[17*k +: 17]};
+            end else if (after_prev && (!r_on || seq_lt(h_seq, r_start))) begin
+                // in the gap before run k (or past the last run, with slot k free)
+                if (r_on && !seq_lt(h_end, r_start)) begin
+                    oc_kind = OC_PRE;
+                    oc_avail = r_start - h_seq;
+                end else if (ooo_room) begin
+                    oc_kind = OC_NEW;
+                    oc_avail = {16'd0, h_len};
+                end
+                oc_idx = k[RUN_IDX_W-1:0];
+                oc_ptr = prev_ptr;
+                oc_off = prev_off + (h_seq - prev_end);
+            end
+        end
+        after_prev = r_on && seq_lt(r_end, h_seq);
+        prev_end = r_end;
+        prev_ptr = t_run_ptr[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH];
+        prev_off = {15'd0, t_run_off[17*k +: 17]};
+    end
+end
+// the isle (run 0 alone) grows at its end
+wire a_ext = t_ooo_on && !seq_lt(h_seq, t_ooo_start) && !seq_lt(t_ooo_end, h_seq) && seq_lt(t_ooo_end, h_end);
 wire [31:0] a_skip = t_ooo_end - h_seq;
-wire [31:0] a_ext_end = t_ooo2_on && seq_lt(t_ooo2_start, h_end) ? t_ooo2_start : h_end;
-wire [31:0] a_ext_n = a_ext_end - t_ooo_end;
-wire [31:0] a_pre_n = t_ooo_start - h_seq;
-wire [31:0] b_skip = t_ooo2_end - h_seq;
-wire [31:0] b_pre_n = t_ooo2_start - h_seq;
-wire [31:0] past_a_off = {15'd0, t_ooo_off} + (h_seq - t_ooo_end);
+wire [31:0] a_ext_n = h_end - t_ooo_end;
 // an isle: started by out-of-order data with no receive posted and no run held, when a NIC buffer
 // can be spared and holds the segment; extended (run A's rule) as far as its buffer reaches
 wire [31:0] isle_used = t_ooo_end - t_ooo_start;
@@ -892,9 +968,69 @@ wire [7:0] recv_event = t_isle && t_rq_count != 0 ? `FLUE_EVENT_CODE_TCP_RECV_ST
 wire [31:0] isle_room = {16'd0, t_isle_cap} - isle_used;
 wire [31:0] isle_ext_n = min32(a_ext_n, isle_room);
 wire isle_new = !t_ooo_on && t_rq_count == 0 && nb_usable && nb_lent > NB_ISLE_KEEP[NB_LOG2:0] && h_len <= nb_len;
-// what a placement of held bytes updates: a run's end (extend, new) or nothing (prepend)
-localparam [1:0] OM_A = 2'd0, OM_B = 2'd1, OM_PRE = 2'd2;
-reg [1:0] om = OM_A;
+// what a placement of held bytes updates: run om_idx's end (extend, new) or nothing (prepend)
+reg [RUN_IDX_W-1:0] om_idx = {RUN_IDX_W{1'b0}};
+reg om_pre = 1'b0;
+wire [31:0] om_start = t_run_start[32*om_idx +: 32];
+wire [31:0] om_end = t_run_end[32*om_idx +: 32];
+// the runs with a new one at oc_idx (those from there on one up, the last one off the end), and
+// the runs without run rm_at (those after it one down): the two ways the set of runs changes
+reg [OOO_RUNS-1:0] ins_on;
+reg [OOO_RUNS-1:0] ins_psh;
+reg [OOO_RUNS*32-1:0] ins_start;
+reg [OOO_RUNS*32-1:0] ins_end;
+reg [OOO_RUNS*RCV_PTR_WIDTH-1:0] ins_ptr;
+reg [OOO_RUNS*17-1:0] ins_off;
+reg [RUN_IDX_W:0] rm_at;
+reg [OOO_RUNS-1:0] rm_on;
+reg [OOO_RUNS-1:0] rm_psh;
+reg [OOO_RUNS*32-1:0] rm_start;
+reg [OOO_RUNS*32-1:0] rm_end;
+reg [OOO_RUNS*RCV_PTR_WIDTH-1:0] rm_ptr;
+reg [OOO_RUNS*17-1:0] rm_off;
+wire om_empty = om_start == om_end;
+always @* begin : run_moves
+    integer k;
+    ins_on = t_run_on << 1;
+    ins_psh = t_run_psh << 1;
+    ins_start = t_run_start << 32;
+    ins_end = t_run_end << 32;
+    ins_ptr = t_run_ptr << RCV_PTR_WIDTH;
+    ins_off = t_run_off << 17;
+    // the walk in S_JOIN_USE takes run 0 in; S_OOO_END drops a new run that got no byte, or
+    // merges run om_idx with the one it grew up to
+    rm_at = state_reg == S_JOIN_USE ? {(RUN_IDX_W+1){1'b0}} : {1'b0, om_idx} + {{RUN_IDX_W{1'b0}}, !om_empty};
+    rm_on = t_run_on;
+    rm_psh = t_run_psh;
+    rm_start = t_run_start;
+    rm_end = t_run_end;
+    rm_ptr = t_run_ptr;
+    rm_off = t_run_off;
+    for (k = 0; k < OOO_RUNS; k = k + 1) begin
+        if (k[RUN_IDX_W-1:0] < oc_idx) begin
+            ins_on[k] = t_run_on[k];
+            ins_psh[k] = t_run_psh[k];
+            ins_start[32*k +: 32] = t_run_start[32*k +: 32];
+            ins_end[32*k +: 32] = t_run_end[32*k +: 32];
+            ins_ptr[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH] = t_run_ptr[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH];
+            ins_off[17*k +: 17] = t_run_off[17*k +: 17];
+        end else if (k[RUN_IDX_W-1:0] == oc_idx) begin
+            // empty until its first byte is written (S_OOO_USE); S_OOO_END drops it if none is
+            ins_on[k] = 1'b1;
+            ins_psh[k] = 1'b0;
+            ins_start[32*k +: 32] = h_seq;
+            ins_end[32*k +: 32] = h_seq;
+        end
+        if ({1'b0, k[RUN_IDX_W-1:0]} >= rm_at) begin
+            rm_on[k] = run_on_dn[k];
+            rm_psh[k] = run_psh_dn[k];
+            rm_start[32*k +: 32] = run_start_dn[32*k +: 32];
+            rm_end[32*k +: 32] = run_end_dn[32*k +: 32];
+            rm_ptr[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH] = run_ptr_dn[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH];
+            rm_off[17*k +: 17] = run_off_dn[17*k +: 17];
+        end
+    end
+end
 // in-order data stops where the held run starts (the rest of the segment is held already)
 wire in_reaches_run = t_ooo_on && seq_lt(t_ooo_start, h_end);
 wire [31:0] in_to_run = t_ooo_start - t_rcv_nxt;
@@ -1359,9 +1495,9 @@ always @(posedge clk) begin
              t_rt_count, t_rexmit_one, t_srtt, t_rttvar, t_rto, t_rtt_seq, t_rtt_tick, t_rtt_on, t_rtx_on, t_rtx_at,
              t_dack_on, t_dack_at, t_unacked, t_push_on, t_push_at, t_sq_head, t_sq_tail, t_sq_count, t_sq_head_seq,
              t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag, t_disc_pending, t_rq_head,
-             t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent, t_ip_id, t_ooo_on, t_ooo_seen,
-             t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on, t_ooo2_psh, t_ooo2_start, t_ooo2_end,
-             t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal, t_syn_chal_sec,
+             t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent, t_ip_id, t_ooo_seen,
+             t_run_on, t_run_psh, t_run_start, t_run_end, t_run_ptr, t_run_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
+             t_syn_chal_sec,
              t_urg_hold, t_persist, t_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle, t_ka_intv,
              t_ka_max, t_snd_refused, t_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh, t_max_rt, t_rt_since} <= tcb_rdata;
             state_reg <= ret_state;
@@ -1594,11 +1730,9 @@ always @(posedge clk) begin
                     t_aborted <= 1'b0;
                     t_retrieve_sent <= 1'b0;
                     t_ip_id <= b_snd_una[15:0];
-                    t_ooo_on <= 1'b0;
                     t_ooo_seen <= 1'b0;
-                    t_ooo_psh <= 1'b0;
-                    t_ooo2_on <= 1'b0;
-                    t_ooo2_psh <= 1'b0;
+                    t_run_on <= {OOO_RUNS{1'b0}};
+                    t_run_psh <= {OOO_RUNS{1'b0}};
                     t_isle <= 1'b0;
                     t_fresh <= 1'b1;
                     c_conn <= conn32;
@@ -1735,8 +1869,8 @@ always @(posedge clk) begin
                 wb_rtx_at, t_dack_on, t_dack_at, t_unacked, t_push_on, t_push_at, t_sq_head, t_sq_tail, t_sq_count,
                 t_sq_head_seq, t_tx_ptr, t_tx_seq, t_tx_valid, t_fin_req, t_fin_sent, t_fin_acked, t_disc_tag,
                 t_disc_pending, t_rq_head, t_rq_tail, t_rq_count, t_rq_fill, t_fin_rcvd, t_aborted, t_retrieve_sent,
-                t_ip_id, t_ooo_on, t_ooo_seen, t_ooo_psh, t_ooo_start, t_ooo_end, t_ooo_ptr, t_ooo_off, t_ooo2_on,
-                t_ooo2_psh, t_ooo2_start, t_ooo2_end, t_ooo2_ptr, t_ooo2_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
+                t_ip_id, t_ooo_seen, t_run_on, t_run_psh, t_run_start, t_run_end, t_run_ptr, t_run_off, t_bl, t_bl_at,
+                t_rst_chal, t_syn_chal,
                 t_syn_chal_sec, t_urg_hold, wb_persist, wb_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle,
                 t_ka_intv, t_ka_max, t_snd_refused, wb_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh, t_max_rt, t_rt_since};
             if (t_isle && !t_ooo_on) begin
@@ -1921,10 +2055,7 @@ always @(posedge clk) begin
                 t_rcv_space <= t_rcv_space - {15'd0, re_room};
                 t_push_on <= 1'b0;
                 // the buffer leaves with room unused: the bytes after it move, a held run is lost
-                if (re_room != 0) begin
-                    t_ooo_on <= 1'b0;
-                    t_ooo2_on <= 1'b0;
-                end
+                if (re_room != 0) t_run_on <= {OOO_RUNS{1'b0}};
                 state_reg <= ret_state;
             end
         end
@@ -2147,8 +2278,8 @@ always @(posedge clk) begin
             end else if (h_len != 0 && rcv_state) begin
                 if (seq_lt(t_rcv_nxt, h_seq)) begin
                     // out of order: an immediate duplicate ACK (RFC 5681 4.2; not while fresh), the data held if it
-                    // extends or starts one of the two runs (the walk to its place starts at a
-                    // run's end, or at the head for bytes before run A)
+                    // extends, reaches or starts a run (the walk to its place starts at a run's
+                    // end, or at the head for bytes before run 0)
                     if (!t_fresh) begin
                         ack_now <= 1'b1;
                     end else if (!t_dack_on) begin
@@ -2174,42 +2305,26 @@ always @(posedge clk) begin
                         nb_rptr <= nb_rptr + 1'b1;
                         nb_settle <= 1'b1;
                         nb_isles <= nb_isles + 1'b1;
-                        t_ooo_start <= h_seq;
-                        t_ooo_end <= h_seq;
-                        t_ooo_psh <= 1'b0;
+                        t_run_start[31:0] <= h_seq;
+                        t_run_end[31:0] <= h_seq;
+                        t_run_psh[0] <= 1'b0;
                         seg_avail <= h_len;
                         state_reg <= S_ISLE_PUT;
-                    end else if (a_ext) begin
-                        om <= OM_A;
-                        seg_skip <= a_skip[15:0];
-                        seg_avail <= a_ext_n[15:0];
-                        w_ptr <= t_ooo_ptr;
-                        w_off <= {15'd0, t_ooo_off};
-                    end else if (a_pre || a_new) begin
-                        om <= a_pre ? OM_PRE : OM_A;
-                        seg_avail <= a_pre ? a_pre_n[15:0] : h_len;
-                        w_ptr <= t_rq_head;
-                        w_off <= {15'd0, t_rq_fill} + ooo_fresh_off;
-                        t_ooo_start <= h_seq;
-                        if (a_new) begin
-                            t_ooo_end <= h_seq;
-                            t_ooo_psh <= 1'b0;
-                        end
-                    end else if (b_ext) begin
-                        om <= OM_B;
-                        seg_skip <= b_skip[15:0];
-                        seg_avail <= h_len - b_skip[15:0];
-                        w_ptr <= t_ooo2_ptr;
-                        w_off <= {15'd0, t_ooo2_off};
-                    end else if (b_pre || b_new) begin
-                        om <= b_pre ? OM_PRE : OM_B;
-                        seg_avail <= b_pre ? b_pre_n[15:0] : h_len;
-                        w_ptr <= t_ooo_ptr;
-                        w_off <= past_a_off;
-                        t_ooo2_start <= h_seq;
-                        if (b_new) begin
-                            t_ooo2_end <= h_seq;
-                            t_ooo2_psh <= 1'b0;
+                    end else if (oc_kind != OC_NONE) begin
+                        om_idx <= oc_idx;
+                        om_pre <= oc_kind == OC_PRE;
+                        if (oc_kind == OC_EXT) seg_skip <= oc_skip[15:0];
+                        seg_avail <= oc_avail[15:0];
+                        w_ptr <= oc_ptr;
+                        w_off <= oc_off;
+                        if (oc_kind == OC_PRE) t_run_start[32*oc_idx +: 32] <= h_seq;
+                        if (oc_kind == OC_NEW) begin
+                            t_run_on <= ins_on;
+                            t_run_psh <= ins_psh;
+                            t_run_start <= ins_start;
+                            t_run_end <= ins_end;
+                            t_run_ptr <= ins_ptr;
+                            t_run_off <= ins_off;
                         end
                     end else begin
                         state_reg <= S_RX_FIN;
@@ -2330,33 +2445,34 @@ always @(posedge clk) begin
                 seg_skip <= 16'd0;
                 seg_avail <= seg_avail - w_n;
                 w_off <= w_off + {16'd0, w_n};
-                if (om == OM_A) begin
-                    t_ooo_on <= 1'b1;
-                    t_ooo_end <= t_ooo_end + {16'd0, w_n};
-                    t_ooo_ptr <= w_ptr;
-                    t_ooo_off <= w_off[16:0] + {1'b0, w_n};
-                end
-                if (om == OM_B) begin
-                    t_ooo2_on <= 1'b1;
-                    t_ooo2_end <= t_ooo2_end + {16'd0, w_n};
-                    t_ooo2_ptr <= w_ptr;
-                    t_ooo2_off <= w_off[16:0] + {1'b0, w_n};
+                if (!om_pre) begin
+                    t_run_end[32*om_idx +: 32] <= om_end + {16'd0, w_n};
+                    t_run_ptr[RCV_PTR_WIDTH*om_idx +: RCV_PTR_WIDTH] <= w_ptr;
+                    t_run_off[17*om_idx +: 17] <= w_off[16:0] + {1'b0, w_n};
                 end
                 if (w_n == seg_avail) begin
-                    if (h_flags[`TOE_TCP_PSH] && om == OM_A) t_ooo_psh <= 1'b1;
-                    if (h_flags[`TOE_TCP_PSH] && om == OM_B) t_ooo2_psh <= 1'b1;
+                    if (h_flags[`TOE_TCP_PSH] && !om_pre) t_run_psh[om_idx] <= 1'b1;
                     state_reg <= S_OOO_END;
                 end
             end
         end
         S_OOO_END: begin
-            // A grown up to B: one run
-            if (t_ooo_on && t_ooo2_on && t_ooo_end == t_ooo2_start) begin
-                t_ooo_end <= t_ooo2_end;
-                t_ooo_ptr <= t_ooo2_ptr;
-                t_ooo_off <= t_ooo2_off;
-                t_ooo_psh <= t_ooo_psh || t_ooo2_psh;
-                t_ooo2_on <= 1'b0;
+            if (!om_pre && (om_empty || (run_on_dn[om_idx] && om_end == run_start_dn[32*om_idx +: 32]))) begin
+                // a new run that got no byte (past the posted buffers) goes; a run grown up to
+                // the next one takes it in (rm_at is om_idx or the one after it)
+                t_run_on <= rm_on;
+                t_run_psh <= rm_psh;
+                t_run_start <= rm_start;
+                t_run_end <= rm_end;
+                t_run_ptr <= rm_ptr;
+                t_run_off <= rm_off;
+                if (!om_empty) begin
+                    t_run_end[32*om_idx +: 32] <= run_end_dn[32*om_idx +: 32];
+                    t_run_ptr[RCV_PTR_WIDTH*om_idx +: RCV_PTR_WIDTH]
+                        <= run_ptr_dn[RCV_PTR_WIDTH*om_idx +: RCV_PTR_WIDTH];
+                    t_run_off[17*om_idx +: 17] <= run_off_dn[17*om_idx +: 17];
+                    t_run_psh[om_idx] <= t_run_psh[om_idx] || run_psh_dn[om_idx];
+                end
             end
             state_reg <= S_RX_FIN;
         end
@@ -2376,15 +2492,14 @@ always @(posedge clk) begin
                 ret_state <= S_JOIN;
                 state_reg <= S_RQ_POP_USE;
             end else if (join_left == 0) begin
-                // run B, if any, becomes A
-                t_ooo_on <= t_ooo2_on;
-                t_ooo_psh <= t_ooo2_psh;
-                t_ooo_start <= t_ooo2_start;
-                t_ooo_end <= t_ooo2_end;
-                t_ooo_ptr <= t_ooo2_ptr;
-                t_ooo_off <= t_ooo2_off;
-                t_ooo2_on <= 1'b0;
-                t_ooo_seen <= t_ooo2_on;
+                // run 0 is taken in: the next, if any, becomes run 0
+                t_run_on <= rm_on;
+                t_run_psh <= rm_psh;
+                t_run_start <= rm_start;
+                t_run_end <= rm_end;
+                t_run_ptr <= rm_ptr;
+                t_run_off <= rm_off;
+                t_ooo_seen <= t_run_on[1];
                 ack_now <= 1'b1;
                 if (t_ooo_psh) h_flags <= h_flags | F_PSH;
                 state_reg <= S_RX_PUSH;
@@ -2407,8 +2522,8 @@ always @(posedge clk) begin
                 cq_wdata <= {1'b1, 1'b0, cpl_rec(`FLUE_ENTRY_KIND_EVENT, `FLUE_EVENT_CODE_TCP_RECV_INDICATE,
                     `FLUE_CPL_STATUS_OK, 32'd0, 32'd0, conn32, t_isle_id)};
                 cq_wptr <= cq_wptr + 1'b1;
-                t_ooo_on <= 1'b1;
-                t_ooo_end <= t_ooo_end + {16'd0, seg_avail};
+                t_run_on[0] <= 1'b1;
+                t_run_end[31:0] <= t_ooo_end + {16'd0, seg_avail};
                 state_reg <= S_RX_FIN;
             end
         end
@@ -2422,7 +2537,7 @@ always @(posedge clk) begin
                 cq_wptr <= cq_wptr + 1'b1;
                 nb_isles <= nb_isles - 1'b1;
                 t_isle <= 1'b0;
-                t_ooo_on <= 1'b0;
+                t_run_on[0] <= 1'b0;
                 t_ooo_seen <= 1'b0;
                 t_rcv_nxt <= t_ooo_end;
                 placed_any <= 1'b1;
@@ -2461,7 +2576,7 @@ always @(posedge clk) begin
             if (placed_any && h_flags[`TOE_TCP_PSH] && t_rq_count != 0 && t_rq_fill != 0 && t_ooo_on) begin
                 // a gap is still open: the push applies once it is filled (completing the buffer
                 // now would move the held bytes' place)
-                t_ooo_psh <= 1'b1;
+                t_run_psh[0] <= 1'b1;
                 state_reg <= S_RX_FIN;
             end else if (placed_any && h_flags[`TOE_TCP_PSH] && t_rq_count != 0 && t_rq_fill != 0) begin
                 // R50: PSH completes a partly filled push-mode buffer
@@ -2724,7 +2839,12 @@ always @(posedge clk) begin
             end else if (ka_due) begin
                 t_ka_at <= now + t_ka_idle;
             end
-            if (t_push_on && !seq_lt(now, t_push_at) && !walk_event) begin
+            if (t_push_on && !seq_lt(now, t_push_at) && !walk_event && t_ooo_on) begin
+                // a gap is open (as for PSH in S_RX_PUSH): completing the buffer with room would
+                // move the held bytes' place and lose them, and a peer without SACK would send
+                // them again one a round trip (Linux under loss). The timer waits for the gap
+                t_push_at <= now + cfg_push_ticks;
+            end else if (t_push_on && !seq_lt(now, t_push_at) && !walk_event) begin
                 t_push_on <= 1'b0;
                 if (t_rq_count != 0 && t_rq_fill != 0) begin
                     // R50, R51: the timer completes a push-mode buffer, never a no-push one
@@ -3067,7 +3187,7 @@ assign fault_dma = fault_reg;
 // (the descriptor's param and reserved bytes, request flags other than PUSH/NO_PUSH/ABORTIVE,
 // TCP flags above URG, state-block fields this engine does not use)
 wire unused_ok = &{1'b0, s_axis_rxh_tdata, s_txc_status_error, s_axis_wr_status_valid,
-    t_fin_acked, d_len[31:17], a_skip[31:16], b_skip[31:16], a_ext_n[31:16], a_pre_n[31:16], b_pre_n[31:16], in_to_run[31:16], send_silent, d_conn, c_kind, is_retransmit, s_axis_req_tdata[255:192],
+    t_fin_acked, d_len[31:17], a_skip[31:16], a_ext_n[31:16], oc_skip[31:16], oc_avail[31:16], in_to_run[31:16], send_silent, d_conn, c_kind, is_retransmit, s_axis_req_tdata[255:192],
     s_axis_req_tdata[31:16], d_flags[7:3], h_flags[7:5], blk, rx_skip[31:16], flight[0], b_valid_mask[31:5],
     b_cflags[15:1]};
 /* verilator lint_on UNUSED */
