@@ -1826,20 +1826,29 @@ always @(posedge clk) begin
             end
         end
         S_TERM_FREE: begin
-            // an isle's buffer goes back to the pool (its bytes lie past RCV.NXT: the peer sends them again)
-            if (t_isle) begin
-                nb_we <= 1'b1;
-                nb_wdata <= {t_isle_id, t_isle_addr, t_isle_cap};
-                nb_isles <= nb_isles - 1'b1;
+            // an isle's buffer goes back to the pool (its bytes lie past RCV.NXT: the peer sends
+            // them again), and an entry that neither waits nor leaves makes the failed-write
+            // memory forget it (after its writes' statuses), so a later isle there is not blamed
+            if (!t_isle || cq_room) begin
+                if (t_isle) begin
+                    nb_we <= 1'b1;
+                    nb_wdata <= {t_isle_id, t_isle_addr, t_isle_cap};
+                    nb_isles <= nb_isles - 1'b1;
+                    cq_we <= 1'b1;
+                    cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                    cq_wdata <= {1'b0, 1'b0, cpl_rec(`FLUE_ENTRY_KIND_EVENT, `FLUE_EVENT_CODE_TCP_RECV_INDICATE,
+                        `FLUE_CPL_STATUS_OK, 32'd0, 32'd0, conn32, t_isle_id)};
+                    cq_wptr <= cq_wptr + 1'b1;
+                end
+                conn_valid_clr <= 1'b1;
+                conn_valid_addr <= cur_conn;
+                cf_we <= 1'b1;
+                cf_waddr <= conn_free_count[CONN_WIDTH-1:0];
+                cf_wdata <= cur_conn;
+                conn_free_count <= conn_free_count + 1'b1;
+                cpl_next <= S_IDLE;
+                state_reg <= S_CPL;
             end
-            conn_valid_clr <= 1'b1;
-            conn_valid_addr <= cur_conn;
-            cf_we <= 1'b1;
-            cf_waddr <= conn_free_count[CONN_WIDTH-1:0];
-            cf_wdata <= cur_conn;
-            conn_free_count <= conn_free_count + 1'b1;
-            cpl_next <= S_IDLE;
-            state_reg <= S_CPL;
         end
         S_CPL: begin
             if (cq_room) begin
@@ -3040,34 +3049,43 @@ wire cq_pop = cq_ready_to_go && (!cq_head_emit || m_axis_cpl_tready);
 wire cq_take = (!cq_head_valid || cq_pop) && cq_rptr != cq_wptr_done;
 reg [CPL_REC_WIDTH-1:0] cq_out;
 
-// A failed write that does not fill its receive buffer (a silent entry: an in-order write, or one
-// of held out-of-order data into a later buffer) is remembered by the buffer's {conn, tag} until
-// that buffer's completion leaves, which then reports DMA_ERROR whatever completed it (the write
-// that fills it, a PSH, the push timer, a FIN). PERR_N buffers at once; past that every receive
-// completion reports DMA_ERROR until reset (never OK for bytes that were not written).
+// A failed write that does not fill its buffer (a silent entry: an in-order write, one of held
+// out-of-order data into a later buffer, or one into an isle's NIC buffer) is remembered by the
+// buffer's {conn, key} (a posted receive's tag, or a NIC buffer's id: an isle's writes wait for
+// its indication) until that buffer's completion or indication leaves, which then reports
+// DMA_ERROR whatever completed it (the write that fills it, a PSH, the push timer, a FIN, the
+// gap before an isle filled). PERR_N buffers at once; past that every receive completion and
+// indication reports DMA_ERROR until reset (never OK for bytes that were not written).
 localparam PERR_N = 4;
 reg [PERR_N-1:0] perr_valid = {PERR_N{1'b0}};
 reg [PERR_N*32-1:0] perr_conn = {PERR_N*32{1'b0}};   // slot i in bits [32*i +: 32]
-reg [PERR_N*32-1:0] perr_tag = {PERR_N*32{1'b0}};
+reg [PERR_N*33-1:0] perr_key = {PERR_N*33{1'b0}};
 reg perr_overflow = 1'b0;
 wire [31:0] cq_head_conn = cq_head[`FLUE_CPL_ENTRY_CONN_LSB +: 32];
 wire [31:0] cq_head_tag = cq_head[`FLUE_CPL_ENTRY_TAG_LSB +: 32];
+wire [31:0] cq_head_info = cq_head[`FLUE_CPL_ENTRY_INFO_LSB +: 32];
 wire cq_head_recv = cq_head[`FLUE_CPL_ENTRY_KIND_LSB +: 8] == `FLUE_ENTRY_KIND_COMPLETION
     && cq_head[`FLUE_CPL_ENTRY_OPCODE_LSB +: 8] == `FLUE_OPCODE_TCP_RECV_POST;
+// data in a NIC buffer: its indication (or an isle's write, silent until the gap fills)
+wire cq_head_ind = cq_head[`FLUE_CPL_ENTRY_KIND_LSB +: 8] == `FLUE_ENTRY_KIND_EVENT
+    && (cq_head[`FLUE_CPL_ENTRY_OPCODE_LSB +: 8] == `FLUE_EVENT_CODE_TCP_RECV_INDICATE
+        || cq_head[`FLUE_CPL_ENTRY_OPCODE_LSB +: 8] == `FLUE_EVENT_CODE_TCP_RECV_STASH);
+wire cq_head_buf = cq_head_recv || cq_head_ind;
+wire [32:0] cq_head_key = cq_head_ind ? {1'b1, cq_head_info} : {1'b0, cq_head_tag};
 reg [PERR_N-1:0] perr_match;
 reg [PERR_N-1:0] perr_free_one;     // the lowest free slot, one-hot
 integer pi;
 always @* begin
     perr_free_one = {PERR_N{1'b0}};
     for (pi = 0; pi < PERR_N; pi = pi + 1) begin
-        perr_match[pi] = perr_valid[pi] && perr_conn[32*pi +: 32] == cq_head_conn && perr_tag[32*pi +: 32] == cq_head_tag;
+        perr_match[pi] = perr_valid[pi] && perr_conn[32*pi +: 32] == cq_head_conn && perr_key[33*pi +: 33] == cq_head_key;
         if (!perr_valid[pi] && perr_free_one == {PERR_N{1'b0}}) perr_free_one[pi] = 1'b1;
     end
 end
 wire cq_head_failed = (cq_head_wait && ps_err[0])
-    || (cq_head_emit && cq_head_recv && (|perr_match || perr_overflow));
+    || (cq_head_emit && cq_head_buf && (|perr_match || perr_overflow));
 // a silent entry whose write failed: its buffer is remembered (once)
-wire perr_note = cq_pop && cq_head_wait && !cq_head_emit && ps_err[0] && cq_head_recv && !(|perr_match);
+wire perr_note = cq_pop && cq_head_wait && !cq_head_emit && ps_err[0] && cq_head_buf && !(|perr_match);
 
 always @* begin
     cq_out = cq_head[CPL_REC_WIDTH-1:0];
@@ -3077,7 +3095,8 @@ always @* begin
 end
 
 always @(posedge clk) begin
-    if (cq_pop && cq_head_emit && cq_head_recv) perr_valid <= perr_valid & ~perr_match;
+    // a buffer's completion or indication leaving, or the entry that forgets an isle's buffer
+    if (cq_pop && cq_head_buf && (cq_head_emit || !cq_head_wait)) perr_valid <= perr_valid & ~perr_match;
     if (perr_note) begin
         if (perr_free_one == {PERR_N{1'b0}}) perr_overflow <= 1'b1;
         perr_valid <= perr_valid | perr_free_one;
@@ -3085,7 +3104,7 @@ always @(posedge clk) begin
     for (pi = 0; pi < PERR_N; pi = pi + 1) begin
         if (perr_note && perr_free_one[pi]) begin
             perr_conn[32*pi +: 32] <= cq_head_conn;
-            perr_tag[32*pi +: 32] <= cq_head_tag;
+            perr_key[33*pi +: 33] <= cq_head_key;
         end
     end
     if (rst) begin

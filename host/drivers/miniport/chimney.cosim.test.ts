@@ -355,6 +355,44 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
+  it('R68 received data the card acknowledged but could not write into host memory (a DMA error): the miniport follows the hardware-state-corrupt procedure, TcpIndicateRetrieve with HardwareFailure then TcpIndicateAbort, completes that receive REQUEST_ABORTED with none of its bytes, and passes no later received byte up', async () => {
+    const s = await setUp();
+    try {
+      const t = await s.offload();
+      const post = allocateNbl(s.link.memory, 4096);
+      s.ndis.offloadTcpReceive(t.handles.tcp1, post.nbl);
+      // the buffer's mapping goes from under the card (an IOMMU fault): the range mapRange mapped
+      // (mapped again once the write has failed, before its completion reaches the miniport,
+      // which unmaps what it mapped)
+      const start = Math.floor(post.buffer.addr / 64) * 64;
+      const length = Math.ceil((post.buffer.addr + 4096) / 64) * 64 - start;
+      s.link.unmapDma(start, length);
+      const payload = new Uint8Array(1000).fill(7);
+      s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 0, ack: 0, flags: TcpFlag.ACK | TcpFlag.PSH, payload }), s.link.now + 10);
+      await s.run(() => s.link.counters().dmaErrors > 0);
+      expect(s.io).toEqual([]);
+      s.link.mapDma(start, length);
+      await s.run(() => s.io.some((x) => x.op === 'receive') && s.events.length >= 2);
+      expect(s.events).toEqual([
+        { type: TcpOffloadEventType.RETRIEVE, info: UploadReason.HARDWARE_FAILURE },
+        { type: TcpOffloadEventType.ABORT, info: 0 },
+      ]);
+      expect(ndisStatusName(post.nbl.status)).toBe('NDIS_STATUS_REQUEST_ABORTED');
+      expect(post.nbl.info.tcpOffloadBytesTransferred).toBe(0);
+      expect(post.buffer.bytes.every((x) => x === 0)).toBe(true);
+      expect(s.target.hardwareFailures).toBe(1);
+      // the next bytes land fine, but behind a hole: not passed up either
+      const next = allocateNbl(s.link.memory, 4096);
+      s.ndis.offloadTcpReceive(t.handles.tcp1, next.nbl);
+      s.link.pushRxFrame(tcpFrame(PEER, { srcPort: 80, dstPort: 40000, seq: 1000, ack: 0, flags: TcpFlag.ACK | TcpFlag.PSH, payload }), s.link.now + 10);
+      await s.run(() => s.io.filter((x) => x.op === 'receive').length === 2);
+      expect(ndisStatusName(next.nbl.status)).toBe('NDIS_STATUS_REQUEST_ABORTED');
+      expect(next.nbl.info.tcpOffloadBytesTransferred).toBe(0);
+      expect(s.events.length).toBe(2);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
   it('R69 once an RTT is known the card indicates its preferred send backlog (TcpIndicateSendBacklogChange): the bandwidth-delay product of the wire (SRTT + one tick), again when an RTT sample moves it by a quarter, never while it stands still, and a query reports the same', async () => {
     const s = await setUp();
     try {

@@ -101,6 +101,12 @@ interface OffloadedObject {
    * with, once the card has completed every earlier one (R31, R58, R65), instead of going to it
    */
   sendsEndWith: number | undefined;
+  /**
+   * The card failed to write received data it had acknowledged into host memory (DMA_ERROR on
+   * a receive completion or an indication): the stream has a hole nothing can fill. Set once;
+   * no later received byte reaches the host, and the host is asked to upload (HardwareFailure).
+   */
+  hardwareFailed: boolean;
 }
 
 /**
@@ -159,6 +165,8 @@ export class ChimneyTarget {
   private readonly nicBuffers = new Map<number, DmaBuffer>();
   /** receive indications the host refused, data taken into `held` */
   indicationsRefused = 0;
+  /** connections on which the card failed to write received data (see hardwareFailure) */
+  hardwareFailures = 0;
   /** bytes the card stashed behind out-of-order isles (TCP_RECV_STASH), taken into `held` */
   stashedBytes = 0;
   /** a receive NBL the card handed back (RETURNED): the bytes already in it */
@@ -307,7 +315,7 @@ export class ChimneyTarget {
     const obj: OffloadedObject = {
       layer: n.layer, id: this.nextId++, ndisOffloadHandle: n.ndisOffloadHandle!, conn, terminated: false, held: [], disconnectDeferred: false,
       early: n.layer === 'tcp' ? [] : undefined, parent: undefined, dstMac: undefined, pathMtu: undefined, tcpConst: undefined,
-      sendQueue: [], sendsAtCard: 0, sendsEndWith: undefined,
+      sendQueue: [], sendsAtCard: 0, sendsEndWith: undefined, hardwareFailed: false,
     };
     n.miniportOffloadContext!.value = obj;
     if (n.layer === 'tcp') this.byConn.set(conn, obj);
@@ -545,12 +553,24 @@ export class ChimneyTarget {
       let left = runs.length;
       let status: number = NdisStatus.SUCCESS;
       let mapped: { addr: number; length: number }[] = [];
+      let writeFailed = false;
       const done = (c: CompletionFields): void => {
         if (op === 'receive' && c.status === CplStatus.RETURNED) returned = true;
         else if (c.status !== CplStatus.OK && status === NdisStatus.SUCCESS) status = ioStatus(c.status);
+        if (op === 'receive' && c.status === CplStatus.DMA_ERROR) writeFailed = true;
         bytes += c.length;
         if (--left === 0) {
           for (const m of mapped) this.adapter.unmapRange(m);
+          if (op === 'receive' && (writeFailed || obj.hardwareFailed)) {
+            // some of the card's bytes are not in host memory, or lie past bytes that are not:
+            // none of them reaches the host (only those this target copied in before, which are)
+            nbl.status = NdisStatus.REQUEST_ABORTED;
+            nbl.info.tcpOffloadBytesTransferred = carried;
+            this.receiveCarried.delete(nbl);
+            this.completeReceive(obj, nbl, complete, this.deferCompletions > 0);
+            if (writeFailed) this.hardwareFailure(obj);
+            return;
+          }
           if (returned && status === NdisStatus.SUCCESS && !obj.terminated) {
             // handed back untouched from behind an isle: the stashed bytes go in first, the
             // rest is posted again, at once, so the receives keep the order they were posted in
@@ -759,11 +779,18 @@ export class ChimneyTarget {
    * one stand-alone NBL (R52) unless refused data is still held (R55: then it queues behind
    * it); what the host does not consume is held here (R54) and the buffer goes back to the card.
    * TCP_RECV_STASH (`stash`): bytes for the receives the card hands back next (RETURNED, behind
-   * an out-of-order isle), held here in order for them.
+   * an out-of-order isle), held here in order for them. `written`: the event's status, DMA_ERROR
+   * if the card's write into the buffer failed.
    */
-  private receiveIndicate(obj: OffloadedObject, id: number, length: number, stash: boolean): void {
+  private receiveIndicate(obj: OffloadedObject, id: number, length: number, stash: boolean, written: number): void {
     const buf = this.nicBuffers.get(id);
     if (!buf || length <= 0 || length > buf.length) return;
+    if (written !== CplStatus.OK || obj.hardwareFailed) {
+      // the card's write into the buffer failed (or an earlier one did): never indicated as data
+      this.lendNicBuffer(id);
+      if (written !== CplStatus.OK) this.hardwareFailure(obj);
+      return;
+    }
     if (stash) this.stashedBytes += length;
     // stashed data waits here for the receives the card hands back; other data behind held
     // bytes (R55) or receive completions still waiting for their microtask would overtake them
@@ -782,6 +809,24 @@ export class ChimneyTarget {
     this.indicationsRefused++;
     obj.held.push(buf.bytes.slice(taken, length));
     this.lendNicBuffer(id);
+  }
+
+  /**
+   * The card acknowledged received bytes it then failed to write into host memory: the
+   * connection's hardware state is corrupt, and the documented procedure for that follows
+   * (N:returning-the-completion-status-of-a-terminate-offload-operation): TcpIndicateRetrieve
+   * with HardwareFailure (the host must upload), then TcpIndicateAbort; the sends waiting here end
+   * REQUEST_ABORTED, and so do receives still at the card when they complete.
+   */
+  private hardwareFailure(obj: OffloadedObject): void {
+    if (obj.hardwareFailed) return;
+    obj.hardwareFailed = true;
+    this.hardwareFailures++;
+    if (obj.terminated) return;
+    const h = obj.ndisOffloadHandle;
+    this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.RETRIEVE, UploadReason.HARDWARE_FAILURE);
+    this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.ABORT, 0);
+    this.endSends(obj, NdisStatus.REQUEST_ABORTED);
   }
 
   /** Copies held bytes into the start of `runs`; returns how many. */
@@ -871,8 +916,8 @@ export class ChimneyTarget {
         break;
       case EventCode.TCP_RETRIEVE: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.RETRIEVE, e.info); break;
       case EventCode.TCP_SEND_BACKLOG: this.handlers.tcpOffloadEventHandler(h, TcpOffloadEventType.SEND_BACKLOG_CHANGE, e.info); break;
-      case EventCode.TCP_RECV_INDICATE: this.receiveIndicate(obj, e.info, e.length, false); break;
-      case EventCode.TCP_RECV_STASH: this.receiveIndicate(obj, e.info, e.length, true); break;
+      case EventCode.TCP_RECV_INDICATE: this.receiveIndicate(obj, e.info, e.length, false, e.status); break;
+      case EventCode.TCP_RECV_STASH: this.receiveIndicate(obj, e.info, e.length, true, e.status); break;
       case EventCode.OFFLOAD_PAUSE: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.OFFLOAD_PAUSE); break;
       case EventCode.UPLOAD_ALL: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.UPLOAD_ALL); break;
       case EventCode.OFFLOAD_RESUME: this.ndis.mIndicateStatusEx(this.handle, NdisStatus.OFFLOAD_RESUME); break;

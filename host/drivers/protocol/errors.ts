@@ -20,6 +20,11 @@ export const StackErrorCode = Object.freeze({
   ABORTED: 'FLUE_TCP_ABORTED',
   /** the offload target could not hand an offloaded connection back: its state is lost */
   OFFLOAD_LOST: 'FLUE_TCP_OFFLOAD_LOST',
+  /**
+   * the offload target reported a hardware failure on the connection (received data it
+   * acknowledged did not reach host memory): the connection was reset
+   */
+  OFFLOAD_FAILED: 'FLUE_TCP_OFFLOAD_FAILED',
   /** no ephemeral port is free */
   NO_PORTS: 'FLUE_TCP_NO_PORTS',
 } as const);

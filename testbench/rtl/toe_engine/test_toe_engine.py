@@ -1663,6 +1663,66 @@ async def test_failed_partial_write_reported_on_its_buffer(dut):
     assert [c.tag for c in tb.find(opcode=Op.TCP_RECV_POST)] == [0xa02, 0xa03, 0xa04], "in posting order"
 
 
+@cocotb.test()
+async def test_failed_isle_write_reported_on_its_indication(dut):
+    """An isle's writes are silent until the gap before it fills: one that fails is remembered by
+    the NIC buffer's id, and the isle's indication then says DMA_ERROR (the driver must not pass
+    those bytes up as data); the data that filled the gap, written fine, is indicated OK."""
+    tb = TB(dut, seed=113)
+    await tb.reset()
+    p = conn_params(0, rcv_wnd=16384)
+    conn = await tb.initiate(p, 0xb01)
+    r0, s0 = p["rcv_nxt"], p["snd_una"]
+    nb = {i: 0x60000 + i * 0x2000 for i in range(1, 13)}
+    for i, a in nb.items():
+        tb.request(Op.TCP_RECV_RETURN, 0xb00 + i, addr=a, length=4096, param=i)
+    await tb.requests_taken()
+    tb.plc_fail = {1}
+    tb.segment(conn, seq_add(r0, 1000), s0, payload=bytes(1000))
+    tb.segment(conn, seq_add(r0, 2000), s0, payload=bytes(500))
+    await tb.until(lambda: len(tb.plc) == 2, what="the isle's writes")
+    tb.segment(conn, r0, s0, payload=bytes(1000))
+    await tb.until(lambda: len(tb.find(kind=fc.EntryKind.EVENT)) == 2, what="the two indications")
+    got = [(c.opcode, c.status, c.length, c.info) for c in tb.find(kind=fc.EntryKind.EVENT)]
+    assert got == [(Ev.TCP_RECV_INDICATE, St.OK, 1000, 2), (Ev.TCP_RECV_INDICATE, St.DMA_ERROR, 1500, 1)], got
+    assert [e for _, e in tb.plc_status] == [1, 0, 0], "the isle's first write failed"
+
+
+@cocotb.test()
+async def test_isle_buffer_forgotten_at_terminate(dut):
+    """A terminate returns a standing isle's NIC buffer to the pool, and the failed-write memory
+    forgets that buffer: five connections in turn each hold an isle whose write failed and are
+    terminated with it standing (more than the PERR_N = 4 buffers the memory holds); a receive on
+    the next connection, written fine, still completes OK, not DMA_ERROR."""
+    tb = TB(dut, seed=117)
+    await tb.reset()
+    for i in range(1, 13):
+        tb.request(Op.TCP_RECV_RETURN, 0xc00 + i, addr=0x60000 + i * 0x2000, length=4096, param=i)
+    await tb.requests_taken()
+
+    def writes():
+        return sum(1 for x in tb.plc if x["len"])
+
+    for k in range(5):
+        p = conn_params(0, rcv_wnd=16384)
+        conn = await tb.initiate(p, 0xc20 + k)
+        n = writes()
+        tb.plc_fail.add(n + 1)
+        tb.segment(conn, seq_add(p["rcv_nxt"], 1000), p["snd_una"], payload=bytes(500))
+        await tb.until(lambda: writes() == n + 1, what=f"isle {k}'s write")
+        await tb.wait(100)
+        await tb.state_op(Op.OFFLOAD_TERMINATE, conn, 0xc30 + k)
+    assert [e for _, e in tb.plc_status] == [1] * 5
+    assert not tb.find(kind=fc.EntryKind.EVENT), "no isle was indicated"
+    p = conn_params(0, rcv_wnd=16384)
+    conn = await tb.initiate(p, 0xc40)
+    tb.request(Op.TCP_RECV_POST, 0xc41, addr=0x20000, length=500, conn=conn)
+    await tb.requests_taken()
+    tb.segment(conn, p["rcv_nxt"], p["snd_una"], payload=bytes(range(250)) * 2)
+    c = await tb.completion(Op.TCP_RECV_POST, 0xc41)
+    assert (c.status, c.length) == (St.OK, 500), c
+
+
 # ---- R83: the persist timer ---------------------------------------------------------------------
 
 async def current_rto(tb, conn, tag):

@@ -313,8 +313,8 @@ describe('offload client: every R21 state', () => {
 });
 
 describe('offload client: completions and events', () => {
-  it('R68 every mandatory retrieve reason uploads the connection, which carries on in software and can be offloaded again', () => {
-    for (const reason of MANDATORY_UPLOAD_REASONS) {
+  it('R68 every mandatory retrieve reason but HardwareFailure uploads the connection, which carries on in software and can be offloaded again', () => {
+    for (const reason of MANDATORY_UPLOAD_REASONS.filter((x) => x !== 11)) {
       const r = rig({ when: 'demand' });
       const { a, b } = connect(r);
       r.client.offload(a);
@@ -330,6 +330,24 @@ describe('offload client: completions and events', () => {
       expect(r.client.phaseOf(a)).toBe('software');
       clean(r);
     }
+  });
+
+  it('R68 HardwareFailure (the target lost data it had acknowledged) uploads the connection and resets it: the peer gets an RST at the target\'s SND.NXT, the user an OFFLOAD_FAILED error, and nothing after the hole is delivered', () => {
+    const r = rig({ when: 'established' });
+    const { a, b } = connect(r);
+    r.p.run(() => r.client.phaseOf(a) === 'offloaded', 100);
+    const f = new Flow(a, b, new Uint8Array(0), seededBytes(35, 200_000));
+    f.run(r.p, () => f.recvA > 50_000);
+    // the hardware-state-corrupt procedure: TcpIndicateRetrieve HardwareFailure, then TcpIndicateAbort
+    const o = objectOf(r);
+    r.target.requestUpload(o, 11);
+    r.target.peerReset(o);
+    expect(r.p.run(() => a.closed && b.closed, 2000)).toBe(true);
+    expect(a.error?.code).toBe(StackErrorCode.OFFLOAD_FAILED);
+    expect(a.error?.message).toMatch(/hardware failure/);
+    expect(b.error?.code).toBe(StackErrorCode.RESET);
+    expect(r.uploads).toEqual([{ kind: 'retrieve', reason: 11 }]);
+    clean(r);
   });
 
   it('R68 optional retrieve reasons keep the connection offloaded (unless configured to upload)', () => {

@@ -46,6 +46,8 @@ export type OffloadPolicy =
 
 /** TCP_UPLOAD_REASON values the host must act on (R68). */
 export const MANDATORY_UPLOAD_REASONS: readonly number[] = Object.freeze([5, 8, 9, 10, 11]);
+/** TCP_UPLOAD_REASON HardwareFailure: the target's state for the connection is corrupt */
+const HARDWARE_FAILURE = 11;
 
 /** Why a connection came back to software. */
 export type UploadCause =
@@ -619,6 +621,8 @@ export class OffloadedConnectionPath implements OffloadedPath {
   private finBeforeOffload = false;
   private peerReset = false;
   private aborted = false;
+  /** the target reported a hardware failure (TcpIndicateRetrieve HardwareFailure) */
+  private hardwareFailed = false;
   private uploadCause: UploadCause | undefined;
 
   constructor(
@@ -1025,6 +1029,7 @@ export class OffloadedConnectionPath implements OffloadedPath {
           return;
         case TcpOffloadEventType.RETRIEVE:
           this.client.counters.retrieves[info] = (this.client.counters.retrieves[info] ?? 0) + 1;
+          if (info === HARDWARE_FAILURE) this.hardwareFailed = true;
           if (this.client.optionalRetrieve(info)) {
             this.client.counters.retrievesKept++;
             return;
@@ -1090,6 +1095,18 @@ export class OffloadedConnectionPath implements OffloadedPath {
       conn.terminate(new StackError(StackErrorCode.OFFLOAD_LOST, why));
       return cause;
     };
+    if (this.hardwareFailed) {
+      // data the target acknowledged may never have reached host memory: the byte stream has a
+      // hole the peer will not fill, so the connection cannot go on in software either. The
+      // peer learns it from an RST at the target's SND.NXT (a challenge ACK, if that is not its
+      // RCV.NXT, draws the closed connection's RST at the ACK's sequence number)
+      if (d?.bufferedData) this.client.returnBuffered(d.bufferedData);
+      release();
+      if (node.status === NdisStatus.SUCCESS && d && d.state !== TcpOffloadConnectionState.CLOSED) conn.out.sendRst(d.sndNxt, undefined);
+      conn.terminate(new StackError(StackErrorCode.OFFLOAD_FAILED,
+        'the offload target reported a hardware failure on this connection (TcpIndicateRetrieve HardwareFailure: received data it had acknowledged did not reach host memory), so it was reset'));
+      return cause;
+    }
     if (this.peerReset || this.aborted) {
       if (d?.bufferedData) this.client.returnBuffered(d.bufferedData);
       release();
