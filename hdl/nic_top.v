@@ -326,6 +326,7 @@ wire [31:0] tcp_delayed_ack_ticks;
 wire [7:0] tcp_max_retransmissions;
 wire [7:0] tcp_dup_ack_threshold;
 wire [31:0] tcp_push_ticks;
+wire [31:0] nce_stale_ticks;
 wire [31:0] tcp_min_rto_ticks;
 wire [31:0] tcp_max_rto_ticks;
 wire [31:0] tcp_fin_wait_2_ticks;
@@ -503,6 +504,7 @@ csr_regs_inst (
     .tcp_max_retransmissions(tcp_max_retransmissions),
     .tcp_dup_ack_threshold(tcp_dup_ack_threshold),
     .tcp_push_ticks(tcp_push_ticks),
+    .nce_stale_ticks(nce_stale_ticks),
     .tcp_min_rto_ticks(tcp_min_rto_ticks),
     .tcp_max_rto_ticks(tcp_max_rto_ticks),
     .tcp_fin_wait_2_ticks(tcp_fin_wait_2_ticks)
@@ -853,6 +855,7 @@ toe_inst (
     .cfg_max_retransmissions(tcp_max_retransmissions),
     .cfg_dup_ack_threshold(tcp_dup_ack_threshold),
     .cfg_push_ticks(tcp_push_ticks),
+    .cfg_nce_stale_ticks(nce_stale_ticks),
     .cfg_min_rto_ticks(tcp_min_rto_ticks),
     .cfg_max_rto_ticks(tcp_max_rto_ticks),
     .cfg_fin_wait_2_ticks(tcp_fin_wait_2_ticks),

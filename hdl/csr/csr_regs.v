@@ -97,6 +97,7 @@ module csr_regs #
     output wire [7:0]                    tcp_max_retransmissions,
     output wire [7:0]                    tcp_dup_ack_threshold,
     output wire [31:0]                   tcp_push_ticks,
+    output wire [31:0]                   nce_stale_ticks,
     output wire [31:0]                   tcp_min_rto_ticks,
     output wire [31:0]                   tcp_max_rto_ticks,
     output wire [31:0]                   tcp_fin_wait_2_ticks
@@ -255,6 +256,7 @@ assign tcp_delayed_ack_ticks = tcp_delayed_ack_ticks_reg;
 assign tcp_max_retransmissions = tcp_max_retransmissions_reg[7:0];
 assign tcp_dup_ack_threshold = tcp_dup_ack_threshold_reg[7:0];
 assign tcp_push_ticks = tcp_push_ticks_reg;
+assign nce_stale_ticks = nce_stale_ticks_reg;
 assign tcp_min_rto_ticks = tcp_min_rto_ticks_reg;
 assign tcp_max_rto_ticks = tcp_max_rto_ticks_reg;
 assign tcp_fin_wait_2_ticks = tcp_fin_wait_2_ticks_reg;

@@ -103,6 +103,8 @@ module toe_engine #
     input  wire [7:0]                     cfg_max_retransmissions,
     input  wire [7:0]                     cfg_dup_ack_threshold,
     input  wire [31:0]                    cfg_push_ticks,
+    // R70: NceStaleTicks
+    input  wire [31:0]                    cfg_nce_stale_ticks,
     input  wire [31:0]                    cfg_min_rto_ticks,
     input  wire [31:0]                    cfg_max_rto_ticks,
     input  wire [31:0]                    cfg_fin_wait_2_ticks,
@@ -259,7 +261,8 @@ localparam TCB_W = 4 + 48 + 48 + 32 + 32 + 16 + 16 + 8 + 8 + 16 + 4 + 4 + 32 + 3
     + 1
     + 1 + 32 + 48 + 16
     + 1
-    + 32 + 32;
+    + 32 + 32
+    + CONN_WIDTH;
 
 // TCP states as held in the TCB (the contract's values)
 localparam [3:0]
@@ -336,7 +339,8 @@ localparam [5:0]
     S_FWD_DATA = 6'd58,
     S_ISLE_PUT = 6'd59,
     S_ISLE_JOIN = 6'd60,
-    S_ISLE_FLUSH = 6'd61;
+    S_ISLE_FLUSH = 6'd61,
+    S_NBR_QUERY = 6'd62;
 
 // event kinds
 localparam [1:0] EV_REQ = 2'd0, EV_RX = 2'd1, EV_TX = 2'd2, EV_TMR = 2'd3;
@@ -421,6 +425,22 @@ reg [CONN_WIDTH-1:0] tcb_raddr = {CONN_WIDTH{1'b0}};
 reg tcb_we = 1'b0;
 reg [CONN_WIDTH-1:0] tcb_waddr = {CONN_WIDTH{1'b0}};
 reg [TCB_W-1:0] tcb_wdata = {TCB_W{1'b0}};
+
+// R70, R71: per neighbor (the id the miniport gives it in the state block, below MAX_CONNS), the
+// tick the card last saw forward progress on a connection through it (NRT) and the tick the host
+// last confirmed it (HRT); written at initiate from the block's NRD and HRD
+reg [31:0] nrt_mem [0:MAX_CONNS-1];
+reg [31:0] hrt_mem [0:MAX_CONNS-1];
+reg [31:0] nrt_rdata = 32'd0;
+reg [31:0] hrt_rdata = 32'd0;
+reg nrt_we = 1'b0;
+reg [CONN_WIDTH-1:0] nrt_waddr = {CONN_WIDTH{1'b0}};
+reg [31:0] nrt_wdata = 32'd0;
+reg hrt_we = 1'b0;
+reg [CONN_WIDTH-1:0] hrt_waddr = {CONN_WIDTH{1'b0}};
+reg [31:0] hrt_wdata = 32'd0;
+// the walk raised the query for this visit's neighbor (the read of HRT lags its write)
+reg nbr_asked = 1'b0;
 
 reg [SE_W-1:0] snd_mem [0:SND_N-1];
 reg [SND_PTR_WIDTH-1:0] snd_next_mem [0:SND_N-1];
@@ -728,6 +748,8 @@ reg t_fresh = 1'b0;
 // while Count is not 0 (TotalRT = now - t_rt_since)
 reg [32-1:0] t_max_rt = 0;
 reg [32-1:0] t_rt_since = 0;
+// the connection's neighbor (R70, R71)
+reg [CONN_WIDTH-1:0] t_nbr = 0;
 
 /*
  * Datapath: everything an event state decides, from the TCB and the segment at hand
@@ -800,6 +822,13 @@ wire [31:0] bl_bdp32 = |bl_bdp[63:32] ? 32'hffffffff : bl_bdp[31:0];
 wire [31:0] bl_cap = t_max_snd_wnd == 32'd0 ? 32'hffffffff : t_max_snd_wnd;
 wire [31:0] bl_now = min32(max32(bl_bdp32, BACKLOG_FLOOR[31:0]), bl_cap);
 wire [31:0] bl_diff = bl_now > t_bl ? bl_now - t_bl : t_bl - bl_now;
+// R70: before the card sends on a connection (here: at each tick while it has data queued or in
+// flight), its neighbor is queried when neither the card (NRT) nor the host (HRT) has seen it
+// reachable for NceStaleTicks (the reads of NRT and HRT are valid from S_TMR_END on)
+wire [31:0] nrd_now = now - nrt_rdata;
+wire nbr_sending = (t_sq_count != 0 || t_snd_una != t_snd_max) && t_state != ST_CLOSED && !t_aborted;
+wire nbr_due = nbr_sending && !nbr_asked && nrd_now > cfg_nce_stale_ticks && now - hrt_rdata > cfg_nce_stale_ticks;
+wire [31:0] nbr32 = {{(32-CONN_WIDTH){1'b0}}, t_nbr};
 wire bl_due = t_srtt != 16'd0 && (t_state == ST_ESTABLISHED || t_state == ST_CLOSE_WAIT) && !t_aborted && !t_retrieve_sent
     && (t_bl == 32'd0 || (bl_diff >= {2'd0, t_bl[31:2]} && now - t_bl_at >= BACKLOG_HOLD_TICKS[31:0]));
 
@@ -1101,6 +1130,9 @@ end
 
 // initiate: the state block's fields and their checks
 wire [31:0] b_valid_mask = blk[`FLUE_CONN_STATE_BLOCK_VALID_MASK_LSB +: 32];
+wire [31:0] b_nbr = blk[`FLUE_CONN_STATE_BLOCK_NEIGHBOR_ID_LSB +: 32];
+wire [31:0] b_hrd = blk[NB + `FLUE_NEIGHBOR_STATE_HOST_REACHABILITY_DELTA_LSB +: 32];
+wire [31:0] b_nrd = blk[NB + `FLUE_NEIGHBOR_STATE_NIC_REACHABILITY_DELTA_LSB +: 32];
 wire [11:0] b_vlan = blk[NB + `FLUE_NEIGHBOR_STATE_VLAN_ID_LSB +: 12];
 wire [47:0] b_src_mac = mac_from_mem(blk[NB + `FLUE_NEIGHBOR_STATE_DL_SOURCE_ADDRESS_LSB +: 48]);
 wire [47:0] b_dst_mac = mac_from_mem(blk[NB + `FLUE_NEIGHBOR_STATE_DL_DESTINATION_ADDRESS_LSB +: 48]);
@@ -1163,7 +1195,7 @@ wire [3:0] b_install_state = b_fin_acked_state ? ST_FIN_WAIT_2 : b_peer_fin ? ST
 wire b_persist = b_snd_wnd == 32'd0 && b_snd_una == b_snd_max && b_rt_running && !b_fin_acked_state;
 // data in flight at initiate comes as the first sends (the miniport posts the NBL chain the
 // host handed over, from SndUna on): SND.UNA <= SND.NXT <= SND.MAX
-wire block_ok = b_valid_mask[4:0] == 5'h1f && b_vlan == 12'd0 && b_state_ok && !seq_lt(b_snd_nxt, b_snd_una)
+wire block_ok = b_valid_mask[4:0] == 5'h1f && b_nbr < MAX_CONNS && b_vlan == 12'd0 && b_state_ok && !seq_lt(b_snd_nxt, b_snd_una)
     && !seq_lt(b_snd_max, b_snd_nxt) && b_mss >= 16'd64 && b_snd_ws <= 4'd14 && b_rcv_ws <= 4'd14
     && !b_cflags[0] && b_src_ip != 32'd0 && b_dst_ip != 32'd0 && (!b_fin_acked_state || b_snd_una == b_snd_max);
 wire [`TOE_KEY_WIDTH-1:0] b_key = {b_dst_ip, b_src_ip, b_rport, b_lport};
@@ -1349,6 +1381,8 @@ always @(posedge clk) begin
     sf_we <= 1'b0;
     rf_we <= 1'b0;
     nb_we <= 1'b0;
+    nrt_we <= 1'b0;
+    hrt_we <= 1'b0;
     conn_valid_set <= 1'b0;
     conn_valid_clr <= 1'b0;
     txq_member_set <= 1'b0;
@@ -1489,6 +1523,7 @@ always @(posedge clk) begin
             state_reg <= S_LOADED;
         end
         S_LOADED: begin
+            nbr_asked <= 1'b0;
             {t_state, t_dst_mac, t_src_mac, t_local_ip, t_remote_ip, t_local_port, t_remote_port, t_ttl, t_tos, t_mss,
              t_snd_ws, t_rcv_ws, t_rcv_nxt, t_rcv_adv, t_rcv_space, t_snd_una, t_snd_nxt, t_snd_max, t_snd_end, t_snd_wnd,
              t_snd_wl1, t_snd_wl2, t_max_snd_wnd, t_cwnd, t_ssthresh, t_recover, t_cwnd_acc, t_in_recovery, t_dupacks,
@@ -1499,7 +1534,7 @@ always @(posedge clk) begin
              t_run_on, t_run_psh, t_run_start, t_run_end, t_run_ptr, t_run_off, t_bl, t_bl_at, t_rst_chal, t_syn_chal,
              t_syn_chal_sec,
              t_urg_hold, t_persist, t_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle, t_ka_intv,
-             t_ka_max, t_snd_refused, t_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh, t_max_rt, t_rt_since} <= tcb_rdata;
+             t_ka_max, t_snd_refused, t_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh, t_max_rt, t_rt_since, t_nbr} <= tcb_rdata;
             state_reg <= ret_state;
             if (ev == EV_REQ && (ret_state == S_BLK_DESC || ret_state == S_FWD_DESC)) begin
                 rd_desc_valid_reg <= 1'b1;
@@ -1532,6 +1567,20 @@ always @(posedge clk) begin
                         ret_state <= S_INIT_CHECK;
                         state_reg <= S_BLK_DESC;
                     end
+                end
+                `FLUE_OPCODE_NEIGHBOR_REACH: begin
+                    // R70: the host's answer to NEIGHBOR_QUERY (or news of the neighbor): its HRD
+                    // in param, for neighbor id conn; not tied to a connection
+                    c_conn <= d_conn;
+                    if (d_conn >= MAX_CONNS) begin
+                        c_status <= `FLUE_CPL_STATUS_BAD_CONN;
+                    end else begin
+                        hrt_we <= 1'b1;
+                        hrt_waddr <= d_conn[CONN_WIDTH-1:0];
+                        hrt_wdata <= now - d_param;
+                        c_status <= `FLUE_CPL_STATUS_OK;
+                    end
+                    state_reg <= S_CPL;
                 end
                 `FLUE_OPCODE_TCP_RECV_RETURN: begin
                     // a NIC buffer lent (again): addr/length, the host's id in param; not tied
@@ -1644,6 +1693,15 @@ always @(posedge clk) begin
                 end else begin
                     conn_valid_set <= 1'b1;
                     conn_valid_addr <= cur_conn;
+                    // R70: HRT and NRT from the block's deltas (a second connection through the
+                    // neighbor restarts them from the host's view)
+                    t_nbr <= b_nbr[CONN_WIDTH-1:0];
+                    hrt_we <= 1'b1;
+                    hrt_waddr <= b_nbr[CONN_WIDTH-1:0];
+                    hrt_wdata <= now - b_hrd;
+                    nrt_we <= 1'b1;
+                    nrt_waddr <= b_nbr[CONN_WIDTH-1:0];
+                    nrt_wdata <= now - b_nrd;
                     t_state <= b_install_state;
                     t_dst_mac <= b_dst_mac;
                     t_src_mac <= b_src_mac;
@@ -1881,7 +1939,7 @@ always @(posedge clk) begin
                 t_ip_id, t_ooo_seen, t_run_on, t_run_psh, t_run_start, t_run_end, t_run_ptr, t_run_off, t_bl, t_bl_at,
                 t_rst_chal, t_syn_chal,
                 t_syn_chal_sec, t_urg_hold, wb_persist, wb_wnd_probe, t_ka_en, t_ka_on, t_ka_at, t_ka_probes, t_ka_idle,
-                t_ka_intv, t_ka_max, t_snd_refused, wb_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh, t_max_rt, t_rt_since};
+                t_ka_intv, t_ka_max, t_snd_refused, wb_isle, t_isle_id, t_isle_addr, t_isle_cap, t_fresh, t_max_rt, t_rt_since, t_nbr};
             if (t_isle && !t_ooo_on) begin
                 nb_we <= 1'b1;
                 nb_wdata <= {t_isle_id, t_isle_addr, t_isle_cap};
@@ -2208,6 +2266,10 @@ always @(posedge clk) begin
                 end
                 state_reg <= S_RX_DATA;
                 if (ack_new) begin
+                    // R71: the peer took what the card sent: forward progress through the neighbor
+                    nrt_we <= 1'b1;
+                    nrt_waddr <= t_nbr;
+                    nrt_wdata <= now;
                     t_snd_una <= h_ack_q;
                     if (seq_lt(t_snd_nxt, h_ack_q)) t_snd_nxt <= h_ack_q;
                     if (seq_lt(t_snd_max, h_ack_q)) t_snd_max <= h_ack_q;   // a persist probe taken
@@ -2573,6 +2635,10 @@ always @(posedge clk) begin
             // resend some 100 segments the card already held)
             if (placed_any && !t_ooo_on) t_fresh <= 1'b0;
             if (placed_any) begin
+                // R71: new data in order, sent in answer to the card's ACKs: forward progress
+                nrt_we <= 1'b1;
+                nrt_waddr <= t_nbr;
+                nrt_wdata <= now;
                 // delayed ACK (TcpAckFrequency, TcpDelayedAckTicks)
                 t_unacked <= t_unacked + 1'b1;
                 if (t_unacked + 1'b1 >= cfg_ack_frequency) begin
@@ -2868,6 +2934,10 @@ always @(posedge clk) begin
             ret_state <= S_WB;
             // the delayed ACK goes on new data as in S_RX_END
             state_reg <= ack_now || (ack_ride && !ack_by_data) ? S_EMIT_ACK : ack_ride ? S_TX : S_WB;
+            if (nbr_due) begin
+                // R70: NeighborReachabilityQuery, then back here for the rest of the visit
+                state_reg <= S_NBR_QUERY;
+            end
             if (bl_due) begin
                 // R69: TcpIndicateSendBacklogChange, then back here for the rest of the visit
                 t_bl <= bl_now;
@@ -2876,6 +2946,22 @@ always @(posedge clk) begin
                 c_info <= bl_now;
                 cpl_next <= S_TMR_END;
                 state_reg <= S_EVENT;
+            end
+        end
+        S_NBR_QUERY: begin
+            // NRD = now - NRT in the event; HRT = now until the host answers (NEIGHBOR_REACH), so
+            // the query is not repeated for NceStaleTicks (as the host's HRD of 0 would)
+            if (cq_room) begin
+                cq_we <= 1'b1;
+                cq_waddr <= cq_wptr[CQ_LOG2-1:0];
+                cq_wdata <= {1'b0, 1'b1, cpl_rec(`FLUE_ENTRY_KIND_EVENT, `FLUE_EVENT_CODE_NEIGHBOR_QUERY,
+                    `FLUE_CPL_STATUS_OK, 32'd0, 32'd0, nbr32, nrd_now)};
+                cq_wptr <= cq_wptr + 1'b1;
+                hrt_we <= 1'b1;
+                hrt_waddr <= t_nbr;
+                hrt_wdata <= now;
+                nbr_asked <= 1'b1;
+                state_reg <= S_TMR_END;
             end
         end
         default: begin
@@ -2967,6 +3053,17 @@ end
 always @(posedge clk) begin
     tcb_rdata <= tcb_mem[tcb_raddr];
     if (tcb_we) tcb_mem[tcb_waddr] <= tcb_wdata;
+end
+
+// read at the loaded connection's neighbor: valid from the second state after S_LOADED
+always @(posedge clk) begin
+    nrt_rdata <= nrt_mem[t_nbr];
+    if (nrt_we) nrt_mem[nrt_waddr] <= nrt_wdata;
+end
+
+always @(posedge clk) begin
+    hrt_rdata <= hrt_mem[t_nbr];
+    if (hrt_we) hrt_mem[hrt_waddr] <= hrt_wdata;
 end
 
 always @(posedge clk) begin

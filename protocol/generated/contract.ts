@@ -76,6 +76,8 @@ export const Opcode = Object.freeze({
   OFFLOAD_QUERY: 19,
   /** mark cached state of conn invalid (MiniportInvalidateOffload) */
   OFFLOAD_INVALIDATE: 20,
+  /** the host's HostReachabilityDelta (param, ticks) for neighbor id conn, its answer to NEIGHBOR_QUERY: HRT = now - HRD (R70) */
+  NEIGHBOR_REACH: 21,
   /** send addr/length on conn; completes when every byte is acknowledged */
   TCP_SEND: 32,
   /** post a receive buffer for conn; filled in FIFO order */
@@ -88,7 +90,7 @@ export const Opcode = Object.freeze({
   TCP_RECV_RETURN: 36,
 } as const);
 export type Opcode = (typeof Opcode)[keyof typeof Opcode];
-const opcodeNames: ReadonlyMap<number, string> = new Map([[1, 'NOP'], [2, 'L2_SEND'], [3, 'L2_RECV_POST'], [16, 'OFFLOAD_INITIATE'], [17, 'OFFLOAD_TERMINATE'], [18, 'OFFLOAD_UPDATE'], [19, 'OFFLOAD_QUERY'], [20, 'OFFLOAD_INVALIDATE'], [32, 'TCP_SEND'], [33, 'TCP_RECV_POST'], [34, 'TCP_DISCONNECT'], [35, 'TCP_FORWARD'], [36, 'TCP_RECV_RETURN']]);
+const opcodeNames: ReadonlyMap<number, string> = new Map([[1, 'NOP'], [2, 'L2_SEND'], [3, 'L2_RECV_POST'], [16, 'OFFLOAD_INITIATE'], [17, 'OFFLOAD_TERMINATE'], [18, 'OFFLOAD_UPDATE'], [19, 'OFFLOAD_QUERY'], [20, 'OFFLOAD_INVALIDATE'], [21, 'NEIGHBOR_REACH'], [32, 'TCP_SEND'], [33, 'TCP_RECV_POST'], [34, 'TCP_DISCONNECT'], [35, 'TCP_FORWARD'], [36, 'TCP_RECV_RETURN']]);
 /** the name of a Opcode value, or its number in hex when unknown */
 export function opcodeName(value: number): string {
   return opcodeNames.get(value) ?? '0x' + value.toString(16);
@@ -172,7 +174,7 @@ export const EventCode = Object.freeze({
   TCP_ABORT: 4,
   /** data in a NIC buffer: length bytes, buffer id in info */
   TCP_RECV_INDICATE: 5,
-  /** neighbor reachability query; conn = neighbor id */
+  /** neighbor reachability query (R70): conn = neighbor id, info = NicReachabilityDelta (ticks since forward progress on a connection through it) */
   NEIGHBOR_QUERY: 6,
   /** NDIS_STATUS_OFFLOAD_PAUSE */
   OFFLOAD_PAUSE: 7,
@@ -1107,7 +1109,7 @@ export function encodeTcpDelegatedState(view: DataView, value: TcpDelegatedState
 
 /** header of the flat connection state block (CONN_STATE_BYTES long) that OFFLOAD_INITIATE reads and TERMINATE/QUERY write; the miniport flattens the NDIS state tree into it, each part at its CONN_STATE_*_OFFSET */
 export interface ConnStateBlock {
-  /** miniport-chosen id of the neighbor object (shared between connections) */
+  /** miniport-chosen id of the neighbor object (shared between connections), below the connections the card holds: the card keeps its reachability times (R70, R71) under it */
   neighborId: number;
   /** miniport-chosen id of the path object */
   pathId: number;

@@ -45,6 +45,7 @@ constexpr uint32_t OFFLOAD_TERMINATE = 17; // upload: write delegated state to a
 constexpr uint32_t OFFLOAD_UPDATE = 18; // replace cached state from addr (MiniportUpdateOffload)
 constexpr uint32_t OFFLOAD_QUERY = 19; // write delegated state to addr (MiniportQueryOffload)
 constexpr uint32_t OFFLOAD_INVALIDATE = 20; // mark cached state of conn invalid (MiniportInvalidateOffload)
+constexpr uint32_t NEIGHBOR_REACH = 21; // the host's HostReachabilityDelta (param, ticks) for neighbor id conn, its answer to NEIGHBOR_QUERY: HRT = now - HRD (R70)
 constexpr uint32_t TCP_SEND = 32; // send addr/length on conn; completes when every byte is acknowledged
 constexpr uint32_t TCP_RECV_POST = 33; // post a receive buffer for conn; filled in FIFO order
 constexpr uint32_t TCP_DISCONNECT = 34; // graceful (FIN after addr/length data) or abortive (flag) close
@@ -89,7 +90,7 @@ constexpr uint32_t TCP_DISCONNECT = 2; // FIN received and all earlier data cons
 constexpr uint32_t TCP_RETRIEVE = 3; // please upload; info = UploadReason (TcpIndicateRetrieve)
 constexpr uint32_t TCP_ABORT = 4; // acceptable RST received (TcpIndicateAbort)
 constexpr uint32_t TCP_RECV_INDICATE = 5; // data in a NIC buffer: length bytes, buffer id in info
-constexpr uint32_t NEIGHBOR_QUERY = 6; // neighbor reachability query; conn = neighbor id
+constexpr uint32_t NEIGHBOR_QUERY = 6; // neighbor reachability query (R70): conn = neighbor id, info = NicReachabilityDelta (ticks since forward progress on a connection through it)
 constexpr uint32_t OFFLOAD_PAUSE = 7; // NDIS_STATUS_OFFLOAD_PAUSE
 constexpr uint32_t UPLOAD_ALL = 8; // NDIS_STATUS_UPLOAD_ALL
 constexpr uint32_t OFFLOAD_RESUME = 9; // NDIS_STATUS_OFFLOAD_RESUME
@@ -425,7 +426,7 @@ constexpr uint32_t D_WND_OFFSET = 88, D_WND_SIZE = 4; // NDIS 6.1 DWnd
 // ConnStateBlock: header of the flat connection state block (CONN_STATE_BYTES long) that OFFLOAD_INITIATE reads and TERMINATE/QUERY write; the miniport flattens the NDIS state tree into it, each part at its CONN_STATE_*_OFFSET
 namespace ConnStateBlock {
 constexpr uint32_t BYTES = 32;
-constexpr uint32_t NEIGHBOR_ID_OFFSET = 0, NEIGHBOR_ID_SIZE = 4; // miniport-chosen id of the neighbor object (shared between connections)
+constexpr uint32_t NEIGHBOR_ID_OFFSET = 0, NEIGHBOR_ID_SIZE = 4; // miniport-chosen id of the neighbor object (shared between connections), below the connections the card holds: the card keeps its reachability times (R70, R71) under it
 constexpr uint32_t PATH_ID_OFFSET = 4, PATH_ID_SIZE = 4; // miniport-chosen id of the path object
 constexpr uint32_t VALID_MASK_OFFSET = 8, VALID_MASK_SIZE = 4; // bit 0 neighbor, 1 path, 2 tcp const, 3 tcp cached, 4 tcp delegated present
 }

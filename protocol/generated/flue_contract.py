@@ -46,6 +46,7 @@ class Opcode(IntEnum):
     OFFLOAD_UPDATE = 18
     OFFLOAD_QUERY = 19
     OFFLOAD_INVALIDATE = 20
+    NEIGHBOR_REACH = 21
     TCP_SEND = 32
     TCP_RECV_POST = 33
     TCP_DISCONNECT = 34
@@ -407,7 +408,7 @@ TCP_DELEGATED_STATE_FIELDS = {
 
 CONN_STATE_BLOCK_BYTES = 32
 CONN_STATE_BLOCK_FIELDS = {
-    "neighborId": (0, 4, 0, 32),  # miniport-chosen id of the neighbor object (shared between connections)
+    "neighborId": (0, 4, 0, 32),  # miniport-chosen id of the neighbor object (shared between connections), below the connections the card holds: the card keeps its reachability times (R70, R71) under it
     "pathId": (4, 4, 0, 32),  # miniport-chosen id of the path object
     "validMask": (8, 4, 0, 32),  # bit 0 neighbor, 1 path, 2 tcp const, 3 tcp cached, 4 tcp delegated present
 }

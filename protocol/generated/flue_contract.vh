@@ -46,6 +46,7 @@
 `define FLUE_OPCODE_OFFLOAD_UPDATE                       8'd18          // replace cached state from addr (MiniportUpdateOffload)
 `define FLUE_OPCODE_OFFLOAD_QUERY                        8'd19          // write delegated state to addr (MiniportQueryOffload)
 `define FLUE_OPCODE_OFFLOAD_INVALIDATE                   8'd20          // mark cached state of conn invalid (MiniportInvalidateOffload)
+`define FLUE_OPCODE_NEIGHBOR_REACH                       8'd21          // the host's HostReachabilityDelta (param, ticks) for neighbor id conn, its answer to NEIGHBOR_QUERY: HRT = now - HRD (R70)
 `define FLUE_OPCODE_TCP_SEND                             8'd32          // send addr/length on conn; completes when every byte is acknowledged
 `define FLUE_OPCODE_TCP_RECV_POST                        8'd33          // post a receive buffer for conn; filled in FIFO order
 `define FLUE_OPCODE_TCP_DISCONNECT                       8'd34          // graceful (FIN after addr/length data) or abortive (flag) close
@@ -86,7 +87,7 @@
 `define FLUE_EVENT_CODE_TCP_RETRIEVE                     8'd3           // please upload; info = UploadReason (TcpIndicateRetrieve)
 `define FLUE_EVENT_CODE_TCP_ABORT                        8'd4           // acceptable RST received (TcpIndicateAbort)
 `define FLUE_EVENT_CODE_TCP_RECV_INDICATE                8'd5           // data in a NIC buffer: length bytes, buffer id in info
-`define FLUE_EVENT_CODE_NEIGHBOR_QUERY                   8'd6           // neighbor reachability query; conn = neighbor id
+`define FLUE_EVENT_CODE_NEIGHBOR_QUERY                   8'd6           // neighbor reachability query (R70): conn = neighbor id, info = NicReachabilityDelta (ticks since forward progress on a connection through it)
 `define FLUE_EVENT_CODE_OFFLOAD_PAUSE                    8'd7           // NDIS_STATUS_OFFLOAD_PAUSE
 `define FLUE_EVENT_CODE_UPLOAD_ALL                       8'd8           // NDIS_STATUS_UPLOAD_ALL
 `define FLUE_EVENT_CODE_OFFLOAD_RESUME                   8'd9           // NDIS_STATUS_OFFLOAD_RESUME
@@ -484,7 +485,7 @@
 // ConnStateBlock: header of the flat connection state block (CONN_STATE_BYTES long) that OFFLOAD_INITIATE reads and TERMINATE/QUERY write; the miniport flattens the NDIS state tree into it, each part at its CONN_STATE_*_OFFSET; byte 0 is bits [7:0]
 `define FLUE_CONN_STATE_BLOCK_BYTES                      32             // bytes
 `define FLUE_CONN_STATE_BLOCK_BITS                       256            // bits
-`define FLUE_CONN_STATE_BLOCK_NEIGHBOR_ID_LSB            0              // miniport-chosen id of the neighbor object (shared between connections)
+`define FLUE_CONN_STATE_BLOCK_NEIGHBOR_ID_LSB            0              // miniport-chosen id of the neighbor object (shared between connections), below the connections the card holds: the card keeps its reachability times (R70, R71) under it
 `define FLUE_CONN_STATE_BLOCK_NEIGHBOR_ID_WIDTH          32             // bits
 `define FLUE_CONN_STATE_BLOCK_PATH_ID_LSB                32             // miniport-chosen id of the path object
 `define FLUE_CONN_STATE_BLOCK_PATH_ID_WIDTH              32             // bits

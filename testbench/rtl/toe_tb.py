@@ -79,9 +79,11 @@ def state_block(p):
     little endian. p holds the fields a bench's conn_params gives; those it may leave out
     default to no VLAN, no window scaling, nothing in flight, no timer running, no keepalive."""
     snd_nxt = p.get("snd_nxt", p["snd_una"])
-    v = pack_fields(fc.CONN_STATE_BLOCK_FIELDS, validMask=p["valid_mask"])
+    v = pack_fields(fc.CONN_STATE_BLOCK_FIELDS, neighborId=p.get("neighbor", 0), validMask=p["valid_mask"])
     v |= pack_fields(fc.NEIGHBOR_STATE_FIELDS, dlSourceAddress=0, vlanId=p.get("vlan", 0),
-                     dlDestinationAddress=int.from_bytes(p["peer_mac"], "little")) << (8 * fc.CONN_STATE_NEIGHBOR_OFFSET)
+                     dlDestinationAddress=int.from_bytes(p["peer_mac"], "little"),
+                     hostReachabilityDelta=p.get("hrd", 0), nicReachabilityDelta=p.get("nrd", 0)
+                     ) << (8 * fc.CONN_STATE_NEIGHBOR_OFFSET)
     v |= pack_fields(fc.PATH_STATE_FIELDS, sourceAddress=int.from_bytes(p["local_ip"], "little"),
                      destinationAddress=int.from_bytes(p["remote_ip"], "little"),
                      pathMtu=p["mtu"]) << (8 * fc.CONN_STATE_PATH_OFFSET)

@@ -12,7 +12,7 @@ import { NetBufferList, allocateNbl } from '../../ndis/nbl.js';
 import { parseIp } from '../protocol/codec.js';
 import { decodeTcp, tcpFrame } from '../protocol/craft.js';
 import { TcpFlag, serializeTcp } from '../protocol/tcp-segment.js';
-import { ChimneyOffloadType, OffloadBlockList, TcpDisconnectFlags, TcpOffloadEventType, OffloadStateType, emptyTcpDelegated, newOffloadHandle } from '../../ndis/offload.js';
+import { ChimneyOffloadType, IndicateOffloadEvent, OffloadBlockList, TcpDisconnectFlags, TcpOffloadEventType, OffloadStateType, emptyTcpDelegated, newOffloadHandle } from '../../ndis/offload.js';
 import { Ndis } from '../../ndis/runtime.js';
 import { NdisStatus, ndisStatusName } from '../../ndis/status.js';
 import { MiniportAdapter } from './adapter.js';
@@ -27,6 +27,9 @@ async function setUp() {
   const completed: { op: string; list: OffloadBlockList }[] = [];
   const io: { op: string; nbl: NetBufferList }[] = [];
   const events: { type: number; info: number }[] = [];
+  // NdisMOffloadEventIndicate as the host sees it; it answers a reachability query with `hostHrd`
+  const offloadEvents: { list: OffloadBlockList | null; code: number; nrd: number; hrdBefore: number; cycle: number }[] = [];
+  const answer = { hostHrd: 0 };
   const proto = ndis.registerProtocol('tcpip');
   const generic: ClientChimneyGeneric = {
     kind: 'client-generic',
@@ -35,7 +38,11 @@ async function setUp() {
     updateOffloadComplete: (_c, list) => completed.push({ op: 'update', list }),
     invalidateOffloadComplete: (_c, list) => completed.push({ op: 'invalidate', list }),
     queryOffloadComplete: (_c, list) => completed.push({ op: 'query', list }),
-    indicateOffloadEvent: () => {},
+    indicateOffloadEvent: (_c, list, code) => {
+      const cached = list?.neighbor.cached;
+      offloadEvents.push({ list, code, nrd: list?.neighbor.delegated?.nicReachabilityDelta ?? -1, hrdBefore: cached?.hostReachabilityDelta ?? -1, cycle: link.now });
+      if (cached) cached.hostReachabilityDelta = answer.hostHrd;
+    },
   };
   const tcp: ClientChimneyTcp = {
     kind: 'client-tcp', offloadType: ChimneyOffloadType.TCP,
@@ -60,7 +67,7 @@ async function setUp() {
     await run(() => completed.length > before);
     return t;
   };
-  return { link, adapter, ndis, target, binding, completed, io, events, run, offload };
+  return { link, adapter, ndis, target, binding, completed, io, events, offloadEvents, answer, run, offload };
 }
 
 /** Offload parameters with a 1 ms tick and a one-tick delayed ACK, so timers act within a short run. */
@@ -389,6 +396,47 @@ describe('miniport as offload target, against the RTL', () => {
       expect(ndisStatusName(next.nbl.status)).toBe('NDIS_STATUS_REQUEST_ABORTED');
       expect(next.nbl.info.tcpOffloadBytesTransferred).toBe(0);
       expect(s.events.length).toBe(2);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
+  it('R70 R71 with data in flight and no forward progress for NceStaleTicks, the card makes the miniport indicate NeighborReachabilityQuery (the neighbor block list with its HRD and the NRD), the host\'s HRD goes back to the card (HRT = now - HRD: asked again NceStaleTicks later after an HRD of 0, at the next tick after a large one); an ACK of the data (forward progress) stops the queries', async () => {
+    const s = await setUp();
+    try {
+      // 0.1 ms ticks, NceStaleTicks 5, an RTO long enough that nothing is resent meanwhile
+      const stale = 5;
+      await tenthMsTicks(s, { nceStaleTicks: stale });
+      await s.link.mmioWrite(Reg.TCP_MIN_RTO_TICKS, 400);
+      const t = await s.offload((tree) => { tree.neighbor.neighbor.cached!.hostReachabilityDelta = 2; });
+      s.link.takeTxFrames();
+      const send = allocateNbl(s.link.memory, 100, { data: new Uint8Array(100).fill(3) });
+      s.ndis.offloadTcpSend(t.handles.tcp1, send.nbl);
+      s.answer.hostHrd = 0; // the host's entry is stale: it will probe, and asks not to be asked for a while
+      await s.run(() => s.offloadEvents.length >= 1, 3_000_000);
+      // next an answer that the host last confirmed the neighbor long ago: the card asks again at
+      // its next tick
+      s.answer.hostHrd = 1000;
+      await s.run(() => s.offloadEvents.length >= 3, 3_000_000);
+      const [q1, q2, q3] = s.offloadEvents;
+      expect(q1!.code).toBe(IndicateOffloadEvent.NEIGHBOR_REACHABILITY_QUERY);
+      expect(q1!.list?.offloadHandle).toBe(t.handles.neighbor);
+      expect(q1!.list?.layer).toBe('neighbor');
+      expect(q1!.hrdBefore).toBe(2);                       // the HRD the host gave at initiate
+      expect(q1!.nrd).toBeGreaterThan(stale);               // no forward progress since the offload
+      expect(q2!.hrdBefore).toBe(0);                       // what the host answered last time
+      // HRT = now after the answer of 0: the next query no sooner than NceStaleTicks later
+      expect(q2!.cycle - q1!.cycle).toBeGreaterThanOrEqual(stale * TENTH_MS_TICK);
+      expect(q2!.cycle - q1!.cycle).toBeLessThan((stale + 3) * TENTH_MS_TICK);
+      expect(q2!.nrd).toBeGreaterThan(q1!.nrd);
+      expect(q3!.hrdBefore).toBe(1000);
+      expect(q3!.cycle - q2!.cycle).toBeLessThan(2 * TENTH_MS_TICK);
+      expect(s.target.neighborQueries).toBe(3);
+      // R71: the peer acknowledges the data: NRT = now, nothing in flight, no more queries
+      fromPeer(s, { seq: 0, ack: 100, flags: TcpFlag.ACK });
+      await s.run(() => s.io.some((x) => x.op === 'send'));
+      const after = s.link.now;
+      await s.run(() => s.link.now > after + 3 * stale * TENTH_MS_TICK);
+      expect(s.offloadEvents).toHaveLength(3);
       expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
   });

@@ -17,7 +17,7 @@ import type { DmaBuffer } from '../../device/memory.js';
 import type { NdisHandle, ProviderChimneyGeneric, ProviderChimneyTcp, TcpOffloadEventHandlers } from '../../ndis/characteristics.js';
 import { NetBuffer, NetBufferList, advanceNetBufferDataStart, allocateNbl, chainNbls, mdlFor, nblArray, type Mdl } from '../../ndis/nbl.js';
 import {
-  ChimneyOffloadType, TcpDisconnectFlags, TcpOffloadConnectionState, TcpOffloadEventType, emptyTcpDelegated, roleOf, settleInitiateStatuses, traverse,
+  ChimneyOffloadType, IndicateOffloadEvent, TcpDisconnectFlags, TcpOffloadConnectionState, TcpOffloadEventType, emptyTcpDelegated, roleOf, settleInitiateStatuses, traverse,
   OffloadBlockList, OffloadStateType, type NdisOffloadHandle, type TcpDelegatedState,
 } from '../../ndis/offload.js';
 import type { Ndis } from '../../ndis/runtime.js';
@@ -107,6 +107,13 @@ interface OffloadedObject {
    * no later received byte reaches the host, and the host is asked to upload (HardwareFailure).
    */
   hardwareFailed: boolean;
+  /**
+   * A neighbor's id on the card (the state block's neighborId, below the connections the card
+   * holds), under which it keeps the neighbor's reachability times (R70, R71); -1 for the rest
+   */
+  slot: number;
+  /** a neighbor's HostReachabilityDelta as the host last gave it (initiate, R70 answer) */
+  hrd: number;
 }
 
 /**
@@ -167,6 +174,12 @@ export class ChimneyTarget {
   indicationsRefused = 0;
   /** connections on which the card failed to write received data (see hardwareFailure) */
   hardwareFailures = 0;
+  /** NeighborReachabilityQuery indications made for the card (R70) */
+  neighborQueries = 0;
+  /** neighbor ids free on the card (filled from its connection count on first use) */
+  private neighborSlots: number[] | undefined;
+  /** offloaded neighbors by their id on the card */
+  private readonly bySlot = new Map<number, OffloadedObject>();
   /** bytes the card stashed behind out-of-order isles (TCP_RECV_STASH), taken into `held` */
   stashedBytes = 0;
   /** a receive NBL the card handed back (RETURNED): the bytes already in it */
@@ -288,7 +301,19 @@ export class ChimneyTarget {
       chain.push(n);
       if (roles.get(n) !== 'new') continue;
       if (n.layer !== 'tcp') {
+        const slot = n.layer === 'neighbor' ? this.takeNeighborSlot() : -1;
+        if (slot === undefined) {
+          // more neighbors than the card holds connections: none of its connections could go
+          n.status = NdisStatus.RESOURCES;
+          failed.add(n);
+          continue;
+        }
         const obj = this.install(n, 0);
+        obj.slot = slot;
+        if (n.layer === 'neighbor') {
+          obj.hrd = n.neighbor.cached?.hostReachabilityDelta ?? 0;
+          this.bySlot.set(slot, obj);
+        }
         obj.parent = n.layer === 'path' ? objectIn(chain, 'neighbor') : undefined;
         obj.dstMac = n.layer === 'neighbor' ? n.neighbor.cached?.dlDestinationAddress.slice(0, 6) : undefined;
         obj.pathMtu = n.layer === 'path' ? n.path.cached?.pathMtu : undefined;
@@ -315,7 +340,7 @@ export class ChimneyTarget {
     const obj: OffloadedObject = {
       layer: n.layer, id: this.nextId++, ndisOffloadHandle: n.ndisOffloadHandle!, conn, terminated: false, held: [], disconnectDeferred: false,
       early: n.layer === 'tcp' ? [] : undefined, parent: undefined, dstMac: undefined, pathMtu: undefined, tcpConst: undefined,
-      sendQueue: [], sendsAtCard: 0, sendsEndWith: undefined, hardwareFailed: false,
+      sendQueue: [], sendsAtCard: 0, sendsEndWith: undefined, hardwareFailed: false, slot: -1, hrd: 0,
     };
     n.miniportOffloadContext!.value = obj;
     if (n.layer === 'tcp') this.byConn.set(conn, obj);
@@ -452,7 +477,13 @@ export class ChimneyTarget {
       const obj = n.miniportOffloadContext?.value as OffloadedObject | undefined;
       if (!obj) { n.status = NdisStatus.FAILURE; continue; }
       if (obj.layer !== 'tcp') {
-        if (op === 'terminate') obj.terminated = true;
+        if (op === 'terminate') {
+          obj.terminated = true;
+          if (obj.slot >= 0 && this.bySlot.get(obj.slot) === obj) {
+            this.bySlot.delete(obj.slot);
+            this.neighborSlots?.push(obj.slot);
+          }
+        }
         n.status = NdisStatus.SUCCESS;
         continue;
       }
@@ -829,6 +860,34 @@ export class ChimneyTarget {
     this.endSends(obj, NdisStatus.REQUEST_ABORTED);
   }
 
+  /** A neighbor id free on the card, or undefined when every one is taken. */
+  private takeNeighborSlot(): number | undefined {
+    this.neighborSlots ??= Array.from({ length: this.adapter.identity.maxConns }, (_, i) => this.adapter.identity.maxConns - 1 - i);
+    return this.neighborSlots.pop();
+  }
+
+  /**
+   * R70: the card found neighbor `slot` stale (neither it nor the host has seen it reachable for
+   * NceStaleTicks) before sending through it. NdisMOffloadEventIndicate with one neighbor block
+   * list and its cached (HRD) and delegated (NRD) state; the host writes its HRD back at once,
+   * and the card takes it (HRT = now - HRD).
+   */
+  private neighborQuery(slot: number, nrd: number): void {
+    const obj = this.bySlot.get(slot);
+    if (!obj || obj.terminated) return;
+    this.neighborQueries++;
+    const list = new OffloadBlockList(OffloadStateType.NEIGHBOR, obj.ndisOffloadHandle, {
+      const: { dlSourceAddress: new Uint8Array(6), vlanId: 0 },
+      cached: { dlDestinationAddress: obj.dstMac ?? new Uint8Array(6), hostReachabilityDelta: obj.hrd },
+      delegated: { nicReachabilityDelta: nrd >>> 0 },
+    });
+    list.status = NdisStatus.SUCCESS;
+    this.ndis.mOffloadEventIndicate(this.handle, list, IndicateOffloadEvent.NEIGHBOR_REACHABILITY_QUERY);
+    obj.hrd = (list.neighbor.cached?.hostReachabilityDelta ?? 0) >>> 0;
+    void this.adapter.postRequest({ opcode: Opcode.NEIGHBOR_REACH, flags: 0, addr: 0, length: 0, conn: slot, param: obj.hrd });
+    void this.adapter.flushDoorbells();
+  }
+
   /** Copies held bytes into the start of `runs`; returns how many. */
   private drainHeld(obj: OffloadedObject, runs: readonly { addr: number; length: number }[]): number {
     const mem = this.adapter.link.memory;
@@ -889,6 +948,10 @@ export class ChimneyTarget {
   // ------------------------------------------------------------------ events
 
   private event(e: CompletionFields): void {
+    if (e.opcode === EventCode.NEIGHBOR_QUERY) {
+      this.neighborQuery(e.conn, e.info);
+      return;
+    }
     const obj = this.byConn.get(e.conn);
     if (!obj) {
       // data for a connection already terminated: the card's buffer comes back all the same
@@ -1004,7 +1067,9 @@ function writeConnState(block: DmaBuffer, neighbor: OffloadBlockList | undefined
     valid |= 8;
   }
   if (t.delegated) { encodeTcpDelegatedState(v, toWire(t.delegated), CONN_STATE_TCP_DELEGATED_OFFSET); valid |= 16; }
-  encodeConnStateBlock(v, { neighborId: 0, pathId: 0, validMask: valid }, 0);
+  // the neighbor's id on the card (a linker's object is the one already offloaded)
+  const slot = (neighbor?.miniportOffloadContext?.value as OffloadedObject | undefined)?.slot ?? 0;
+  encodeConnStateBlock(v, { neighborId: Math.max(slot, 0), pathId: 0, validMask: valid }, 0);
 }
 
 /** The object of the nearest node of `layer` in an ancestor chain (new or already offloaded). */

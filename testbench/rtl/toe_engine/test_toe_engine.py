@@ -53,7 +53,8 @@ CLOCK_PS = 6400
 FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
 
 CFG = {"ack_frequency": 2, "delayed_ack_ticks": 3, "max_retransmissions": 2, "dup_ack_threshold": 3,
-       "push_ticks": 6, "min_rto_ticks": 2, "max_rto_ticks": 16, "tick_div": 1000, "fin_wait_2_ticks": 20}
+       "push_ticks": 6, "min_rto_ticks": 2, "max_rto_ticks": 16, "tick_div": 1000, "fin_wait_2_ticks": 20,
+       "nce_stale_ticks": 1000}
 
 
 RXH = toe_layout("RXH")
@@ -1721,6 +1722,71 @@ async def test_isle_buffer_forgotten_at_terminate(dut):
     tb.segment(conn, p["rcv_nxt"], p["snd_una"], payload=bytes(range(250)) * 2)
     c = await tb.completion(Op.TCP_RECV_POST, 0xc41)
     assert (c.status, c.length) == (St.OK, 500), c
+
+
+# ---- R70, R71: neighbor reachability -----------------------------------------------------------
+
+@cocotb.test()
+async def test_neighbor_reachability_query(dut):
+    """R70: at a tick on which a connection has data in flight, the card raises NEIGHBOR_QUERY for
+    its neighbor (conn = the neighbor id from the state block, info = NRD, the ticks since forward
+    progress) once neither the card (NRT) nor the host (HRT) has seen the neighbor for more than
+    NceStaleTicks, and not again for NceStaleTicks (HRT = now) or until the host's NEIGHBOR_REACH
+    sets HRT = now - HRD. R71: forward progress on any connection through the neighbor (an ACK of
+    new data, new data in order) sets NRT = now for all of them. An idle connection asks nothing."""
+    stale = 4
+    tb = TB(dut, seed=119, cfg={"nce_stale_ticks": stale, "min_rto_ticks": 100, "max_rto_ticks": 400})
+    await tb.reset()
+    nbr = 5
+    # the host last confirmed the neighbor 3 ticks ago, the card's NRT is from 2 ticks ago
+    pa = conn_params(0, neighbor=nbr, hrd=3, nrd=2)
+    a = await tb.initiate(pa, 0xd01)
+    pb = conn_params(1, neighbor=nbr, hrd=3, nrd=2)      # the same neighbor, as the host sees it
+    b = await tb.initiate(pb, 0xd02)
+    idle = await tb.initiate(conn_params(2, neighbor=7, hrd=50, nrd=50), 0xd03)
+    t0 = tb.ticks
+
+    def queries():
+        return [(c.conn, c.info, c.cycle) for c in tb.find(kind=fc.EntryKind.EVENT)
+                if c.opcode == Ev.NEIGHBOR_QUERY]
+
+    tb.request(Op.TCP_SEND, 0xd10, addr=0x10000, length=300, conn=a)
+    tb.request(Op.TCP_RECV_POST, 0xd13, addr=0x20000, length=1000, conn=b)
+    await tb.requests_taken()
+    # NRT = t0 - 2 and HRT = t0 - 3: stale (more than 4 ticks) at t0 + 3 for both
+    while not queries() and tb.ticks < t0 + 10:
+        await tb.tick()
+    assert tb.ticks == t0 + 3, (tb.ticks, t0)
+    assert [(c, i) for c, i, _ in queries()] == [(nbr, 5)], queries()
+    # HRT = now: no second query for NceStaleTicks, though nothing moved
+    await tb.tick(stale)
+    assert len(queries()) == 1, queries()
+    await tb.tick()
+    assert [(c, i) for c, i, _ in queries()][1:] == [(nbr, 5 + stale + 1)], queries()
+    # the host answers: it confirmed the neighbor 1 tick ago (HRT = now - 1)
+    tb.request(Op.NEIGHBOR_REACH, 0xd11, conn=nbr, param=1)
+    c = await tb.completion(Op.NEIGHBOR_REACH, 0xd11)
+    assert (c.status, c.conn) == (St.OK, nbr), c
+    await tb.tick(stale - 1)
+    assert len(queries()) == 2, "HRT from the host's HRD"
+    # R71: new data in order on connection b is forward progress for the neighbor of both
+    tb.segment(b, pb["rcv_nxt"], pb["snd_una"], payload=bytes(100))
+    await tb.wait(300)
+    t1 = tb.ticks
+    await tb.tick(stale)
+    assert len(queries()) == 2, "NRT moved by b's data"
+    await tb.tick()
+    assert [(c, i) for c, i, _ in queries()][2:] == [(nbr, stale + 1)], queries()
+    # R71: the peer acknowledges a's data: NRT = now, and with nothing in flight no query at all
+    tb.segment(a, pa["rcv_nxt"], seq_add(pa["snd_una"], 300))
+    await tb.completion(Op.TCP_SEND, 0xd10)
+    await tb.tick(3 * stale)
+    assert len(queries()) == 3 and tb.ticks > t1 + 3 * stale
+    assert all(c != 7 for c, _, _ in queries()), "the idle connection's neighbor is never queried"
+    # a neighbor id the card has no room for is refused
+    tb.request(Op.NEIGHBOR_REACH, 0xd12, conn=1 << tb.conn_width, param=0)
+    assert (await tb.completion(Op.NEIGHBOR_REACH, 0xd12)).status == St.BAD_CONN
+    assert idle != a
 
 
 # ---- R83: the persist timer ---------------------------------------------------------------------

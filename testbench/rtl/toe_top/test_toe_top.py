@@ -46,7 +46,8 @@ PSH, ACK = 0x08, 0x10
 
 # the TCP registers (ticks); tick_div large by default so no timer runs out unless a test wants it
 CFG = {"ack_frequency": 2, "delayed_ack_ticks": 3, "max_retransmissions": 2, "dup_ack_threshold": 3,
-       "push_ticks": 6, "min_rto_ticks": 2, "max_rto_ticks": 16, "fin_wait_2_ticks": 20}
+       "push_ticks": 6, "min_rto_ticks": 2, "max_rto_ticks": 16, "fin_wait_2_ticks": 20,
+       "nce_stale_ticks": 1000}
 TICK_DIV = 5000
 
 
