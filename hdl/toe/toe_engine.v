@@ -1017,6 +1017,18 @@ reg [OOO_RUNS*32-1:0] rm_start;
 reg [OOO_RUNS*32-1:0] rm_end;
 reg [OOO_RUNS*RCV_PTR_WIDTH-1:0] rm_ptr;
 reg [OOO_RUNS*17-1:0] rm_off;
+// run om_idx after a write of w_n bytes (S_OOO_USE: its end, and where that falls), after taking
+// in the run it grew up to (S_OOO_END: that run's end, removed at rm_at); run oc_idx prepended
+// (S_RX). Whole vectors, so the state machine writes no run at a variable index
+reg [OOO_RUNS*32-1:0] put_end;
+reg [OOO_RUNS*RCV_PTR_WIDTH-1:0] put_ptr;
+reg [OOO_RUNS*17-1:0] put_off;
+reg [OOO_RUNS-1:0] put_psh;
+reg [OOO_RUNS*32-1:0] mrg_end;
+reg [OOO_RUNS*RCV_PTR_WIDTH-1:0] mrg_ptr;
+reg [OOO_RUNS*17-1:0] mrg_off;
+reg [OOO_RUNS-1:0] mrg_psh;
+reg [OOO_RUNS*32-1:0] pre_start;
 wire om_empty = om_start == om_end;
 always @* begin : run_moves
     integer k;
@@ -1029,6 +1041,11 @@ always @* begin : run_moves
     // the walk in S_JOIN_USE takes run 0 in; S_OOO_END drops a new run that got no byte, or
     // merges run om_idx with the one it grew up to
     rm_at = state_reg == S_JOIN_USE ? {(RUN_IDX_W+1){1'b0}} : {1'b0, om_idx} + {{RUN_IDX_W{1'b0}}, !om_empty};
+    put_end = t_run_end;
+    put_ptr = t_run_ptr;
+    put_off = t_run_off;
+    put_psh = t_run_psh;
+    pre_start = t_run_start;
     rm_on = t_run_on;
     rm_psh = t_run_psh;
     rm_start = t_run_start;
@@ -1050,6 +1067,13 @@ always @* begin : run_moves
             ins_start[32*k +: 32] = h_seq;
             ins_end[32*k +: 32] = h_seq;
         end
+        if (k[RUN_IDX_W-1:0] == om_idx) begin
+            put_end[32*k +: 32] = om_end + {16'd0, w_n};
+            put_ptr[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH] = w_ptr;
+            put_off[17*k +: 17] = w_off[16:0] + {1'b0, w_n};
+            put_psh[k] = 1'b1;
+        end
+        if (k[RUN_IDX_W-1:0] == oc_idx) pre_start[32*k +: 32] = h_seq;
         if ({1'b0, k[RUN_IDX_W-1:0]} >= rm_at) begin
             rm_on[k] = run_on_dn[k];
             rm_psh[k] = run_psh_dn[k];
@@ -1057,6 +1081,19 @@ always @* begin : run_moves
             rm_end[32*k +: 32] = run_end_dn[32*k +: 32];
             rm_ptr[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH] = run_ptr_dn[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH];
             rm_off[17*k +: 17] = run_off_dn[17*k +: 17];
+        end
+    end
+    // the merge: without the run om_idx grew up to (rm_at), run om_idx ending where that one did
+    mrg_end = rm_end;
+    mrg_ptr = rm_ptr;
+    mrg_off = rm_off;
+    mrg_psh = rm_psh;
+    for (k = 0; k < OOO_RUNS; k = k + 1) begin
+        if (k[RUN_IDX_W-1:0] == om_idx) begin
+            mrg_end[32*k +: 32] = run_end_dn[32*k +: 32];
+            mrg_ptr[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH] = run_ptr_dn[RCV_PTR_WIDTH*k +: RCV_PTR_WIDTH];
+            mrg_off[17*k +: 17] = run_off_dn[17*k +: 17];
+            mrg_psh[k] = t_run_psh[k] || run_psh_dn[k];
         end
     end
 end
@@ -2388,7 +2425,7 @@ always @(posedge clk) begin
                         seg_avail <= oc_avail[15:0];
                         w_ptr <= oc_ptr;
                         w_off <= oc_off;
-                        if (oc_kind == OC_PRE) t_run_start[32*oc_idx +: 32] <= h_seq;
+                        if (oc_kind == OC_PRE) t_run_start <= pre_start;
                         if (oc_kind == OC_NEW) begin
                             t_run_on <= ins_on;
                             t_run_psh <= ins_psh;
@@ -2517,12 +2554,12 @@ always @(posedge clk) begin
                 seg_avail <= seg_avail - w_n;
                 w_off <= w_off + {16'd0, w_n};
                 if (!om_pre) begin
-                    t_run_end[32*om_idx +: 32] <= om_end + {16'd0, w_n};
-                    t_run_ptr[RCV_PTR_WIDTH*om_idx +: RCV_PTR_WIDTH] <= w_ptr;
-                    t_run_off[17*om_idx +: 17] <= w_off[16:0] + {1'b0, w_n};
+                    t_run_end <= put_end;
+                    t_run_ptr <= put_ptr;
+                    t_run_off <= put_off;
                 end
                 if (w_n == seg_avail) begin
-                    if (h_flags[`TOE_TCP_PSH] && !om_pre) t_run_psh[om_idx] <= 1'b1;
+                    if (h_flags[`TOE_TCP_PSH] && !om_pre) t_run_psh <= put_psh;
                     state_reg <= S_OOO_END;
                 end
             end
@@ -2532,18 +2569,11 @@ always @(posedge clk) begin
                 // a new run that got no byte (past the posted buffers) goes; a run grown up to
                 // the next one takes it in (rm_at is om_idx or the one after it)
                 t_run_on <= rm_on;
-                t_run_psh <= rm_psh;
                 t_run_start <= rm_start;
-                t_run_end <= rm_end;
-                t_run_ptr <= rm_ptr;
-                t_run_off <= rm_off;
-                if (!om_empty) begin
-                    t_run_end[32*om_idx +: 32] <= run_end_dn[32*om_idx +: 32];
-                    t_run_ptr[RCV_PTR_WIDTH*om_idx +: RCV_PTR_WIDTH]
-                        <= run_ptr_dn[RCV_PTR_WIDTH*om_idx +: RCV_PTR_WIDTH];
-                    t_run_off[17*om_idx +: 17] <= run_off_dn[17*om_idx +: 17];
-                    t_run_psh[om_idx] <= t_run_psh[om_idx] || run_psh_dn[om_idx];
-                end
+                t_run_psh <= om_empty ? rm_psh : mrg_psh;
+                t_run_end <= om_empty ? rm_end : mrg_end;
+                t_run_ptr <= om_empty ? rm_ptr : mrg_ptr;
+                t_run_off <= om_empty ? rm_off : mrg_off;
             end
             state_reg <= S_RX_FIN;
         end
