@@ -127,6 +127,7 @@ const enums: EnumSpec[] = [
       { name: 'OFFLOAD_UPDATE', value: 0x12, doc: 'replace cached state from addr (MiniportUpdateOffload)' },
       { name: 'OFFLOAD_QUERY', value: 0x13, doc: 'write delegated state to addr (MiniportQueryOffload)' },
       { name: 'OFFLOAD_INVALIDATE', value: 0x14, doc: 'mark cached state of conn invalid (MiniportInvalidateOffload)' },
+      { name: 'NEIGHBOR_NRD', value: 0x16, doc: 'the NicReachabilityDelta of neighbor id conn (ticks since forward progress on a connection through it, R70, R71) in the completion\'s length; for a query or terminate of the neighbor' },
       { name: 'NEIGHBOR_REACH', value: 0x15, doc: 'the host\'s HostReachabilityDelta (param, ticks) for neighbor id conn, its answer to NEIGHBOR_QUERY: HRT = now - HRD (R70)' },
       { name: 'TCP_SEND', value: 0x20, doc: 'send addr/length on conn; completes when every byte is acknowledged' },
       { name: 'TCP_RECV_POST', value: 0x21, doc: 'post a receive buffer for conn; filled in FIFO order' },

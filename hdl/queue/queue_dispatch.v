@@ -160,7 +160,8 @@ always @* begin
         `FLUE_OPCODE_OFFLOAD_UPDATE,
         `FLUE_OPCODE_OFFLOAD_QUERY: toe_len_bad = len_x != STATE_LEN;
         `FLUE_OPCODE_OFFLOAD_INVALIDATE,
-        `FLUE_OPCODE_NEIGHBOR_REACH: toe_buffer = 1'b0;
+        `FLUE_OPCODE_NEIGHBOR_REACH,
+        `FLUE_OPCODE_NEIGHBOR_NRD: toe_buffer = 1'b0;
         `FLUE_OPCODE_TCP_SEND,
         `FLUE_OPCODE_TCP_RECV_RETURN: toe_len_bad = len_x == 0 || len_x > RX_MAX;
         `FLUE_OPCODE_TCP_FORWARD: toe_len_bad = len_x < TCP_HDR_MIN || len_x > FORWARD_MAX;
@@ -207,6 +208,7 @@ always @* begin
         `FLUE_OPCODE_OFFLOAD_QUERY,
         `FLUE_OPCODE_OFFLOAD_INVALIDATE,
         `FLUE_OPCODE_NEIGHBOR_REACH,
+        `FLUE_OPCODE_NEIGHBOR_NRD,
         `FLUE_OPCODE_TCP_SEND,
         `FLUE_OPCODE_TCP_RECV_POST,
         `FLUE_OPCODE_TCP_DISCONNECT,

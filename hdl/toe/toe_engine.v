@@ -340,7 +340,8 @@ localparam [5:0]
     S_ISLE_PUT = 6'd59,
     S_ISLE_JOIN = 6'd60,
     S_ISLE_FLUSH = 6'd61,
-    S_NBR_QUERY = 6'd62;
+    S_NBR_QUERY = 6'd62,
+    S_NBR_NRD = 6'd63;
 
 // event kinds
 localparam [1:0] EV_REQ = 2'd0, EV_RX = 2'd1, EV_TX = 2'd2, EV_TMR = 2'd3;
@@ -441,6 +442,8 @@ reg [CONN_WIDTH-1:0] hrt_waddr = {CONN_WIDTH{1'b0}};
 reg [31:0] hrt_wdata = 32'd0;
 // the walk raised the query for this visit's neighbor (the read of HRT lags its write)
 reg nbr_asked = 1'b0;
+// NEIGHBOR_NRD: the cycle the read of NRT at t_nbr is on its way
+reg nrd_wait = 1'b0;
 
 reg [SE_W-1:0] snd_mem [0:SND_N-1];
 reg [SND_PTR_WIDTH-1:0] snd_next_mem [0:SND_N-1];
@@ -1618,6 +1621,20 @@ always @(posedge clk) begin
                         c_status <= `FLUE_CPL_STATUS_OK;
                     end
                     state_reg <= S_CPL;
+                end
+                `FLUE_OPCODE_NEIGHBOR_NRD: begin
+                    // a query or terminate of the neighbor: NRD = now - NRT in the length (t_nbr is
+                    // free: no connection is loaded for this request)
+                    c_conn <= d_conn;
+                    if (d_conn >= MAX_CONNS) begin
+                        c_status <= `FLUE_CPL_STATUS_BAD_CONN;
+                        state_reg <= S_CPL;
+                    end else begin
+                        t_nbr <= d_conn[CONN_WIDTH-1:0];
+                        nrd_wait <= 1'b1;
+                        c_status <= `FLUE_CPL_STATUS_OK;
+                        state_reg <= S_NBR_NRD;
+                    end
                 end
                 `FLUE_OPCODE_TCP_RECV_RETURN: begin
                     // a NIC buffer lent (again): addr/length, the host's id in param; not tied
@@ -2992,6 +3009,13 @@ always @(posedge clk) begin
                 hrt_wdata <= now;
                 nbr_asked <= 1'b1;
                 state_reg <= S_TMR_END;
+            end
+        end
+        S_NBR_NRD: begin
+            nrd_wait <= 1'b0;
+            if (!nrd_wait) begin
+                c_length <= nrd_now;
+                state_reg <= S_CPL;
             end
         end
         default: begin

@@ -76,6 +76,8 @@ export const Opcode = Object.freeze({
   OFFLOAD_QUERY: 19,
   /** mark cached state of conn invalid (MiniportInvalidateOffload) */
   OFFLOAD_INVALIDATE: 20,
+  /** the NicReachabilityDelta of neighbor id conn (ticks since forward progress on a connection through it, R70, R71) in the completion's length; for a query or terminate of the neighbor */
+  NEIGHBOR_NRD: 22,
   /** the host's HostReachabilityDelta (param, ticks) for neighbor id conn, its answer to NEIGHBOR_QUERY: HRT = now - HRD (R70) */
   NEIGHBOR_REACH: 21,
   /** send addr/length on conn; completes when every byte is acknowledged */
@@ -90,7 +92,7 @@ export const Opcode = Object.freeze({
   TCP_RECV_RETURN: 36,
 } as const);
 export type Opcode = (typeof Opcode)[keyof typeof Opcode];
-const opcodeNames: ReadonlyMap<number, string> = new Map([[1, 'NOP'], [2, 'L2_SEND'], [3, 'L2_RECV_POST'], [16, 'OFFLOAD_INITIATE'], [17, 'OFFLOAD_TERMINATE'], [18, 'OFFLOAD_UPDATE'], [19, 'OFFLOAD_QUERY'], [20, 'OFFLOAD_INVALIDATE'], [21, 'NEIGHBOR_REACH'], [32, 'TCP_SEND'], [33, 'TCP_RECV_POST'], [34, 'TCP_DISCONNECT'], [35, 'TCP_FORWARD'], [36, 'TCP_RECV_RETURN']]);
+const opcodeNames: ReadonlyMap<number, string> = new Map([[1, 'NOP'], [2, 'L2_SEND'], [3, 'L2_RECV_POST'], [16, 'OFFLOAD_INITIATE'], [17, 'OFFLOAD_TERMINATE'], [18, 'OFFLOAD_UPDATE'], [19, 'OFFLOAD_QUERY'], [20, 'OFFLOAD_INVALIDATE'], [22, 'NEIGHBOR_NRD'], [21, 'NEIGHBOR_REACH'], [32, 'TCP_SEND'], [33, 'TCP_RECV_POST'], [34, 'TCP_DISCONNECT'], [35, 'TCP_FORWARD'], [36, 'TCP_RECV_RETURN']]);
 /** the name of a Opcode value, or its number in hex when unknown */
 export function opcodeName(value: number): string {
   return opcodeNames.get(value) ?? '0x' + value.toString(16);

@@ -45,6 +45,7 @@ constexpr uint32_t OFFLOAD_TERMINATE = 17; // upload: write delegated state to a
 constexpr uint32_t OFFLOAD_UPDATE = 18; // replace cached state from addr (MiniportUpdateOffload)
 constexpr uint32_t OFFLOAD_QUERY = 19; // write delegated state to addr (MiniportQueryOffload)
 constexpr uint32_t OFFLOAD_INVALIDATE = 20; // mark cached state of conn invalid (MiniportInvalidateOffload)
+constexpr uint32_t NEIGHBOR_NRD = 22; // the NicReachabilityDelta of neighbor id conn (ticks since forward progress on a connection through it, R70, R71) in the completion's length; for a query or terminate of the neighbor
 constexpr uint32_t NEIGHBOR_REACH = 21; // the host's HostReachabilityDelta (param, ticks) for neighbor id conn, its answer to NEIGHBOR_QUERY: HRT = now - HRD (R70)
 constexpr uint32_t TCP_SEND = 32; // send addr/length on conn; completes when every byte is acknowledged
 constexpr uint32_t TCP_RECV_POST = 33; // post a receive buffer for conn; filled in FIFO order

@@ -46,6 +46,7 @@
 `define FLUE_OPCODE_OFFLOAD_UPDATE                       8'd18          // replace cached state from addr (MiniportUpdateOffload)
 `define FLUE_OPCODE_OFFLOAD_QUERY                        8'd19          // write delegated state to addr (MiniportQueryOffload)
 `define FLUE_OPCODE_OFFLOAD_INVALIDATE                   8'd20          // mark cached state of conn invalid (MiniportInvalidateOffload)
+`define FLUE_OPCODE_NEIGHBOR_NRD                         8'd22          // the NicReachabilityDelta of neighbor id conn (ticks since forward progress on a connection through it, R70, R71) in the completion's length; for a query or terminate of the neighbor
 `define FLUE_OPCODE_NEIGHBOR_REACH                       8'd21          // the host's HostReachabilityDelta (param, ticks) for neighbor id conn, its answer to NEIGHBOR_QUERY: HRT = now - HRD (R70)
 `define FLUE_OPCODE_TCP_SEND                             8'd32          // send addr/length on conn; completes when every byte is acknowledged
 `define FLUE_OPCODE_TCP_RECV_POST                        8'd33          // post a receive buffer for conn; filled in FIFO order

@@ -400,7 +400,7 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
-  it('R70 R71 with data in flight and no forward progress for NceStaleTicks, the card makes the miniport indicate NeighborReachabilityQuery (the neighbor block list with its HRD and the NRD), the host\'s HRD goes back to the card (HRT = now - HRD: asked again NceStaleTicks later after an HRD of 0, at the next tick after a large one); an ACK of the data (forward progress) stops the queries', async () => {
+  it('R70 R71 with data in flight and no forward progress for NceStaleTicks, the card makes the miniport indicate NeighborReachabilityQuery (the neighbor block list with its HRD and the NRD), the host\'s HRD goes back to the card (HRT = now - HRD: asked again NceStaleTicks later after an HRD of 0, at the next tick after a large one); an ACK of the data (forward progress) stops the queries, and a query of the neighbor reads its NRD from the card', async () => {
     const s = await setUp();
     try {
       // 0.1 ms ticks, NceStaleTicks 5, an RTO long enough that nothing is resent meanwhile
@@ -437,6 +437,14 @@ describe('miniport as offload target, against the RTL', () => {
       const after = s.link.now;
       await s.run(() => s.link.now > after + 3 * stale * TENTH_MS_TICK);
       expect(s.offloadEvents).toHaveLength(3);
+      // the host queries the neighbor: its NRD counts from the ACK (about 3 NceStaleTicks ago)
+      const q = new OffloadBlockList(OffloadStateType.NEIGHBOR, t.handles.neighbor);
+      const before = s.completed.length;
+      s.ndis.queryOffloadState(s.binding, q);
+      await s.run(() => s.completed.length > before);
+      expect(q.status).toBe(NdisStatus.SUCCESS);
+      expect(q.neighbor.delegated?.nicReachabilityDelta).toBeGreaterThanOrEqual(3 * stale);
+      expect(q.neighbor.delegated?.nicReachabilityDelta).toBeLessThan(q1!.nrd + 3 * stale);
       expect(s.ndis.violations).toEqual([]);
     } finally { await s.link.close(); }
   });

@@ -477,6 +477,12 @@ export class ChimneyTarget {
       const obj = n.miniportOffloadContext?.value as OffloadedObject | undefined;
       if (!obj) { n.status = NdisStatus.FAILURE; continue; }
       if (obj.layer !== 'tcp') {
+        if (obj.slot >= 0 && !obj.terminated && (op === 'query' || op === 'terminate')) {
+          // a neighbor's delegated state: its NRD, from the NRT the card keeps (R70, R71)
+          this.stateRequests++;
+          const c = await this.request({ opcode: Opcode.NEIGHBOR_NRD, flags: 0, addr: 0, length: 0, conn: obj.slot, param: 0 });
+          if (c.status === CplStatus.OK) n.neighbor.delegated = { nicReachabilityDelta: c.length >>> 0 };
+        }
         if (op === 'terminate') {
           obj.terminated = true;
           if (obj.slot >= 0 && this.bySlot.get(obj.slot) === obj) {

@@ -27,7 +27,7 @@ CmdBus, CmdTransaction, CmdSource, CmdSink, CmdMonitor = define_stream(
 
 ADDR_LIMIT = 1 << fc.DMA_ADDR_BITS
 TOE_OPCODES = {Opcode.OFFLOAD_INITIATE, Opcode.OFFLOAD_TERMINATE, Opcode.OFFLOAD_UPDATE, Opcode.OFFLOAD_QUERY,
-               Opcode.OFFLOAD_INVALIDATE, Opcode.NEIGHBOR_REACH, Opcode.TCP_SEND, Opcode.TCP_RECV_POST,
+               Opcode.OFFLOAD_INVALIDATE, Opcode.NEIGHBOR_REACH, Opcode.NEIGHBOR_NRD, Opcode.TCP_SEND, Opcode.TCP_RECV_POST,
                Opcode.TCP_DISCONNECT, Opcode.TCP_FORWARD, Opcode.TCP_RECV_RETURN}
 # each TOE opcode's length range (the contract): the offload opcodes move a whole state block;
 # sends and lent NIC buffers need a byte, forwards a TCP header; invalidate and a neighbor's
@@ -37,6 +37,7 @@ TOE_LENGTHS = {
         Opcode.OFFLOAD_INITIATE, Opcode.OFFLOAD_TERMINATE, Opcode.OFFLOAD_UPDATE, Opcode.OFFLOAD_QUERY)},
     Opcode.OFFLOAD_INVALIDATE: None,
     Opcode.NEIGHBOR_REACH: None,
+    Opcode.NEIGHBOR_NRD: None,
     Opcode.TCP_SEND: (1, fc.BUFFER_MAX),
     Opcode.TCP_RECV_RETURN: (1, fc.BUFFER_MAX),
     Opcode.TCP_FORWARD: (20, fc.FORWARD_MAX),

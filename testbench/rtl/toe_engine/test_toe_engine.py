@@ -1780,12 +1780,19 @@ async def test_neighbor_reachability_query(dut):
     # R71: the peer acknowledges a's data: NRT = now, and with nothing in flight no query at all
     tb.segment(a, pa["rcv_nxt"], seq_add(pa["snd_una"], 300))
     await tb.completion(Op.TCP_SEND, 0xd10)
+    t_ack = tb.ticks
     await tb.tick(3 * stale)
+    # the host queries the neighbor (NEIGHBOR_NRD): NRD = now - NRT, in the completion's length
+    tb.request(Op.NEIGHBOR_NRD, 0xd14, conn=nbr)
+    c = await tb.completion(Op.NEIGHBOR_NRD, 0xd14)
+    assert (c.status, c.conn, c.length) == (St.OK, nbr, tb.ticks - t_ack), (c, tb.ticks, t_ack)
     assert len(queries()) == 3 and tb.ticks > t1 + 3 * stale
     assert all(c != 7 for c, _, _ in queries()), "the idle connection's neighbor is never queried"
     # a neighbor id the card has no room for is refused
     tb.request(Op.NEIGHBOR_REACH, 0xd12, conn=1 << tb.conn_width, param=0)
     assert (await tb.completion(Op.NEIGHBOR_REACH, 0xd12)).status == St.BAD_CONN
+    tb.request(Op.NEIGHBOR_NRD, 0xd15, conn=1 << tb.conn_width)
+    assert (await tb.completion(Op.NEIGHBOR_NRD, 0xd15)).status == St.BAD_CONN
     assert idle != a
 
 
