@@ -989,16 +989,13 @@ always @* begin : ooo_classify
         prev_off = {15'd0, t_run_off[17*k +: 17]};
     end
 end
-// the isle (run 0 alone) grows at its end
-wire a_ext = t_ooo_on && !seq_lt(h_seq, t_ooo_start) && !seq_lt(t_ooo_end, h_seq) && seq_lt(t_ooo_end, h_end);
-wire [31:0] a_skip = t_ooo_end - h_seq;
-wire [31:0] a_ext_n = h_end - t_ooo_end;
 // an isle: started by out-of-order data with no receive posted and no run held, when a NIC buffer
-// can be spared and holds the segment; extended (run A's rule) as far as its buffer reaches
+// can be spared and holds the segment; extended (run 0's rule) as far as its buffer reaches
 wire [31:0] isle_used = t_ooo_end - t_ooo_start;
 wire [7:0] recv_event = t_isle && t_rq_count != 0 ? `FLUE_EVENT_CODE_TCP_RECV_STASH : `FLUE_EVENT_CODE_TCP_RECV_INDICATE;
 wire [31:0] isle_room = {16'd0, t_isle_cap} - isle_used;
-wire [31:0] isle_ext_n = min32(a_ext_n, isle_room);
+// the isle is run 0 alone: it grows at its end (the classifier's extension of run 0)
+wire [31:0] isle_ext_n = min32(oc_avail, isle_room);
 wire isle_new = !t_ooo_on && t_rq_count == 0 && nb_usable && nb_lent > NB_ISLE_KEEP[NB_LOG2:0] && h_len <= nb_len;
 // what a placement of held bytes updates: run om_idx's end (extend, new) or nothing (prepend)
 reg [RUN_IDX_W-1:0] om_idx = {RUN_IDX_W{1'b0}};
@@ -2415,8 +2412,8 @@ always @(posedge clk) begin
                     state_reg <= S_OOO;
                     if (t_isle) begin
                         // the isle grows at its end only, within its buffer
-                        if (a_ext && isle_ext_n != 0) begin
-                            seg_skip <= a_skip[15:0];
+                        if (oc_kind == OC_EXT && isle_ext_n != 0) begin
+                            seg_skip <= oc_skip[15:0];
                             seg_avail <= isle_ext_n[15:0];
                             state_reg <= S_ISLE_PUT;
                         end else begin
@@ -3357,7 +3354,7 @@ assign fault_dma = fault_reg;
 // (the descriptor's param and reserved bytes, request flags other than PUSH/NO_PUSH/ABORTIVE,
 // TCP flags above URG, state-block fields this engine does not use)
 wire unused_ok = &{1'b0, s_axis_rxh_tdata, s_txc_status_error, s_axis_wr_status_valid,
-    t_fin_acked, d_len[31:17], a_skip[31:16], a_ext_n[31:16], oc_skip[31:16], oc_avail[31:16], in_to_run[31:16], send_silent, d_conn, c_kind, is_retransmit, s_axis_req_tdata[255:192],
+    t_fin_acked, d_len[31:17], oc_skip[31:16], oc_avail[31:16], in_to_run[31:16], send_silent, d_conn, c_kind, is_retransmit, s_axis_req_tdata[255:192],
     s_axis_req_tdata[31:16], d_flags[7:3], h_flags[7:5], blk, rx_skip[31:16], flight[0], b_valid_mask[31:5],
     b_cflags[15:1]};
 /* verilator lint_on UNUSED */

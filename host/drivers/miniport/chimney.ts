@@ -890,8 +890,7 @@ export class ChimneyTarget {
     list.status = NdisStatus.SUCCESS;
     this.ndis.mOffloadEventIndicate(this.handle, list, IndicateOffloadEvent.NEIGHBOR_REACHABILITY_QUERY);
     obj.hrd = (list.neighbor.cached?.hostReachabilityDelta ?? 0) >>> 0;
-    void this.adapter.postRequest({ opcode: Opcode.NEIGHBOR_REACH, flags: 0, addr: 0, length: 0, conn: slot, param: obj.hrd });
-    void this.adapter.flushDoorbells();
+    void this.request({ opcode: Opcode.NEIGHBOR_REACH, flags: 0, addr: 0, length: 0, conn: slot, param: obj.hrd });
   }
 
   /** Copies held bytes into the start of `runs`; returns how many. */

@@ -1089,31 +1089,27 @@ export class OffloadedConnectionPath implements OffloadedPath {
       this.sends.length = 0;
       this.outstanding = 0;
     };
-    const lost = (why: string): UploadCause => {
+    // the connection ends here: what the target handed over goes back, the user learns why
+    const end = (error: StackError): UploadCause => {
       if (d?.bufferedData) this.client.returnBuffered(d.bufferedData);
       release();
-      conn.terminate(new StackError(StackErrorCode.OFFLOAD_LOST, why));
+      conn.terminate(error);
       return cause;
     };
+    const lost = (why: string): UploadCause => end(new StackError(StackErrorCode.OFFLOAD_LOST, why));
     if (this.hardwareFailed) {
       // data the target acknowledged may never have reached host memory: the byte stream has a
       // hole the peer will not fill, so the connection cannot go on in software either. The
       // peer learns it from an RST at the target's SND.NXT (a challenge ACK, if that is not its
       // RCV.NXT, draws the closed connection's RST at the ACK's sequence number)
-      if (d?.bufferedData) this.client.returnBuffered(d.bufferedData);
-      release();
       if (node.status === NdisStatus.SUCCESS && d && d.state !== TcpOffloadConnectionState.CLOSED) conn.out.sendRst(d.sndNxt, undefined);
-      conn.terminate(new StackError(StackErrorCode.OFFLOAD_FAILED,
+      return end(new StackError(StackErrorCode.OFFLOAD_FAILED,
         'the offload target reported a hardware failure on this connection (TcpIndicateRetrieve HardwareFailure: received data it had acknowledged did not reach host memory), so it was reset'));
-      return cause;
     }
     if (this.peerReset || this.aborted) {
-      if (d?.bufferedData) this.client.returnBuffered(d.bufferedData);
-      release();
-      conn.terminate(this.aborted || this.abortWanted
+      return end(this.aborted || this.abortWanted
         ? new StackError(StackErrorCode.ABORTED, 'connection aborted by the user (offloaded: abortive disconnect)')
         : new StackError(StackErrorCode.RESET, 'connection reset by the peer (indicated by the offload target)'));
-      return cause;
     }
     if (node.status !== NdisStatus.SUCCESS || !d)
       return lost(`the offload target could not return the connection (terminate ${ndisStatusName(node.status)}): its state is lost`);
