@@ -473,6 +473,8 @@ export class ChimneyTarget {
   private async simple(op: 'terminate' | 'invalidate' | 'query', list: OffloadBlockList): Promise<void> {
     await Promise.resolve();
     const opcode = { terminate: Opcode.OFFLOAD_TERMINATE, invalidate: Opcode.OFFLOAD_INVALIDATE, query: Opcode.OFFLOAD_QUERY }[op];
+    // neighbors' NRD reads, not waited for one by one: the connections' requests go out behind them
+    const reads: Promise<void>[] = [];
     for (const n of traverse(list)) {
       const obj = n.miniportOffloadContext?.value as OffloadedObject | undefined;
       if (!obj) { n.status = NdisStatus.FAILURE; continue; }
@@ -480,8 +482,9 @@ export class ChimneyTarget {
         if (obj.slot >= 0 && !obj.terminated && (op === 'query' || op === 'terminate')) {
           // a neighbor's delegated state: its NRD, from the NRT the card keeps (R70, R71)
           this.stateRequests++;
-          const c = await this.request({ opcode: Opcode.NEIGHBOR_NRD, flags: 0, addr: 0, length: 0, conn: obj.slot, param: 0 });
-          if (c.status === CplStatus.OK) n.neighbor.delegated = { nicReachabilityDelta: c.length >>> 0 };
+          reads.push(this.request({ opcode: Opcode.NEIGHBOR_NRD, flags: 0, addr: 0, length: 0, conn: obj.slot, param: 0 }).then((c) => {
+            if (c.status === CplStatus.OK) n.neighbor.delegated = { nicReachabilityDelta: c.length >>> 0 };
+          }));
         }
         if (op === 'terminate') {
           obj.terminated = true;
@@ -520,6 +523,7 @@ export class ChimneyTarget {
         this.adapter.freeMapped(block);
       }
     }
+    await Promise.all(reads);
     const complete = {
       terminate: () => this.ndis.mTerminateOffloadComplete(this.handle, list),
       invalidate: () => this.ndis.mInvalidateOffloadComplete(this.handle, list),
