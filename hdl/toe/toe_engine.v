@@ -902,7 +902,13 @@ wire [31:0] tx_off = tx_from - tx_base;
 wire [31:0] tx_rem = {15'd0, se_len} - tx_off;
 // a persist probe (R83) is the one byte at SND.UNA, never with the FIN
 wire tx_probe = t_rexmit_one && t_persist;
-wire [31:0] tx_n = min32(min32(mss32, tx_rem), tx_probe ? 32'd1 : t_rexmit_one ? 32'hffffffff : usable);
+// a segment never mixes bytes sent before with new ones: one that starts below SND.MAX (a
+// retransmission, also going back after a timeout) ends there, the FIN's place aside. A segment
+// the window cut short goes again as it went, never past the window it went into, and a new
+// byte is never sent as if resent (a capture would show the peer ACKing data it never saw sent)
+wire [31:0] sent_end = seq_lt(t_snd_end, t_snd_max) ? t_snd_end : t_snd_max;
+wire [31:0] resend_lim = seq_lt(tx_from, sent_end) ? sent_end - tx_from : 32'hffffffff;
+wire [31:0] tx_n = min32(min32(mss32, tx_rem), tx_probe ? 32'd1 : min32(t_rexmit_one ? 32'hffffffff : usable, resend_lim));
 wire tx_entry_end = tx_n == tx_rem;
 wire tx_fin = t_fin_req && tx_from + tx_n == t_snd_end && tx_entry_end && !tx_probe;
 

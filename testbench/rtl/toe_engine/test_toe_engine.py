@@ -1111,6 +1111,66 @@ async def test_retransmission_timeout_then_retrieve(dut):
 
 
 @cocotb.test()
+async def test_retransmission_carries_only_bytes_sent_before(dut):
+    """A retransmission re-sends what went out before and nothing beyond SND.MAX: a segment the
+    peer's window cut short (300 of a 1000-byte send) is fast-retransmitted as those 300 bytes,
+    not as a full MSS, which would reach past the window the peer offered and carry bytes never
+    sent as if they had been (Linux's ACK of them looks, in a capture, like an ACK of data nobody
+    sent). The rest goes out as new data once the window opens, each byte once."""
+    tb = TB(dut, seed=56)
+    await tb.reset()
+    p = conn_params(0, snd_wnd=300)
+    conn = await tb.initiate(p, 0x5c1)
+    s0, r0 = p["snd_una"], p["rcv_nxt"]
+    tb.request(Op.TCP_SEND, 0x5c2, addr=0x30000, length=1000, conn=conn)
+    await tb.until(lambda: len(tb.txc) == 1, what="the segment the window lets out")
+    await tb.wait(300)
+    assert [(t["seq"], t["len"]) for t in tb.txc] == [(s0, 300)]
+    for _ in range(tb.cfg["dup_ack_threshold"]):
+        tb.segment(conn, r0, s0, window=300)
+    await tb.until(lambda: len(tb.txc) == 2, what="the fast retransmission")
+    await tb.wait(300)
+    assert len(tb.txc) == 2, tb.txc
+    t = tb.txc[1]
+    assert (t["seq"], t["len"], t["addr"], t["flags"]) == (s0, 300, 0x30000, ACK), t
+    # the peer takes the 300 and opens its window: the other 700 go out once each
+    tb.segment(conn, r0, seq_add(s0, 300), window=65535)
+    await tb.until(lambda: seq_add(tb.txc[-1]["seq"], tb.txc[-1]["len"]) == seq_add(s0, 1000), what="the rest of the send")
+    tb.segment(conn, r0, seq_add(s0, 1000), window=65535)
+    c = await tb.completion(Op.TCP_SEND, 0x5c2)
+    assert (c.status, c.length) == (St.OK, 1000)
+    sent = [(t["seq"], t["len"]) for t in tb.txc[2:]]
+    assert sent == [(seq_add(s0, 300), 500), (seq_add(s0, 800), 200)], sent
+
+
+@cocotb.test()
+async def test_going_back_after_a_timeout_stops_at_snd_max(dut):
+    """After the RTO the card goes back to SND.UNA, and the segment it resends ends at SND.MAX
+    even where the window would let a full MSS out: 300 bytes went (cwnd 300), the timeout cuts
+    cwnd to one MSS (500), and the 500 the window allows go as the 300 resent and 200 new, two
+    segments, so no new byte is sent as a retransmission."""
+    tb = TB(dut, seed=57)
+    await tb.reset()
+    p = conn_params(0, cwnd=300)
+    conn = await tb.initiate(p, 0x5d1)
+    s0, r0 = p["snd_una"], p["rcv_nxt"]
+    tb.request(Op.TCP_SEND, 0x5d2, addr=0x30000, length=1000, conn=conn)
+    await tb.until(lambda: len(tb.txc) == 1, what="the segment cwnd lets out")
+    await tb.wait(300)
+    assert [(t["seq"], t["len"]) for t in tb.txc] == [(s0, 300)]
+    await ticks_until(tb, lambda: len(tb.txc) >= 2, initial_rto(p, CFG) + 2)
+    await tb.wait(300)
+    assert [(t["seq"], t["len"], t["addr"]) for t in tb.txc[1:]] == [(s0, 300, 0x30000), (seq_add(s0, 300), 200, 0x30000 + 300)], tb.txc
+    tb.segment(conn, r0, seq_add(s0, 500), window=65535)
+    await tb.until(lambda: seq_add(tb.txc[-1]["seq"], tb.txc[-1]["len"]) == seq_add(s0, 1000), what="the rest of the send")
+    tb.segment(conn, r0, seq_add(s0, 1000), window=65535)
+    c = await tb.completion(Op.TCP_SEND, 0x5d2)
+    assert (c.status, c.length) == (St.OK, 1000)
+    ends = [seq_add(t["seq"], t["len"]) for t in tb.txc[3:]]
+    assert [t["seq"] for t in tb.txc[3:]] == [seq_add(s0, 500)] + ends[:-1], tb.txc[3:]
+
+
+@cocotb.test()
 async def test_max_rt_bounds_the_time_retransmitting(dut):
     """R67, R25: a connection's MaxRT (cached, in ticks) replaces TCP_MAX_RETRANSMISSIONS: the
     card asks for the upload (TIMEOUT_EXPIRATION) at the first expiry once TotalRT, the time since
@@ -2071,3 +2131,5 @@ async def test_keepalive_probes_then_upload(dut):
     await tb.tick(8)
     assert probes(c, pc) == [tu + 4], (probes(c, pc), tu)
     assert [e.info for e in tb.find(kind=Kind.EVENT, opcode=Ev.TCP_RETRIEVE, conn=c)] == [fc.UploadReason.TIMEOUT_EXPIRATION]
+
+
