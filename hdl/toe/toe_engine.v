@@ -2180,7 +2180,14 @@ always @(posedge clk) begin
                 t_push_on <= 1'b0;
                 // the buffer leaves with room unused: the bytes after it move, a held run is lost
                 if (re_room != 0) t_run_on <= {OOO_RUNS{1'b0}};
-                state_reg <= ret_state;
+                if (ret_state == S_FLUSH && t_rq_count != {{RCV_PTR_WIDTH{1'b0}}, 1'b1}) begin
+                    // a flush walks the queue two cycles an entry: the next entry's read starts
+                    // here, as S_RQ_POP would start it (a terminate flushes a window's buffers)
+                    rcv_raddr <= rcv_rnext;
+                    state_reg <= S_RQ_POP_WAIT;
+                end else begin
+                    state_reg <= ret_state;
+                end
             end
         end
         S_SQ_HEAD: begin
