@@ -290,7 +290,6 @@ localparam [5:0]
     S_INIT_HASH_WAIT = 6'd9,
     S_UPD_APPLY = 6'd10,
     S_DLG_DESC = 6'd11,
-    S_DLG_DATA = 6'd12,
     S_DLG_STATUS = 6'd13,
     S_TERM_HASH = 6'd14,
     S_TERM_HASH_WAIT = 6'd15,
@@ -584,6 +583,12 @@ reg blk_error = 1'b0;
 reg rd_desc_valid_reg = 1'b0;
 reg wr_desc_valid_reg = 1'b0;
 reg [DLG_BITS-1:0] dlg = {DLG_BITS{1'b0}};
+// the delegated state streams out on its own while the engine goes on (a terminate flushes the
+// connection's queues meanwhile); the write's status is kept until the engine asks for it
+reg dlg_busy = 1'b0;
+reg [WORD_IDX_WIDTH-1:0] dlg_word = {WORD_IDX_WIDTH{1'b0}};
+reg dlg_status_got = 1'b0;
+reg dlg_status_err = 1'b0;
 
 // completion being built by S_CPL
 reg [7:0] c_kind = 8'd0;
@@ -1450,6 +1455,14 @@ always @(posedge clk) begin
     if (plc_valid_reg && m_axis_plc_tready) plc_valid_reg <= 1'b0;
     if (rd_desc_valid_reg && m_axis_rd_desc_ready) rd_desc_valid_reg <= 1'b0;
     if (wr_desc_valid_reg && m_axis_wr_desc_ready) wr_desc_valid_reg <= 1'b0;
+    if (dlg_busy && m_axis_wr_data_tready) begin
+        dlg_word <= dlg_word + 1'b1;
+        if (dlg_word == DLG_LAST_W) dlg_busy <= 1'b0;
+    end
+    if (s_axis_wr_status_valid) begin
+        dlg_status_got <= 1'b1;
+        dlg_status_err <= s_axis_wr_status_error != 0;
+    end
 
     // the timer walker visits every connection once per tick
     if (tick) begin
@@ -1903,28 +1916,26 @@ always @(posedge clk) begin
                 word <= 1;
             end else if (!wr_desc_valid_reg) begin
                 word <= {WORD_IDX_WIDTH{1'b0}};
-                state_reg <= S_DLG_DATA;
-            end
-        end
-        S_DLG_DATA: begin
-            if (m_axis_wr_data_tready) begin
-                word <= word + 1'b1;
-                if (word == DLG_LAST_W) state_reg <= S_DLG_STATUS;
+                dlg_busy <= 1'b1;
+                dlg_word <= {WORD_IDX_WIDTH{1'b0}};
+                if (d_opcode == `FLUE_OPCODE_OFFLOAD_QUERY) begin
+                    state_reg <= S_DLG_STATUS;
+                end else begin
+                    // R30: everything outstanding completes before the terminate does, flushed
+                    // while the state streams out (dlg holds it as it was before the flush)
+                    flush_status <= `FLUE_CPL_STATUS_UPLOAD_IN_PROGRESS;
+                    flush_term <= 1'b1;
+                    flush_next <= S_DLG_STATUS;
+                    state_reg <= S_FLUSH;
+                end
             end
         end
         S_DLG_STATUS: begin
-            if (s_axis_wr_status_valid) begin
-                c_status <= s_axis_wr_status_error != 0 ? `FLUE_CPL_STATUS_DMA_ERROR : `FLUE_CPL_STATUS_OK;
-                fault_reg <= s_axis_wr_status_error != 0;
-                if (d_opcode == `FLUE_OPCODE_OFFLOAD_QUERY) begin
-                    state_reg <= S_CPL;
-                end else begin
-                    // R30: everything outstanding completes before the terminate does
-                    flush_status <= `FLUE_CPL_STATUS_UPLOAD_IN_PROGRESS;
-                    flush_term <= 1'b1;
-                    flush_next <= S_TERM_FREE;
-                    state_reg <= S_FLUSH;
-                end
+            if (dlg_status_got || s_axis_wr_status_valid) begin
+                dlg_status_got <= 1'b0;
+                c_status <= (dlg_status_got ? dlg_status_err : s_axis_wr_status_error != 0) ? `FLUE_CPL_STATUS_DMA_ERROR : `FLUE_CPL_STATUS_OK;
+                fault_reg <= dlg_status_got ? dlg_status_err : s_axis_wr_status_error != 0;
+                state_reg <= d_opcode == `FLUE_OPCODE_OFFLOAD_QUERY ? S_CPL : S_TERM_FREE;
             end
         end
         S_TERM_HASH: begin
@@ -3061,6 +3072,8 @@ always @(posedge clk) begin
         plc_valid_reg <= 1'b0;
         rd_desc_valid_reg <= 1'b0;
         wr_desc_valid_reg <= 1'b0;
+        dlg_busy <= 1'b0;
+        dlg_status_got <= 1'b0;
         tcb_we <= 1'b0;
         snd_we <= 1'b0;
         snd_nwe <= 1'b0;
@@ -3350,14 +3363,14 @@ assign m_axis_wr_desc_addr = d_addr + `FLUE_CONN_STATE_TCP_DELEGATED_OFFSET;
 assign m_axis_wr_desc_len = `FLUE_TCP_DELEGATED_STATE_BYTES;
 assign m_axis_wr_desc_tag = {TAG_WIDTH{1'b0}};
 assign m_axis_wr_desc_valid = wr_desc_valid_reg;
-assign m_axis_wr_data_tdata = dlg[word*DMA_DATA_WIDTH +: DMA_DATA_WIDTH];
-assign m_axis_wr_data_tvalid = state_reg == S_DLG_DATA;
-assign m_axis_wr_data_tlast = word == DLG_LAST_W;
+assign m_axis_wr_data_tdata = dlg[dlg_word*DMA_DATA_WIDTH +: DMA_DATA_WIDTH];
+assign m_axis_wr_data_tvalid = dlg_busy;
+assign m_axis_wr_data_tlast = dlg_word == DLG_LAST_W;
 assign status_ready = state_reg != S_SWEEP;
 // the sweep after reset that fills the free lists touches only the engine's own memories, so it
 // counts as idle: the card reads READY and IDLE out of reset as the contract says
 assign status_idle = (state_reg == S_IDLE || state_reg == S_SWEEP) && !cq_head_valid && cq_rptr == cq_wptr && !txc_valid_reg && !plc_valid_reg
-    && !rd_desc_valid_reg && !wr_desc_valid_reg;
+    && !rd_desc_valid_reg && !wr_desc_valid_reg && !dlg_busy;
 assign stat_tx_segment = stat_tx_segment_reg;
 assign stat_retransmit = stat_retransmit_reg;
 assign fault_dma = fault_reg;
@@ -3366,7 +3379,7 @@ assign fault_dma = fault_reg;
 /* verilator lint_off UNUSED */
 // (the descriptor's param and reserved bytes, request flags other than PUSH/NO_PUSH/ABORTIVE,
 // TCP flags above URG, state-block fields this engine does not use)
-wire unused_ok = &{1'b0, s_axis_rxh_tdata, s_txc_status_error, s_axis_wr_status_valid,
+wire unused_ok = &{1'b0, s_axis_rxh_tdata, s_txc_status_error,
     t_fin_acked, d_len[31:17], oc_skip[31:16], oc_avail[31:16], in_to_run[31:16], send_silent, d_conn, c_kind, is_retransmit, s_axis_req_tdata[255:192],
     s_axis_req_tdata[31:16], d_flags[7:3], h_flags[7:5], blk, rx_skip[31:16], flight[0], b_valid_mask[31:5],
     b_cflags[15:1]};

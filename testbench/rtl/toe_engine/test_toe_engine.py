@@ -1296,6 +1296,37 @@ async def test_query_and_terminate_write_delegated_state(dut):
 
 
 @cocotb.test()
+async def test_failed_delegated_state_write(dut):
+    """A QUERY or TERMINATE whose delegated-state write fails completes DMA_ERROR (the terminate
+    after flushing what was outstanding, UPLOAD_IN_PROGRESS, and with the connection gone all the
+    same). The state streams out while the terminate flushes its queues, so the write's status
+    can come during the flush, or after it: either way it is the one the completion reports, and
+    the next write's own status is not mistaken for it."""
+    tb = TB(dut, seed=67)
+    await tb.reset()
+    conns = [await tb.initiate(conn_params(i), 0x680 + i) for i in range(3)]
+    bad = BAD_BASE + 0x200
+    # a query that fails, then one that does not
+    tb.request(Op.OFFLOAD_QUERY, 0x690, addr=bad, length=fc.CONN_STATE_BYTES, conn=conns[0])
+    assert (await tb.completion(Op.OFFLOAD_QUERY, 0x690)).status == St.DMA_ERROR
+    await tb.state_op(Op.OFFLOAD_QUERY, conns[0], 0x691)
+    # terminates: with 15 buffers posted (the status comes while they are flushed) and with
+    # none (it comes after), each failing, then one that does not
+    for i in range(15):
+        tb.request(Op.TCP_RECV_POST, 0x6a0 + i, addr=0x20000 + 0x1000 * i, length=4000, conn=conns[1])
+    await tb.requests_taken()
+    for c, tag in ((conns[1], 0x692), (conns[0], 0x693)):
+        tb.request(Op.OFFLOAD_TERMINATE, tag, addr=bad, length=fc.CONN_STATE_BYTES, conn=c)
+        assert (await tb.completion(Op.OFFLOAD_TERMINATE, tag)).status == St.DMA_ERROR
+    flushed = [x for x in tb.cpl if x.opcode == Op.TCP_RECV_POST]
+    assert [(x.tag, x.status, x.length) for x in flushed] == [(0x6a0 + i, St.UPLOAD_IN_PROGRESS, 0) for i in range(15)]
+    assert tb.cpl.index(flushed[-1]) < tb.cpl.index(tb.find(opcode=Op.OFFLOAD_TERMINATE, tag=0x692)[0])
+    tb.request(Op.TCP_SEND, 0x694, addr=0x30000, length=10, conn=conns[1])
+    assert (await tb.completion(Op.TCP_SEND, 0x694)).status == St.BAD_CONN
+    await tb.state_op(Op.OFFLOAD_TERMINATE, conns[2], 0x695)
+
+
+@cocotb.test()
 async def test_terminate_takes_the_segments_looked_up_before_it(dut):
     """R33: TERMINATE takes the connection out of the lookup table first (from then on its
     segments go up the L2 path), then, with requests held, waits until every header record
