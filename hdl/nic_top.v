@@ -205,6 +205,7 @@ wire [IRQ_VECTORS-1:0] irq_mask;
 wire [IRQ_VECTORS-1:0] irq_arm;
 wire [IRQ_VECTORS*32-1:0] irq_mod_count;
 wire [IRQ_VECTORS*32-1:0] irq_mod_time;
+wire [IRQ_VECTORS*32-1:0] irq_mod_idle;
 wire [2:0] fault_event_count;
 wire stats_clear;
 wire [STAT_COUNTERS*32-1:0] stat_count;
@@ -495,6 +496,7 @@ csr_regs_inst (
     .irq_arm(irq_arm),
     .irq_mod_count(irq_mod_count),
     .irq_mod_time(irq_mod_time),
+    .irq_mod_idle(irq_mod_idle),
     .fault_event_count(fault_event_count),
     .stats_clear(stats_clear),
     .local_mac(local_mac),
@@ -583,6 +585,7 @@ irq_ctrl_inst (
     .mask(irq_mask),
     .mod_count(irq_mod_count),
     .mod_time(irq_mod_time),
+    .mod_idle(irq_mod_idle),
     .m_irq(irq_fire)
 );
 

@@ -81,7 +81,7 @@ export interface ContractSpec {
   readonly structs: readonly StructSpec[];
 }
 
-const VERSION = { major: 1, minor: 2 } as const;
+const VERSION = { major: 1, minor: 3 } as const;
 
 const constants: ConstSpec[] = [
   { name: 'ID_MAGIC', value: 0x464c5545, doc: 'value of the ID register: "FLUE" in ASCII' },
@@ -265,9 +265,11 @@ const enums: EnumSpec[] = [
   },
 ];
 
-/** per-vector moderation registers: a block of two registers per vector */
+/** per-vector moderation registers: a block of two registers per vector, and the idle times */
 const IRQ_MOD_BASE = 0x0a0;
 const IRQ_MOD_STRIDE = 8;
+/** per-vector idle time, just below the block above */
+const IRQ_MOD_IDLE_BASE = 0x090;
 
 function irqModerationRegisters(): RegisterSpec[] {
   const regs: RegisterSpec[] = [];
@@ -285,6 +287,15 @@ function irqModerationRegisters(): RegisterSpec[] {
       access: 'rw',
       reset: 0,
       doc: `vector ${v} fires this many core cycles after its first pending event even below the count (0 = no time limit)`,
+    });
+  }
+  for (let v = 0; v < 4; v++) {
+    regs.push({
+      name: `IRQ_MOD_IDLE_${v}`,
+      offset: IRQ_MOD_IDLE_BASE + 4 * v,
+      access: 'rw',
+      reset: 0,
+      doc: `vector ${v} fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME`,
     });
   }
   return regs;

@@ -84,6 +84,7 @@ module csr_regs #
     output wire [IRQ_VECTORS-1:0]        irq_arm,
     output wire [IRQ_VECTORS*32-1:0]     irq_mod_count,
     output wire [IRQ_VECTORS*32-1:0]     irq_mod_time,
+    output wire [IRQ_VECTORS*32-1:0]     irq_mod_idle,
     output wire [2:0]                    fault_event_count,
     output wire                          stats_clear,
 
@@ -201,12 +202,16 @@ reg [IRQ_VECTORS-1:0] irq_mask_reg = IRQ_MASK_RESET[IRQ_VECTORS-1:0], irq_mask_n
 reg [IRQ_VECTORS-1:0] irq_arm_reg = {IRQ_VECTORS{1'b0}}, irq_arm_next;
 reg [31:0] mod_count_0_reg = `FLUE_REG_IRQ_MOD_COUNT_0_RESET, mod_count_0_next;
 reg [31:0] mod_time_0_reg = `FLUE_REG_IRQ_MOD_TIME_0_RESET, mod_time_0_next;
+reg [31:0] mod_idle_0_reg = `FLUE_REG_IRQ_MOD_IDLE_0_RESET, mod_idle_0_next;
 reg [31:0] mod_count_1_reg = `FLUE_REG_IRQ_MOD_COUNT_1_RESET, mod_count_1_next;
 reg [31:0] mod_time_1_reg = `FLUE_REG_IRQ_MOD_TIME_1_RESET, mod_time_1_next;
+reg [31:0] mod_idle_1_reg = `FLUE_REG_IRQ_MOD_IDLE_1_RESET, mod_idle_1_next;
 reg [31:0] mod_count_2_reg = `FLUE_REG_IRQ_MOD_COUNT_2_RESET, mod_count_2_next;
 reg [31:0] mod_time_2_reg = `FLUE_REG_IRQ_MOD_TIME_2_RESET, mod_time_2_next;
+reg [31:0] mod_idle_2_reg = `FLUE_REG_IRQ_MOD_IDLE_2_RESET, mod_idle_2_next;
 reg [31:0] mod_count_3_reg = `FLUE_REG_IRQ_MOD_COUNT_3_RESET, mod_count_3_next;
 reg [31:0] mod_time_3_reg = `FLUE_REG_IRQ_MOD_TIME_3_RESET, mod_time_3_next;
+reg [31:0] mod_idle_3_reg = `FLUE_REG_IRQ_MOD_IDLE_3_RESET, mod_idle_3_next;
 reg [31:0] fault_cause_reg = `FLUE_REG_FAULT_CAUSE_RESET, fault_cause_next;
 reg [63:0] fault_addr_reg = {`FLUE_REG_FAULT_ADDR_HI_RESET, `FLUE_REG_FAULT_ADDR_LO_RESET}, fault_addr_next;
 reg fault_addr_valid_reg = 1'b0, fault_addr_valid_next;
@@ -265,6 +270,8 @@ wire [4*32-1:0] mod_count_all = {mod_count_3_reg, mod_count_2_reg, mod_count_1_r
 wire [4*32-1:0] mod_time_all = {mod_time_3_reg, mod_time_2_reg, mod_time_1_reg, mod_time_0_reg};
 assign irq_mod_count = mod_count_all[IRQ_VECTORS*32-1:0];
 assign irq_mod_time = mod_time_all[IRQ_VECTORS*32-1:0];
+wire [4*32-1:0] mod_idle_all = {mod_idle_3_reg, mod_idle_2_reg, mod_idle_1_reg, mod_idle_0_reg};
+assign irq_mod_idle = mod_idle_all[IRQ_VECTORS*32-1:0];
 
 // read mux
 always @* begin
@@ -313,12 +320,16 @@ always @* begin
         `FLUE_REG_IRQ_ARM: rd_data = 32'd0;
         `FLUE_REG_IRQ_MOD_COUNT_0: rd_data = mod_count_0_reg;
         `FLUE_REG_IRQ_MOD_TIME_0: rd_data = mod_time_0_reg;
+        `FLUE_REG_IRQ_MOD_IDLE_0: rd_data = mod_idle_0_reg;
         `FLUE_REG_IRQ_MOD_COUNT_1: rd_data = mod_count_1_reg;
         `FLUE_REG_IRQ_MOD_TIME_1: rd_data = mod_time_1_reg;
+        `FLUE_REG_IRQ_MOD_IDLE_1: rd_data = mod_idle_1_reg;
         `FLUE_REG_IRQ_MOD_COUNT_2: rd_data = mod_count_2_reg;
         `FLUE_REG_IRQ_MOD_TIME_2: rd_data = mod_time_2_reg;
+        `FLUE_REG_IRQ_MOD_IDLE_2: rd_data = mod_idle_2_reg;
         `FLUE_REG_IRQ_MOD_COUNT_3: rd_data = mod_count_3_reg;
         `FLUE_REG_IRQ_MOD_TIME_3: rd_data = mod_time_3_reg;
+        `FLUE_REG_IRQ_MOD_IDLE_3: rd_data = mod_idle_3_reg;
         `FLUE_REG_FAULT_CAUSE: rd_data = fault_cause_reg;
         `FLUE_REG_FAULT_ADDR_LO: rd_data = fault_addr_reg[31:0];
         `FLUE_REG_FAULT_ADDR_HI: rd_data = fault_addr_reg[63:32];
@@ -377,12 +388,16 @@ always @* begin
     irq_arm_next = {IRQ_VECTORS{1'b0}};
     mod_count_0_next = mod_count_0_reg;
     mod_time_0_next = mod_time_0_reg;
+    mod_idle_0_next = mod_idle_0_reg;
     mod_count_1_next = mod_count_1_reg;
     mod_time_1_next = mod_time_1_reg;
+    mod_idle_1_next = mod_idle_1_reg;
     mod_count_2_next = mod_count_2_reg;
     mod_time_2_next = mod_time_2_reg;
+    mod_idle_2_next = mod_idle_2_reg;
     mod_count_3_next = mod_count_3_reg;
     mod_time_3_next = mod_time_3_reg;
+    mod_idle_3_next = mod_idle_3_reg;
     fault_addr_next = fault_addr_reg;
     fault_addr_valid_next = fault_addr_valid_reg;
     stats_clear_next = 1'b0;
@@ -456,12 +471,16 @@ always @* begin
             end
             `FLUE_REG_IRQ_MOD_COUNT_0: mod_count_0_next = merge(mod_count_0_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_IRQ_MOD_TIME_0: mod_time_0_next = merge(mod_time_0_reg, reg_wr_data, reg_wr_strb);
+            `FLUE_REG_IRQ_MOD_IDLE_0: mod_idle_0_next = merge(mod_idle_0_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_IRQ_MOD_COUNT_1: mod_count_1_next = merge(mod_count_1_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_IRQ_MOD_TIME_1: mod_time_1_next = merge(mod_time_1_reg, reg_wr_data, reg_wr_strb);
+            `FLUE_REG_IRQ_MOD_IDLE_1: mod_idle_1_next = merge(mod_idle_1_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_IRQ_MOD_COUNT_2: mod_count_2_next = merge(mod_count_2_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_IRQ_MOD_TIME_2: mod_time_2_next = merge(mod_time_2_reg, reg_wr_data, reg_wr_strb);
+            `FLUE_REG_IRQ_MOD_IDLE_2: mod_idle_2_next = merge(mod_idle_2_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_IRQ_MOD_COUNT_3: mod_count_3_next = merge(mod_count_3_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_IRQ_MOD_TIME_3: mod_time_3_next = merge(mod_time_3_reg, reg_wr_data, reg_wr_strb);
+            `FLUE_REG_IRQ_MOD_IDLE_3: mod_idle_3_next = merge(mod_idle_3_reg, reg_wr_data, reg_wr_strb);
             `FLUE_REG_STATS_CLEAR: begin
                 wr_value = strb_mask(reg_wr_data, reg_wr_strb);
                 stats_clear_next = wr_value[0];
@@ -537,12 +556,16 @@ always @(posedge clk) begin
     irq_arm_reg <= irq_arm_next;
     mod_count_0_reg <= mod_count_0_next;
     mod_time_0_reg <= mod_time_0_next;
+    mod_idle_0_reg <= mod_idle_0_next;
     mod_count_1_reg <= mod_count_1_next;
     mod_time_1_reg <= mod_time_1_next;
+    mod_idle_1_reg <= mod_idle_1_next;
     mod_count_2_reg <= mod_count_2_next;
     mod_time_2_reg <= mod_time_2_next;
+    mod_idle_2_reg <= mod_idle_2_next;
     mod_count_3_reg <= mod_count_3_next;
     mod_time_3_reg <= mod_time_3_next;
+    mod_idle_3_reg <= mod_idle_3_next;
     fault_cause_reg <= fault_cause_next;
     fault_addr_reg <= fault_addr_next;
     fault_addr_valid_reg <= fault_addr_valid_next;
@@ -582,12 +605,16 @@ always @(posedge clk) begin
         irq_arm_reg <= {IRQ_VECTORS{1'b0}};
         mod_count_0_reg <= `FLUE_REG_IRQ_MOD_COUNT_0_RESET;
         mod_time_0_reg <= `FLUE_REG_IRQ_MOD_TIME_0_RESET;
+        mod_idle_0_reg <= `FLUE_REG_IRQ_MOD_IDLE_0_RESET;
         mod_count_1_reg <= `FLUE_REG_IRQ_MOD_COUNT_1_RESET;
         mod_time_1_reg <= `FLUE_REG_IRQ_MOD_TIME_1_RESET;
+        mod_idle_1_reg <= `FLUE_REG_IRQ_MOD_IDLE_1_RESET;
         mod_count_2_reg <= `FLUE_REG_IRQ_MOD_COUNT_2_RESET;
         mod_time_2_reg <= `FLUE_REG_IRQ_MOD_TIME_2_RESET;
+        mod_idle_2_reg <= `FLUE_REG_IRQ_MOD_IDLE_2_RESET;
         mod_count_3_reg <= `FLUE_REG_IRQ_MOD_COUNT_3_RESET;
         mod_time_3_reg <= `FLUE_REG_IRQ_MOD_TIME_3_RESET;
+        mod_idle_3_reg <= `FLUE_REG_IRQ_MOD_IDLE_3_RESET;
         fault_cause_reg <= `FLUE_REG_FAULT_CAUSE_RESET;
         fault_addr_reg <= {`FLUE_REG_FAULT_ADDR_HI_RESET, `FLUE_REG_FAULT_ADDR_LO_RESET};
         fault_addr_valid_reg <= 1'b0;

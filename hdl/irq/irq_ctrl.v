@@ -30,6 +30,7 @@ module irq_ctrl #
     input  wire [IRQ_VECTORS-1:0]         mask,
     input  wire [IRQ_VECTORS*32-1:0]      mod_count,
     input  wire [IRQ_VECTORS*32-1:0]      mod_time,
+    input  wire [IRQ_VECTORS*32-1:0]      mod_idle,
 
     /*
      * Interrupt outputs: one-cycle pulse per firing
@@ -67,6 +68,7 @@ generate
             .mask(mask[n]),
             .mod_count(mod_count[n*32 +: 32]),
             .mod_time(mod_time[n*32 +: 32]),
+            .mod_idle(mod_idle[n*32 +: 32]),
             .m_irq(m_irq[n]),
             .status_pending(pending),
             .status_armed(armed)

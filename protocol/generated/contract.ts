@@ -1,7 +1,7 @@
 // Generated from protocol/spec.ts by protocol/generate.ts. Do not edit.
 /* eslint-disable */
 
-export const CONTRACT_VERSION = Object.freeze({ major: 1, minor: 2 } as const);
+export const CONTRACT_VERSION = Object.freeze({ major: 1, minor: 3 } as const);
 
 /** value of the ID register: "FLUE" in ASCII */
 export const ID_MAGIC = 1179407685;
@@ -390,6 +390,14 @@ export const Reg = Object.freeze({
   IRQ_MOD_COUNT_3: 0x0b8,
   /** vector 3 fires this many core cycles after its first pending event even below the count (0 = no time limit) (rw) */
   IRQ_MOD_TIME_3: 0x0bc,
+  /** vector 0 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME (rw) */
+  IRQ_MOD_IDLE_0: 0x090,
+  /** vector 1 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME (rw) */
+  IRQ_MOD_IDLE_1: 0x094,
+  /** vector 2 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME (rw) */
+  IRQ_MOD_IDLE_2: 0x098,
+  /** vector 3 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME (rw) */
+  IRQ_MOD_IDLE_3: 0x09c,
   /** sticky FaultCause bits (w1c) */
   FAULT_CAUSE: 0x0c0,
   /** address of the first faulting DMA since FAULT_CAUSE was clear, low word (ro) */
@@ -459,7 +467,7 @@ export type Reg = (typeof Reg)[keyof typeof Reg];
 /** register values after reset */
 export const RegReset = Object.freeze({
   ID: 0x464c5545,
-  VERSION: 0x00010002,
+  VERSION: 0x00010003,
   CAPS: 0x10040407,
   MAX_CONNS: 0x00000400,
   MAX_FRAME: 0x000005ee,
@@ -492,6 +500,10 @@ export const RegReset = Object.freeze({
   IRQ_MOD_TIME_2: 0x00000000,
   IRQ_MOD_COUNT_3: 0x00000001,
   IRQ_MOD_TIME_3: 0x00000000,
+  IRQ_MOD_IDLE_0: 0x00000000,
+  IRQ_MOD_IDLE_1: 0x00000000,
+  IRQ_MOD_IDLE_2: 0x00000000,
+  IRQ_MOD_IDLE_3: 0x00000000,
   FAULT_CAUSE: 0x00000000,
   FAULT_ADDR_LO: 0x00000000,
   FAULT_ADDR_HI: 0x00000000,
@@ -561,6 +573,10 @@ export const RegAccess = Object.freeze({
   IRQ_MOD_TIME_2: 'rw',
   IRQ_MOD_COUNT_3: 'rw',
   IRQ_MOD_TIME_3: 'rw',
+  IRQ_MOD_IDLE_0: 'rw',
+  IRQ_MOD_IDLE_1: 'rw',
+  IRQ_MOD_IDLE_2: 'rw',
+  IRQ_MOD_IDLE_3: 'rw',
   FAULT_CAUSE: 'w1c',
   FAULT_ADDR_LO: 'ro',
   FAULT_ADDR_HI: 'ro',

@@ -5,7 +5,7 @@
 namespace flue::contract {
 
 constexpr uint32_t VERSION_MAJOR = 1;
-constexpr uint32_t VERSION_MINOR = 2;
+constexpr uint32_t VERSION_MINOR = 3;
 
 constexpr uint64_t ID_MAGIC = 1179407685ULL; // value of the ID register: "FLUE" in ASCII
 constexpr uint64_t REG_WIDTH_BYTES = 4ULL; // every register is 32 bits wide
@@ -193,6 +193,10 @@ constexpr uint32_t IRQ_MOD_COUNT_2 = 0x0b0; // rw: vector 2 fires once this many
 constexpr uint32_t IRQ_MOD_TIME_2 = 0x0b4; // rw: vector 2 fires this many core cycles after its first pending event even below the count (0 = no time limit)
 constexpr uint32_t IRQ_MOD_COUNT_3 = 0x0b8; // rw: vector 3 fires once this many events are pending (0 and 1 both mean every event)
 constexpr uint32_t IRQ_MOD_TIME_3 = 0x0bc; // rw: vector 3 fires this many core cycles after its first pending event even below the count (0 = no time limit)
+constexpr uint32_t IRQ_MOD_IDLE_0 = 0x090; // rw: vector 0 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME
+constexpr uint32_t IRQ_MOD_IDLE_1 = 0x094; // rw: vector 1 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME
+constexpr uint32_t IRQ_MOD_IDLE_2 = 0x098; // rw: vector 2 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME
+constexpr uint32_t IRQ_MOD_IDLE_3 = 0x09c; // rw: vector 3 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME
 constexpr uint32_t FAULT_CAUSE = 0x0c0; // w1c: sticky FaultCause bits
 constexpr uint32_t FAULT_ADDR_LO = 0x0c4; // ro: address of the first faulting DMA since FAULT_CAUSE was clear, low word
 constexpr uint32_t FAULT_ADDR_HI = 0x0c8; // ro: high word of that address
@@ -228,7 +232,7 @@ constexpr uint32_t TCP_FIN_WAIT_2_TICKS = 0x228; // rw: FIN_WAIT_2 timer (R82): 
 }
 namespace RegReset {
 constexpr uint32_t ID = 0x464c5545;
-constexpr uint32_t VERSION = 0x00010002;
+constexpr uint32_t VERSION = 0x00010003;
 constexpr uint32_t CAPS = 0x10040407;
 constexpr uint32_t MAX_CONNS = 0x00000400;
 constexpr uint32_t MAX_FRAME = 0x000005ee;
@@ -261,6 +265,10 @@ constexpr uint32_t IRQ_MOD_COUNT_2 = 0x00000001;
 constexpr uint32_t IRQ_MOD_TIME_2 = 0x00000000;
 constexpr uint32_t IRQ_MOD_COUNT_3 = 0x00000001;
 constexpr uint32_t IRQ_MOD_TIME_3 = 0x00000000;
+constexpr uint32_t IRQ_MOD_IDLE_0 = 0x00000000;
+constexpr uint32_t IRQ_MOD_IDLE_1 = 0x00000000;
+constexpr uint32_t IRQ_MOD_IDLE_2 = 0x00000000;
+constexpr uint32_t IRQ_MOD_IDLE_3 = 0x00000000;
 constexpr uint32_t FAULT_CAUSE = 0x00000000;
 constexpr uint32_t FAULT_ADDR_LO = 0x00000000;
 constexpr uint32_t FAULT_ADDR_HI = 0x00000000;

@@ -4,7 +4,7 @@ from enum import IntEnum
 
 
 VERSION_MAJOR = 1
-VERSION_MINOR = 2
+VERSION_MINOR = 3
 
 ID_MAGIC = 1179407685  # value of the ID register: "FLUE" in ASCII
 REG_WIDTH_BYTES = 4  # every register is 32 bits wide
@@ -203,6 +203,10 @@ class Reg(IntEnum):
     IRQ_MOD_TIME_2 = 0x0b4
     IRQ_MOD_COUNT_3 = 0x0b8
     IRQ_MOD_TIME_3 = 0x0bc
+    IRQ_MOD_IDLE_0 = 0x090
+    IRQ_MOD_IDLE_1 = 0x094
+    IRQ_MOD_IDLE_2 = 0x098
+    IRQ_MOD_IDLE_3 = 0x09c
     FAULT_CAUSE = 0x0c0
     FAULT_ADDR_LO = 0x0c4
     FAULT_ADDR_HI = 0x0c8
@@ -239,7 +243,7 @@ class Reg(IntEnum):
 
 REG_RESET = {
     Reg.ID: 0x464c5545,
-    Reg.VERSION: 0x00010002,
+    Reg.VERSION: 0x00010003,
     Reg.CAPS: 0x10040407,
     Reg.MAX_CONNS: 0x00000400,
     Reg.MAX_FRAME: 0x000005ee,
@@ -272,6 +276,10 @@ REG_RESET = {
     Reg.IRQ_MOD_TIME_2: 0x00000000,
     Reg.IRQ_MOD_COUNT_3: 0x00000001,
     Reg.IRQ_MOD_TIME_3: 0x00000000,
+    Reg.IRQ_MOD_IDLE_0: 0x00000000,
+    Reg.IRQ_MOD_IDLE_1: 0x00000000,
+    Reg.IRQ_MOD_IDLE_2: 0x00000000,
+    Reg.IRQ_MOD_IDLE_3: 0x00000000,
     Reg.FAULT_CAUSE: 0x00000000,
     Reg.FAULT_ADDR_LO: 0x00000000,
     Reg.FAULT_ADDR_HI: 0x00000000,

@@ -5,7 +5,7 @@
 `define FLUE_CONTRACT_VH
 
 `define FLUE_VERSION_MAJOR                               1              // contract version
-`define FLUE_VERSION_MINOR                               2              // contract version
+`define FLUE_VERSION_MINOR                               3              // contract version
 
 // constants
 `define FLUE_ID_MAGIC                                    1179407685     // value of the ID register: "FLUE" in ASCII
@@ -153,7 +153,7 @@
 `define FLUE_REG_ID                                      12'h000        // ro: identity: ID_MAGIC
 `define FLUE_REG_ID_RESET                                32'h464c5545   // reset value
 `define FLUE_REG_VERSION                                 12'h004        // ro: contract version the RTL was built from
-`define FLUE_REG_VERSION_RESET                           32'h00010002   // reset value
+`define FLUE_REG_VERSION_RESET                           32'h00010003   // reset value
 `define FLUE_REG_VERSION_MINOR_LSB                       0              // compatible additions
 `define FLUE_REG_VERSION_MINOR_WIDTH                     16             // bits
 `define FLUE_REG_VERSION_MAJOR_LSB                       16             // incompatible changes
@@ -246,6 +246,14 @@
 `define FLUE_REG_IRQ_MOD_COUNT_3_RESET                   32'h00000001   // reset value
 `define FLUE_REG_IRQ_MOD_TIME_3                          12'h0bc        // rw: vector 3 fires this many core cycles after its first pending event even below the count (0 = no time limit)
 `define FLUE_REG_IRQ_MOD_TIME_3_RESET                    32'h00000000   // reset value
+`define FLUE_REG_IRQ_MOD_IDLE_0                          12'h090        // rw: vector 0 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME
+`define FLUE_REG_IRQ_MOD_IDLE_0_RESET                    32'h00000000   // reset value
+`define FLUE_REG_IRQ_MOD_IDLE_1                          12'h094        // rw: vector 1 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME
+`define FLUE_REG_IRQ_MOD_IDLE_1_RESET                    32'h00000000   // reset value
+`define FLUE_REG_IRQ_MOD_IDLE_2                          12'h098        // rw: vector 2 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME
+`define FLUE_REG_IRQ_MOD_IDLE_2_RESET                    32'h00000000   // reset value
+`define FLUE_REG_IRQ_MOD_IDLE_3                          12'h09c        // rw: vector 3 fires once no event has come for this many core cycles, events pending even below the count (0 = off): the last of a burst is not held for IRQ_MOD_TIME
+`define FLUE_REG_IRQ_MOD_IDLE_3_RESET                    32'h00000000   // reset value
 `define FLUE_REG_FAULT_CAUSE                             12'h0c0        // w1c: sticky FaultCause bits
 `define FLUE_REG_FAULT_CAUSE_RESET                       32'h00000000   // reset value
 `define FLUE_REG_FAULT_ADDR_LO                           12'h0c4        // ro: address of the first faulting DMA since FAULT_CAUSE was clear, low word

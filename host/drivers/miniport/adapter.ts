@@ -61,6 +61,11 @@ export interface InterruptModeration {
   count: number;
   /** fire this many cycles after the first pending entry (0 = no time limit) */
   timeCycles: number;
+  /**
+   * fire once no entry has come for this many cycles (0 or omitted = off): a burst's last
+   * entries reach the host this long after it ends instead of timeCycles after it began
+   */
+  idleCycles?: number;
 }
 
 export interface MiniportOptions extends PlainDatapathOptions {
@@ -268,6 +273,7 @@ export class MiniportAdapter {
     await this.setModeration(this.options.moderation);
     await link.mmioWrite(Reg.IRQ_MOD_COUNT_1, 1);
     await link.mmioWrite(Reg.IRQ_MOD_TIME_1, 0);
+    await link.mmioWrite(Reg.IRQ_MOD_IDLE_1, 0);
     const vectors = (1 << IRQ_VEC_COMPLETION) | (1 << IRQ_VEC_FAULT);
     await link.mmioWrite(Reg.IRQ_STATUS, 0xffffffff);
     await link.mmioWrite(Reg.IRQ_MASK, ~vectors >>> 0 & 0xf);
@@ -282,10 +288,13 @@ export class MiniportAdapter {
 
   /** Changes the completion vector's moderation while running. */
   async setModeration(m: InterruptModeration): Promise<void> {
-    if (!Number.isInteger(m.count) || m.count < 0 || !Number.isInteger(m.timeCycles) || m.timeCycles < 0)
-      throw new RangeError(`moderation ${JSON.stringify(m)}: count and timeCycles must be non-negative integers`);
+    const idle = m.idleCycles ?? 0;
+    const u32 = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
+    if (!u32(m.count) || !u32(m.timeCycles) || !u32(idle))
+      throw new RangeError(`moderation ${JSON.stringify(m)}: count, timeCycles and idleCycles must be integers from 0 to 2^32-1`);
     await this.link.mmioWrite(Reg.IRQ_MOD_COUNT_0, m.count);
     await this.link.mmioWrite(Reg.IRQ_MOD_TIME_0, m.timeCycles);
+    await this.link.mmioWrite(Reg.IRQ_MOD_IDLE_0, idle);
   }
 
   /** Writes CTRL.SOFT_RESET and waits (in simulated time) for READY. */

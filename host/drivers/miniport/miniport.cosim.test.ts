@@ -106,9 +106,8 @@ describe('NIC bring-up against the RTL', () => {
     expect(irqCycle - last.timestamp).toBeLessThan(50);
   });
 
-  it('interrupt moderation holds its time threshold (measured in cycles)', async () => {
-    const TIME = 5000;
-    const b = await bringUp({ moderation: { count: 1000, timeCycles: TIME }, rxBuffers: 1 });
+  /** Posts three NOPs and runs to the one interrupt that hands them over: its cycle and the entries. */
+  async function threeNopsToTheirInterrupt(b: Awaited<ReturnType<typeof bringUp>>): Promise<{ irqCycle: number; results: CompletionFields[] }> {
     const results: CompletionFields[] = [];
     for (let i = 0; i < 3; i++) void b.adapter.postRequest({ ...nop, conn: i }).then((c) => results.push(c));
     await b.adapter.flushDoorbells();
@@ -118,9 +117,28 @@ describe('NIC bring-up against the RTL', () => {
     expect(vectors).toBe(1);
     await b.adapter.handleInterrupt(vectors);
     expect(results.length).toBe(3);
+    return { irqCycle, results };
+  }
+
+  it('interrupt moderation holds its time threshold (measured in cycles)', async () => {
+    const TIME = 5000;
+    const b = await bringUp({ moderation: { count: 1000, timeCycles: TIME }, rxBuffers: 1 });
+    const { irqCycle, results } = await threeNopsToTheirInterrupt(b);
     const wait = irqCycle - results[0]!.timestamp;
     expect(wait).toBeGreaterThanOrEqual(TIME);
     expect(wait).toBeLessThan(TIME + 50);
+  });
+
+  it('interrupt moderation hands over a burst IRQ_MOD_IDLE cycles after its last entry, well before the time threshold (measured in cycles)', async () => {
+    const TIME = 5000;
+    const IDLE = 300;
+    const b = await bringUp({ moderation: { count: 1000, timeCycles: TIME, idleCycles: IDLE }, rxBuffers: 1 });
+    expect(await b.link.mmioRead(Reg.IRQ_MOD_IDLE_0)).toBe(IDLE);
+    const { irqCycle, results } = await threeNopsToTheirInterrupt(b);
+    const wait = irqCycle - results[2]!.timestamp;
+    expect(wait).toBeGreaterThanOrEqual(IDLE);
+    expect(wait).toBeLessThan(IDLE + 50);
+    await expect(b.adapter.setModeration({ count: 1, timeCycles: 0, idleCycles: -1 })).rejects.toThrow(/idleCycles/);
   });
 
   it('a DMA to an unmapped address gives a fault completion and FAULT_*, writes nothing outside mapped memory, and the NIC keeps working', async () => {

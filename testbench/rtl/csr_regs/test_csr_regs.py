@@ -399,6 +399,7 @@ async def run_test_live(dut, idle=None):
     for v in range(tb.vectors):
         await tb.wr(Reg[f"IRQ_MOD_COUNT_{v}"], 100 + v)
         await tb.wr(Reg[f"IRQ_MOD_TIME_{v}"], 1000 + v)
+        await tb.wr(Reg[f"IRQ_MOD_IDLE_{v}"], 2000 + v)
     await tb.idle_cycles(1)
     assert int(dut.req_base.value) == 0x0000_abcd_8765_4320
     assert int(dut.cpl_base.value) >> 32 == 1
@@ -406,6 +407,7 @@ async def run_test_live(dut, idle=None):
     for v in range(tb.vectors):
         assert (int(dut.irq_mod_count.value) >> (32 * v)) & 0xffffffff == 100 + v
         assert (int(dut.irq_mod_time.value) >> (32 * v)) & 0xffffffff == 1000 + v
+        assert (int(dut.irq_mod_idle.value) >> (32 * v)) & 0xffffffff == 2000 + v
     await tb.wr(Reg.IRQ_ARM, 0b0110)
     await tb.idle_cycles(1)
     assert tb.pulses["irq_arm"][-1][1] == 0b0110 & ((1 << tb.vectors) - 1)

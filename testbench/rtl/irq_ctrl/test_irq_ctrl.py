@@ -1,6 +1,7 @@
 """irq_ctrl: every vector against a cycle model of the moderation rule (irq_moderation's header:
-fire when armed, unmasked, events pending and pending >= max(count, 1) or the oldest pending
-event is mod_time cycles old; firing clears pending and disarms; arm re-arms), under random
+fire when armed, unmasked, events pending and pending >= max(count, 1), or the oldest pending
+event is mod_time cycles old, or none has come for mod_idle cycles; firing clears pending and
+disarms; arm re-arms), under random
 events, arms, masks and settings that differ per vector: the vectors are independent."""
 
 import random
@@ -15,17 +16,22 @@ class VectorModel:
     def __init__(self):
         self.pending = 0
         self.timer = 0
+        self.idle = 0
         self.armed = True
         self.irq = 0
 
-    def step(self, events, arm, mask, count, time):
+    def step(self, events, arm, mask, count, time, idle):
         threshold = count if count else 1
-        due = self.pending >= threshold or (time != 0 and self.timer >= time)
+        due = self.pending >= threshold or (time != 0 and self.timer >= time) or (idle != 0 and self.idle >= idle)
         fire = self.armed and not mask and self.pending != 0 and due
         if self.pending and self.timer != 0xffffffff:
             self.timer += 1
+        if self.pending and self.idle != 0xffffffff:
+            self.idle += 1
         if fire:
-            self.pending, self.timer, self.armed = 0, 0, False
+            self.pending, self.timer, self.idle, self.armed = 0, 0, 0, False
+        if events:
+            self.idle = 0
         self.pending = min(self.pending + events, 0xffffffff)
         if arm:
             self.armed = True
@@ -40,7 +46,7 @@ class TB:
         self.ew = int(dut.EVENT_WIDTH.value)
         self.models = [VectorModel() for _ in range(self.n)]
         self.fires = [0] * self.n
-        for s in ("s_event_count", "arm", "mask", "mod_count", "mod_time"):
+        for s in ("s_event_count", "arm", "mask", "mod_count", "mod_time", "mod_idle"):
             getattr(dut, s).setimmediatevalue(0)
 
     async def reset(self):
@@ -51,20 +57,22 @@ class TB:
         self.dut.rst.value = 0
         self.models = [VectorModel() for _ in range(self.n)]
 
-    async def cycle(self, events, arm, mask, count, time):
+    async def cycle(self, events, arm, mask, count, time, idle=None):
+        idle = idle or [0] * self.n
         dut = self.dut
         dut.s_event_count.value = sum(e << (self.ew * v) for v, e in enumerate(events))
         dut.arm.value = sum(a << v for v, a in enumerate(arm))
         dut.mask.value = sum(m << v for v, m in enumerate(mask))
         dut.mod_count.value = sum(c << (32 * v) for v, c in enumerate(count))
         dut.mod_time.value = sum(t << (32 * v) for v, t in enumerate(time))
+        dut.mod_idle.value = sum(t << (32 * v) for v, t in enumerate(idle))
         await RisingEdge(dut.clk)
         for v, m in enumerate(self.models):
-            m.step(events[v], arm[v], mask[v], count[v], time[v])
+            m.step(events[v], arm[v], mask[v], count[v], time[v], idle[v])
         await ReadOnly()
         irq = int(dut.m_irq.value)
         for v, m in enumerate(self.models):
-            assert (irq >> v) & 1 == m.irq, f"vector {v}: irq {(irq >> v) & 1}, model {m.irq} (pending {m.pending}, timer {m.timer}, armed {m.armed})"
+            assert (irq >> v) & 1 == m.irq, f"vector {v}: irq {(irq >> v) & 1}, model {m.irq} (pending {m.pending}, timer {m.timer}, idle {m.idle}, armed {m.armed})"
             self.fires[v] += m.irq
         await FallingEdge(dut.clk)
 
@@ -76,18 +84,20 @@ async def run_test_random(dut, seed=1):
     n = tb.n
     count = [rng.choice([0, 1, 3, 8]) for _ in range(n)]
     time = [rng.choice([0, 5, 40]) for _ in range(n)]
+    idle = [rng.choice([0, 0, 3, 12]) for _ in range(n)]
     mask = [0] * n
     rate = [rng.choice([0.05, 0.3, 0.8]) for _ in range(n)]
     for c in range(2500):
         if c % 500 == 499:
             count = [rng.choice([0, 1, 2, 5, 16, 1000]) for _ in range(n)]
             time = [rng.choice([0, 1, 7, 60]) for _ in range(n)]
+            idle = [rng.choice([0, 1, 4, 30]) for _ in range(n)]
             rate = [rng.choice([0.02, 0.3, 0.9]) for _ in range(n)]
         if rng.random() < 0.01:
             mask = [int(rng.random() < 0.3) for _ in range(n)]
         events = [rng.randrange(1, 1 << tb.ew) if rng.random() < rate[v] else 0 for v in range(n)]
         arm = [int(rng.random() < 0.05) for _ in range(n)]
-        await tb.cycle(events, arm, mask, count, time)
+        await tb.cycle(events, arm, mask, count, time, idle)
     assert all(f > 3 for f in tb.fires), tb.fires
 
 

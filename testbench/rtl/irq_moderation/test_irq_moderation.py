@@ -1,4 +1,4 @@
-"""irq_moderation: count threshold, timer, mask, arm, accumulation while disarmed."""
+"""irq_moderation: count threshold, timer, idle timer, mask, arm, accumulation while disarmed."""
 
 import cocotb
 from cocotb.clock import Clock
@@ -17,6 +17,7 @@ class TB:
         dut.mask.setimmediatevalue(0)
         dut.mod_count.setimmediatevalue(1)
         dut.mod_time.setimmediatevalue(0)
+        dut.mod_idle.setimmediatevalue(0)
         cocotb.start_soon(self._monitor())
 
     async def _monitor(self):
@@ -105,6 +106,50 @@ async def test_timer(dut):
     await tb.arm()
     await tb.idle(3)
     assert len(tb.fires) == 2
+
+
+@cocotb.test()
+async def test_idle_timer(dut):
+    """While events keep coming less than mod_idle cycles apart the count and mod_time batch
+    them; mod_idle cycles after the last one the vector fires even below the count, long before
+    mod_time. An event restarts the idle time, the oldest one's age is kept; mod_idle 0 is off."""
+    tb = TB(dut)
+    await tb.reset()
+    dut.mod_count.value = 100
+    dut.mod_time.value = 200
+    dut.mod_idle.value = 10
+    # five events 6 cycles apart: none 10 cycles idle, so no fire until after the last
+    for _ in range(5):
+        await tb.events(1)
+        await tb.idle(5)
+    assert not tb.fires, tb.fires
+    last = tb.cycle - 5
+    await tb.idle(20)
+    assert len(tb.fires) == 1, tb.fires
+    assert 10 <= tb.fires[0] - last <= 13, (tb.fires, last)
+    assert dut.status_pending.value == 0
+    # events closer than mod_idle for longer than mod_time: mod_time still bounds the wait
+    await tb.arm()
+    dut.mod_time.value = 40
+    await tb.events(1)
+    first = tb.cycle
+    for _ in range(12):
+        await tb.idle(7)
+        await tb.events(1)
+    assert len(tb.fires) == 2, tb.fires
+    assert 40 <= tb.fires[1] - first <= 43, (tb.fires, first)
+    # off: a lone event waits out mod_time (re-armed, the events since the second fire go first)
+    await tb.arm()
+    await tb.idle(20)
+    assert len(tb.fires) == 3, tb.fires
+    await tb.arm()
+    dut.mod_idle.value = 0
+    n = len(tb.fires)
+    await tb.events(1)
+    start = tb.cycle
+    await tb.idle(60)
+    assert len(tb.fires) == n + 1
+    assert 40 <= tb.fires[-1] - start <= 43, (tb.fires, start)
 
 
 @cocotb.test()
