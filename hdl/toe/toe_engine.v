@@ -1141,7 +1141,9 @@ always @* begin
     txc_build[`TOE_TXC_WINDOW_LSB +: 16] = x_flags[`TOE_TCP_RST] ? 16'd0 : win_field;
     txc_build[`TOE_TXC_TTL_LSB +: 8] = t_ttl;
     txc_build[`TOE_TXC_TOS_LSB +: 8] = t_tos;
-    txc_build[`TOE_TXC_IP_ID_LSB +: 16] = t_ip_id;
+    // R76: the card's IP IDs are the upper half of the space (0x8000-0xFFFF); the lower half is
+    // the host stack's
+    txc_build[`TOE_TXC_IP_ID_LSB +: 16] = {1'b1, t_ip_id[14:0]};
     txc_build[`TOE_TXC_ADDR_LSB +: 64] = x_addr;
     txc_build[`TOE_TXC_LEN_LSB +: 16] = x_len;
     txc_build[`TOE_TXC_CTX_LSB +: 16] = {{16-CONN_WIDTH{1'b0}}, cur_conn};
@@ -1374,6 +1376,8 @@ wire txc_free = !txc_valid_reg;
 wire plc_free = !plc_valid_reg;
 wire [31:0] send_len = d_len;
 wire est_like = t_state == ST_ESTABLISHED || t_state == ST_CLOSE_WAIT;
+// an ACK the card has put off (TcpAckFrequency, the delayed-ACK timer) on a connection still open
+wire ack_owed = (t_dack_on || t_unacked != 8'd0) && t_state != ST_CLOSED && !t_aborted;
 wire rcv_state = t_state == ST_ESTABLISHED || t_state == ST_FIN_WAIT_1 || t_state == ST_FIN_WAIT_2;
 
 // R83, the persist timer (N:persist-timer). It starts when the peer's window is zero, data waits
@@ -1910,7 +1914,11 @@ always @(posedge clk) begin
             end
         end
         S_DLG_DESC: begin
-            if (!wr_desc_valid_reg && word == 0) begin
+            if (!wr_desc_valid_reg && word == 0 && d_opcode != `FLUE_OPCODE_OFFLOAD_QUERY && ack_owed) begin
+                // R81: a delayed ACK is not handed over: it goes now, and the state says none is due
+                ret_state <= S_DLG_DESC;
+                state_reg <= S_EMIT_ACK;
+            end else if (!wr_desc_valid_reg && word == 0) begin
                 dlg <= dlg_build;
                 wr_desc_valid_reg <= 1'b1;
                 word <= 1;

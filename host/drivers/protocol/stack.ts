@@ -425,7 +425,8 @@ export class Stack {
       { tos: 0, id: this.ipId, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: DEFAULT_TTL, protocol: IP_PROTO_TCP, src: id.localIp, dst: id.remoteIp },
       tcp,
     );
-    this.ipId = (this.ipId + 1) & 0xffff;
+    // R76: the lower half of the IP ID space is the host stack's, the upper half an offload target's
+    this.ipId = (this.ipId + 1) & 0x7fff;
     const counted = this.linkQueueLimit !== 0 && segmentLength(seg) > 0;
     this.arp.resolve(id.remoteIp, (mac) => this.sendFrame(mac, ETHERTYPE_IPV4, packet, counted ? this.key(id) : undefined));
   }

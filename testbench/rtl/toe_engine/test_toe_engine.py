@@ -539,8 +539,8 @@ async def test_initiate_installs_connection(dut):
 async def test_send_segments_complete_on_full_ack(dut):
     """TCP_SEND: transmit commands cover the send's bytes from SND.NXT, at most MSS each, never
     across two sends, with addresses into the send buffer, PSH on the last segment of a PUSH
-    send, the ACK of RCV.NXT and the receive window scaled down, IP ids counting up. A send
-    completes OK with its length only once an ACK covers its every byte (sequence numbers wrap
+    send, the ACK of RCV.NXT and the receive window scaled down, IP ids counting up in the upper
+    half of the space (R76: the lower half is the host stack's). A send completes OK with its length only once an ACK covers its every byte (sequence numbers wrap
     through 2^32 here); an ACK one byte short, or a partial one, completes nothing. While the
     transmitter reports nothing, at most TXC_AHEAD commands go to it."""
     tb = TB(dut, seed=22)
@@ -567,7 +567,7 @@ async def test_send_segments_complete_on_full_ack(dut):
         assert t["len"] <= mss
         assert t["ack"] == p["rcv_nxt"]
         assert t["window"] == p["rcv_wnd"] >> p["rcv_ws"]
-        assert t["ip_id"] == (s0 + i) & 0xffff
+        assert t["ip_id"] == 0x8000 | ((s0 + i) & 0x7fff), "R76: IP IDs from the upper half, one more a segment"
     assert not tb.find(opcode=Op.TCP_SEND), "no completion before an ACK"
 
     # partial ACKs: nothing completes
@@ -1238,8 +1238,9 @@ async def test_query_and_terminate_write_delegated_state(dut):
     """QUERY writes the delegated state (TCP_DELEGATED_STATE_BYTES at addr + its offset) with the
     engine's SND.UNA, SND.NXT, SND.MAX, RCV.NXT, windows and the RTT of the first sample
     (RFC 6298: SRTT = R, RTTVAR = R/2 and the RTO from them) and completes OK. TERMINATE writes
-    the same state, completes the outstanding receive (its bytes) and send (the bytes of it
-    acknowledged) UPLOAD_IN_PROGRESS before itself, and removes the table entry: the id is no
+    the same state, sends the ACK it had delayed (R81: the delayed-ACK timer is not handed over),
+    completes the outstanding receive (its bytes) and send (the bytes of it acknowledged)
+    UPLOAD_IN_PROGRESS before itself, and removes the table entry: the id is no
     connection afterwards, its queued segments are dropped, and the 4-tuple can be installed
     again."""
     tb = TB(dut, seed=66)
@@ -1269,8 +1270,12 @@ async def test_query_and_terminate_write_delegated_state(dut):
     assert {k: d[k] for k in want} == want, d
     assert not tb.find(opcode=Op.TCP_SEND) and not tb.find(opcode=Op.TCP_RECV_POST)
 
+    assert len(tb.txc) == 2, "a query sends nothing: the ACK stays delayed"
     ops = len(tb.hash_ops)
     d2, term = await tb.state_op(Op.OFFLOAD_TERMINATE, conn, 0x605)
+    # R81: the delayed ACK is not handed over: it goes before the state is written
+    assert [(t["seq"], t["ack"], t["len"], t["flags"]) for t in tb.txc[2:]] == [(seq_add(s0, 1000), seq_add(r0, 300), 0, ACK)], tb.txc[2:]
+    assert d2["rcvWnd"] == want["rcvWnd"], d2
     assert {k: d2[k] for k in ("sndUna", "sndNxt", "rcvNxt", "state")} == \
         {k: want[k] for k in ("sndUna", "sndNxt", "rcvNxt", "state")}, d2
     tail = [c for c in tb.cpl if c.tag in (0x602, 0x603, 0x605)]
