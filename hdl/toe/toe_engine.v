@@ -2042,7 +2042,10 @@ always @(posedge clk) begin
                 c_status <= `FLUE_CPL_STATUS_ABORTED;
                 state_reg <= S_CPL;
             end else if (!est_like || t_fin_req) begin
-                c_status <= `FLUE_CPL_STATUS_INVALID_STATE;
+                // R44, R61: a connection the card has closed and asked the host to upload (a SYN at
+                // RCV.NXT, the keepalive given up) is being uploaded; after the host's own FIN a
+                // send or a second graceful disconnect is the host's mistake
+                c_status <= t_retrieve_sent && !t_fin_req ? `FLUE_CPL_STATUS_UPLOAD_IN_PROGRESS : `FLUE_CPL_STATUS_INVALID_STATE;
                 state_reg <= S_CPL;
             end else if ((send_len != 0 && snd_free_count == 0) || t_snd_refused) begin
                 // no send entry free: refused, and so is every later send or graceful

@@ -537,7 +537,7 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
-  it('R75 a SYN at RCV.NXT (the peer started over): the card asks for the upload (UploadRequested), sends nothing, and hands back CLOSED', async () => {
+  it('R75 a SYN at RCV.NXT (the peer started over): the card asks for the upload (UploadRequested), sends nothing, and hands back CLOSED; R44 R61 a send or graceful disconnect posted meanwhile completes UPLOAD_IN_PROGRESS', async () => {
     const s = await setUp();
     try {
       const t = await s.offload();
@@ -545,6 +545,15 @@ describe('miniport as offload target, against the RTL', () => {
       fromPeer(s, { seq: 0, ack: 0, flags: TcpFlag.SYN });
       await s.run(() => s.events.length > 0);
       expect(s.events).toEqual([{ type: TcpOffloadEventType.RETRIEVE, info: UploadReason.UPLOAD_REQUESTED }]);
+      // the host has not uploaded yet: what it posts meanwhile fails as being uploaded (the host
+      // sends the data itself once it has the connection back)
+      const send = allocateNbl(s.link.memory, 100, { data: new Uint8Array(100).fill(7) });
+      s.ndis.offloadTcpSend(t.handles.tcp1, send.nbl);
+      const disc = allocateNbl(s.link.memory, 0, { mdlLengths: [1] });
+      s.ndis.offloadTcpDisconnect(t.handles.tcp1, disc.nbl, TcpDisconnectFlags.GRACEFUL);
+      await s.run(() => s.io.length >= 2);
+      expect(s.io.map((x) => [x.op, ndisStatusName(x.nbl.status), x.nbl.info.tcpOffloadBytesTransferred ?? 0])).toEqual([
+        ['send', 'NDIS_STATUS_UPLOAD_IN_PROGRESS', 0], ['disconnect', 'NDIS_STATUS_UPLOAD_IN_PROGRESS', 0]]);
       const until = s.link.now + 5000;
       await s.run(() => s.link.now >= until);
       expect(s.link.takeTxFrames().filter((f) => decodeTcp(f.data)?.srcPort === 40000)).toEqual([]);
