@@ -342,6 +342,50 @@ describe('miniport as offload target, against the RTL', () => {
     } finally { await s.link.close(); }
   });
 
+  it('R36 a query whose delegated state the card cannot write (a DMA error): FAILURE, then TcpIndicateRetrieve with HardwareFailure and TcpIndicateAbort; at the terminate that follows the outstanding send and receive complete REQUEST_ABORTED', async () => {
+    const s = await setUp();
+    try {
+      const t = await s.offload();
+      const post = allocateNbl(s.link.memory, 4096);
+      s.ndis.offloadTcpReceive(t.handles.tcp1, post.nbl);
+      // a send the peer never acknowledges: still at the card
+      const send = allocateNbl(s.link.memory, 100, { data: new Uint8Array(100).fill(5) });
+      s.ndis.offloadTcpSend(t.handles.tcp1, send.nbl);
+      await s.run(() => s.link.takeTxFrames().some((f) => (decodeTcp(f.data)?.payload.length ?? 0) > 0));
+      // the block the miniport maps for the query's state goes from under the card
+      // (mapped again as the miniport frees it, so its unmapping finds the mapping)
+      const alloc = s.adapter.allocMapped.bind(s.adapter);
+      const free = s.adapter.freeMapped.bind(s.adapter);
+      s.adapter.allocMapped = (length: number, align?: number) => {
+        s.adapter.allocMapped = alloc;
+        const b = alloc(length, align);
+        s.link.unmapDma(b.addr, b.length);
+        s.adapter.freeMapped = (buf) => {
+          s.adapter.freeMapped = free;
+          if (buf === b) s.link.mapDma(b.addr, b.length);
+          free(buf);
+        };
+        return b;
+      };
+      const q = new OffloadBlockList(OffloadStateType.TCP, t.handles.tcp1);
+      s.ndis.queryOffloadState(s.binding, q);
+      await s.run(() => s.completed.some((c) => c.op === 'query') && s.events.length >= 2);
+      expect(ndisStatusName(q.status)).toBe('NDIS_STATUS_FAILURE');
+      expect(s.events).toEqual([
+        { type: TcpOffloadEventType.RETRIEVE, info: UploadReason.HARDWARE_FAILURE },
+        { type: TcpOffloadEventType.ABORT, info: 0 },
+      ]);
+      expect(s.io).toEqual([]);
+      const { term } = terminateTree(t);
+      s.ndis.terminateOffload(s.binding, term);
+      await s.run(() => s.completed.some((c) => c.op === 'terminate'));
+      expect(s.io.map((x) => [x.op, ndisStatusName(x.nbl.status)]).sort()).toEqual([
+        ['receive', 'NDIS_STATUS_REQUEST_ABORTED'], ['send', 'NDIS_STATUS_REQUEST_ABORTED']]);
+      expect(s.target.hardwareFailures).toBe(1);
+      expect(s.ndis.violations).toEqual([]);
+    } finally { await s.link.close(); }
+  });
+
   it('R65 an acceptable RST from the peer: the card indicates TcpIndicateAbort and completes the outstanding send and receive with REQUEST_ABORTED', async () => {
     const s = await setUp();
     try {

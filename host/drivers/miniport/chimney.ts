@@ -504,6 +504,11 @@ export class ChimneyTarget {
         this.stateRequests++;
         const c = await this.request({ opcode, flags: 0, addr: block.addr, length: CONN_STATE_BYTES, conn: obj.conn, param: 0 });
         n.status = stateStatus(c.status, false);
+        // R36: a query or invalidate the card could not carry out leaves the connection's
+        // hardware state in doubt: FAILURE (above), then TcpIndicateRetrieve(HardwareFailure)
+        // and TcpIndicateAbort, and at the terminate that follows what is outstanding ends
+        // REQUEST_ABORTED. (A terminate that failed has lost the connection on the card already.)
+        if (c.status !== CplStatus.OK && op !== 'terminate' && n.status === NdisStatus.FAILURE) this.hardwareFailure(obj);
         if (c.status === CplStatus.OK && (op === 'terminate' || op === 'query')) {
           const d = decodeTcpDelegatedState(block.view, CONN_STATE_TCP_DELEGATED_OFFSET);
           n.tcp.delegated = { ...(n.tcp.delegated ?? emptyTcpDelegated()), ...fromWire(d) };
@@ -597,7 +602,12 @@ export class ChimneyTarget {
       let writeFailed = false;
       const done = (c: CompletionFields): void => {
         if (op === 'receive' && c.status === CplStatus.RETURNED) returned = true;
-        else if (c.status !== CplStatus.OK && status === NdisStatus.SUCCESS) status = ioStatus(c.status);
+        else if (c.status !== CplStatus.OK && status === NdisStatus.SUCCESS) {
+          status = ioStatus(c.status);
+          // R36: on a connection whose hardware state is corrupt, what the terminate flushes
+          // (UPLOAD_IN_PROGRESS at the card) is aborted: the host does not send it again
+          if (obj.hardwareFailed && status === NdisStatus.UPLOAD_IN_PROGRESS) status = NdisStatus.REQUEST_ABORTED;
+        }
         if (op === 'receive' && c.status === CplStatus.DMA_ERROR) writeFailed = true;
         bytes += c.length;
         if (--left === 0) {
