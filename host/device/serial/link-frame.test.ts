@@ -1,18 +1,8 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LINK_HEADER_BYTES, LinkType } from '../../../protocol/generated/contract.js';
+import { xorshift32 as rng } from './testing.js';
 import { LINK_CRC_BYTES, LinkFrameDecoder, LinkFrameEncoder, type LinkMessage, decodeLinkPacket, encodeLinkPacket } from './link-frame.js';
-
-/** a deterministic byte source (xorshift32) */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s;
-  };
-}
 
 function bytes(next: () => number, n: number): Uint8Array {
   return Uint8Array.from({ length: n }, () => next() & 0xff);
