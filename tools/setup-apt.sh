@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages flue needs, only those missing, after one apt-get update.
 set -euo pipefail
-packages=(verilator iverilog yosys tshark iproute2 ccache zlib1g-dev make g++ python3-venv)
+packages=(verilator iverilog yosys tshark iproute2 socat ccache zlib1g-dev make g++ python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

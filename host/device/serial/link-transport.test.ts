@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LinkType } from '../../../protocol/generated/contract.js';
 import { DeviceErrorCode } from '../errors.js';
 import { LinkFrameDecoder, LinkFrameEncoder, type LinkMessage } from './link-frame.js';
-import { xorshift32 } from './testing.js';
+import { farSide, farValue, mmioRead, xorshift32 } from './testing.js';
 import { type ByteLine, LINK_FLAG_RESPONSE, LinkTransport } from './link-transport.js';
 
 /** a deterministic source in [0, 1) */
@@ -42,40 +42,6 @@ function linePair(impair: Impair = { dropByte: 0, flipBit: 0 }, seed = 1): { hos
   return { host: end('host'), far: { ...far, emit: (b) => carry('host', b) } };
 }
 
-/**
- * The bridge's side as the transport needs it: answers MMIO_READ with a value derived from the
- * address, once per sequence number (a repeated number gets the same response again, it is not
- * acted on twice).
- */
-function farSide(line: ByteLine & { emit(b: Uint8Array): void }): { acted: Map<number, number> } {
-  const enc = new LinkFrameEncoder();
-  const acted = new Map<number, number>();
-  const answers = new Map<number, Uint8Array>();
-  const dec = new LinkFrameDecoder((m: LinkMessage) => {
-    if ((m.header.flags & LINK_FLAG_RESPONSE) !== 0) return;
-    const seq = m.header.seq;
-    let answer = answers.get(seq);
-    if (!answer) {
-      acted.set(seq, (acted.get(seq) ?? 0) + 1);
-      const addr = new DataView(m.payload.buffer, m.payload.byteOffset).getUint32(0, true);
-      const reply = new Uint8Array(12);
-      new DataView(reply.buffer).setUint32(0, addr, true);
-      new DataView(reply.buffer).setUint32(4, (addr * 2654435761) >>> 0, true);
-      answer = enc.encode({ type: LinkType.MMIO_READ_REPLY, flags: LINK_FLAG_RESPONSE, seq, time: m.header.time }, reply);
-      answers.set(seq, answer);
-    }
-    line.emit(answer);
-  });
-  line.onData((b) => dec.push(b));
-  return { acted };
-}
-
-function mmioRead(addr: number): Uint8Array {
-  const p = new Uint8Array(12);
-  new DataView(p.buffer).setUint32(0, addr, true);
-  return p;
-}
-
 describe('requests over a lossy serial line (sequence numbers, timeouts, retransmission)', () => {
   beforeEach(() => { vi.useFakeTimers(); });
   afterEach(() => { vi.useRealTimers(); });
@@ -91,7 +57,7 @@ describe('requests over a lossy serial line (sequence numbers, timeouts, retrans
     }));
     await vi.advanceTimersByTimeAsync(5000);
     const got = await Promise.all(done);
-    expect(got).toEqual(reads.map((addr) => ({ addr, value: (addr * 2654435761) >>> 0, type: LinkType.MMIO_READ_REPLY })));
+    expect(got).toEqual(reads.map((addr) => ({ addr, value: farValue(addr), type: LinkType.MMIO_READ_REPLY })));
     expect(t.stats.retries).toBeGreaterThan(0);
     expect(t.stats.timeouts).toBe(0);
     expect(t.stats.responses).toBe(500);
