@@ -31,3 +31,5 @@ hdl/toe/toe_fwd_parse.v
 hdl/toe/toe_engine.v
 hdl/toe/toe_top.v
 hdl/nic_top.v
+hdl/bridge/uart_tx.v
+hdl/bridge/uart_rx.v
