@@ -33,3 +33,5 @@ hdl/toe/toe_top.v
 hdl/nic_top.v
 hdl/bridge/uart_tx.v
 hdl/bridge/uart_rx.v
+hdl/bridge/slip_tx.v
+hdl/bridge/slip_rx.v
