@@ -35,3 +35,4 @@ hdl/bridge/uart_tx.v
 hdl/bridge/uart_rx.v
 hdl/bridge/slip_tx.v
 hdl/bridge/slip_rx.v
+hdl/bridge/link_crc_check.v
