@@ -11,10 +11,11 @@ import zlib
 import cocotb
 from cocotb.clock import Clock
 from cocotb.regression import TestFactory
-from cocotb.triggers import ClockCycles, with_timeout
+from cocotb.triggers import ClockCycles
 from cocotbext.axi.stream import define_stream
 
 from flue_tb import pulse_reset, random_pause
+from link_tb import PacketSinkBench
 
 PktBus, PktTransaction, PktSource, PktSink, PktMonitor = define_stream(
     "Pkt", signals=["tdata", "tvalid", "tready", "tlast", "tuser"])
@@ -41,7 +42,9 @@ def flip_bit(packet, rng):
     return bytes(out)
 
 
-class TB:
+class TB(PacketSinkBench):
+    RECV_TIMEOUT_NS = 500000
+
     def __init__(self, dut, seed=1):
         self.dut = dut
         self.rng = random.Random(seed)
@@ -61,35 +64,12 @@ class TB:
                 user = bad and (last or i == 0)
                 await self.source.send(PktTransaction(tdata=b, tlast=int(last), tuser=int(user)))
 
-    async def recv_packet(self, timeout_ns=500000):
-        data = []
-        while True:
-            t = await with_timeout(self.sink.recv(), timeout_ns, "ns")
-            data.append(int(t.tdata))
-            if int(t.tlast):
-                return bytes(data), int(t.tuser)
-            assert int(t.tuser) == 0, "tuser set on a beat that is not the last"
-
     async def expect(self, packets, want=None):
         """Sends packets [(bytes, tuser in)], checks the output against `want` (default: the
         reference's) and that nothing more comes."""
         if want is None:
             want = [reference(p, bad) for p, bad in packets]
-        sender = cocotb.start_soon(self.send(packets))
-        got = []
-        for _ in want:
-            got.append(await self.recv_packet())
-        await sender
-        await self.source.wait()
-        await ClockCycles(self.dut.clk, 50)
-        assert self.sink.empty(), "beats beyond the packets expected"
-        for i, (g, w) in enumerate(zip(got, want)):
-            assert g == w, f"packet {i}: {describe(g)} where {describe(w)}"
-
-
-def describe(p):
-    data, bad = p
-    return f"{len(data)} bytes {data[:8].hex()}..{data[-4:].hex()} tuser {bad}"
+        await self.expect_out(packets, want)
 
 
 def random_payload(rng, n=None):

@@ -11,32 +11,16 @@ import random
 import cocotb
 from cocotb.clock import Clock
 from cocotb.regression import TestFactory
-from cocotb.triggers import ClockCycles, with_timeout
+from cocotb.triggers import ClockCycles
 from cocotbext.axi.stream import define_stream
 
 from flue_tb import pulse_reset, random_pause
+from link_tb import END, ESC, ESC_END, ESC_ESC, PacketSinkBench, slip_encode
 
 LineBus, LineTransaction, LineSource, LineSink, LineMonitor = define_stream(
     "Line", signals=["tdata", "tvalid", "tready"])
 PktBus, PktTransaction, PktSource, PktSink, PktMonitor = define_stream(
     "Pkt", signals=["tdata", "tvalid", "tready", "tlast", "tuser"])
-
-END, ESC, ESC_END, ESC_ESC = 0xC0, 0xDB, 0xDC, 0xDD
-
-
-def slip_encode(packet):
-    """Reference encoder: END, the bytes escaped, END (as the host's LinkFrameEncoder)."""
-    out = [END]
-    for b in packet:
-        if b == END:
-            out += [ESC, ESC_END]
-        elif b == ESC:
-            out += [ESC, ESC_ESC]
-        else:
-            out.append(b)
-    out.append(END)
-    return bytes(out)
-
 
 def slip_decode(line, max_packet):
     """Reference decoder, from reset: [(packet bytes, bad)]. Drops bytes before the first END;
@@ -87,7 +71,7 @@ def random_packet(rng, n=None):
                  else rng.randrange(256) for _ in range(n))
 
 
-class TB:
+class TB(PacketSinkBench):
     def __init__(self, dut, seed=1):
         self.dut = dut
         self.rng = random.Random(seed)
@@ -104,35 +88,12 @@ class TB:
         for b in line:
             await self.source.send(LineTransaction(tdata=b))
 
-    async def recv_packet(self, timeout_ns=200000):
-        data = []
-        while True:
-            t = await with_timeout(self.sink.recv(), timeout_ns, "ns")
-            data.append(int(t.tdata))
-            if int(t.tlast):
-                return bytes(data), int(t.tuser)
-            assert int(t.tuser) == 0, "tuser set on a beat that is not the last"
-
     async def expect(self, line, want=None):
         """Sends line bytes, checks the packets out against `want` (default: the reference
         decoder's, from reset) and that nothing more comes."""
         if want is None:
             want = slip_decode(line, self.max_packet)
-        sender = cocotb.start_soon(self.send(line))
-        got = []
-        for _ in want:
-            got.append(await self.recv_packet())
-        await sender
-        await self.source.wait()
-        await ClockCycles(self.dut.clk, 50)
-        assert self.sink.empty(), "beats beyond the packets expected"
-        for i, (g, w) in enumerate(zip(got, want)):
-            assert g == w, f"packet {i}: {describe(g)} where {describe(w)}"
-
-
-def describe(p):
-    data, bad = p
-    return f"{len(data)} bytes {data[:8].hex()}..{data[-4:].hex()} tuser {bad}"
+        await self.expect_out(line, want)
 
 
 async def run_test_random(dut, src_pause=None, sink_pause=None):

@@ -12,27 +12,12 @@ from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
 from cocotbext.axi.stream import define_stream
 
 from flue_tb import pulse_reset, random_pause
+from link_tb import END, ESC, ESC_END, ESC_ESC, slip_encode
 
 PktBus, PktTransaction, PktSource, PktSink, PktMonitor = define_stream(
     "Pkt", signals=["tdata", "tvalid", "tready", "tlast"])
 LineBus, LineTransaction, LineSource, LineSink, LineMonitor = define_stream(
     "Line", signals=["tdata", "tvalid", "tready"])
-
-END, ESC, ESC_END, ESC_ESC = 0xC0, 0xDB, 0xDC, 0xDD
-
-
-def slip_encode(packet):
-    """Reference encoder: END, the bytes escaped, END (as the host's LinkFrameEncoder)."""
-    out = [END]
-    for b in packet:
-        if b == END:
-            out += [ESC, ESC_END]
-        elif b == ESC:
-            out += [ESC, ESC_ESC]
-        else:
-            out.append(b)
-    out.append(END)
-    return bytes(out)
 
 
 def random_packet(rng, n=None):
