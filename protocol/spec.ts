@@ -81,7 +81,7 @@ export interface ContractSpec {
   readonly structs: readonly StructSpec[];
 }
 
-const VERSION = { major: 1, minor: 3 } as const;
+const VERSION = { major: 1, minor: 4 } as const;
 
 const constants: ConstSpec[] = [
   { name: 'ID_MAGIC', value: 0x464c5545, doc: 'value of the ID register: "FLUE" in ASCII' },
@@ -261,6 +261,7 @@ const enums: EnumSpec[] = [
       { name: 'TIME_REACHED', value: 14, doc: 'the simulator reached the cycle' },
       { name: 'RESET', value: 15, doc: 'assert the core reset' },
       { name: 'ERROR', value: 16, doc: 'the peer could not serve a message' },
+      { name: 'LINK_STATS', value: 17, doc: 'host asks for the bridge\'s link counters; the response carries LinkStats' },
     ],
   },
 ];
@@ -580,6 +581,18 @@ const structs: StructSpec[] = [
       { name: 'version', offset: 4, size: 4, doc: 'VERSION register' },
       { name: 'caps', offset: 8, size: 4, doc: 'CAPS register' },
       { name: 'clockHz', offset: 12, size: 4, doc: 'core clock frequency' },
+    ],
+  },
+  {
+    name: 'LinkStats',
+    size: 20,
+    doc: 'payload of the LINK_STATS response: the bridge\'s own counters since its reset',
+    fields: [
+      { name: 'rxPackets', offset: 0, size: 4, doc: 'good packets received' },
+      { name: 'rxDropped', offset: 4, size: 4, doc: 'packets dropped: bad CRC, bad SLIP, too long, or a length that disagrees with the header' },
+      { name: 'txPackets', offset: 8, size: 4, doc: 'packets sent, retransmissions and replayed responses included' },
+      { name: 'retries', offset: 12, size: 4, doc: 'device requests (DMA, IRQ) sent again after their timeout' },
+      { name: 'replays', offset: 16, size: 4, doc: 'host requests answered again from the stored response (a repeated sequence number)' },
     ],
   },
   {

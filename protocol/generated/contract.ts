@@ -1,7 +1,7 @@
 // Generated from protocol/spec.ts by protocol/generate.ts. Do not edit.
 /* eslint-disable */
 
-export const CONTRACT_VERSION = Object.freeze({ major: 1, minor: 3 } as const);
+export const CONTRACT_VERSION = Object.freeze({ major: 1, minor: 4 } as const);
 
 /** value of the ID register: "FLUE" in ASCII */
 export const ID_MAGIC = 1179407685;
@@ -312,9 +312,11 @@ export const LinkType = Object.freeze({
   RESET: 15,
   /** the peer could not serve a message */
   ERROR: 16,
+  /** host asks for the bridge's link counters; the response carries LinkStats */
+  LINK_STATS: 17,
 } as const);
 export type LinkType = (typeof LinkType)[keyof typeof LinkType];
-const linkTypeNames: ReadonlyMap<number, string> = new Map([[1, 'HELLO'], [2, 'HELLO_REPLY'], [3, 'MMIO_READ'], [4, 'MMIO_READ_REPLY'], [5, 'MMIO_WRITE'], [6, 'MMIO_WRITE_ACK'], [7, 'DMA_READ'], [8, 'DMA_READ_REPLY'], [9, 'DMA_WRITE'], [10, 'DMA_WRITE_ACK'], [11, 'IRQ'], [12, 'WIRE_FRAME'], [13, 'TIME_ADVANCE'], [14, 'TIME_REACHED'], [15, 'RESET'], [16, 'ERROR']]);
+const linkTypeNames: ReadonlyMap<number, string> = new Map([[1, 'HELLO'], [2, 'HELLO_REPLY'], [3, 'MMIO_READ'], [4, 'MMIO_READ_REPLY'], [5, 'MMIO_WRITE'], [6, 'MMIO_WRITE_ACK'], [7, 'DMA_READ'], [8, 'DMA_READ_REPLY'], [9, 'DMA_WRITE'], [10, 'DMA_WRITE_ACK'], [11, 'IRQ'], [12, 'WIRE_FRAME'], [13, 'TIME_ADVANCE'], [14, 'TIME_REACHED'], [15, 'RESET'], [16, 'ERROR'], [17, 'LINK_STATS']]);
 /** the name of a LinkType value, or its number in hex when unknown */
 export function linkTypeName(value: number): string {
   return linkTypeNames.get(value) ?? '0x' + value.toString(16);
@@ -467,7 +469,7 @@ export type Reg = (typeof Reg)[keyof typeof Reg];
 /** register values after reset */
 export const RegReset = Object.freeze({
   ID: 0x464c5545,
-  VERSION: 0x00010003,
+  VERSION: 0x00010004,
   CAPS: 0x10040407,
   MAX_CONNS: 0x00000400,
   MAX_FRAME: 0x000005ee,
@@ -1298,6 +1300,47 @@ export function encodeLinkHello(view: DataView, value: LinkHello, at = 0): void 
   view.setUint32(at + 4, value.version, true);
   view.setUint32(at + 8, value.caps, true);
   view.setUint32(at + 12, value.clockHz, true);
+}
+
+/** payload of the LINK_STATS response: the bridge's own counters since its reset */
+export interface LinkStats {
+  /** good packets received */
+  rxPackets: number;
+  /** packets dropped: bad CRC, bad SLIP, too long, or a length that disagrees with the header */
+  rxDropped: number;
+  /** packets sent, retransmissions and replayed responses included */
+  txPackets: number;
+  /** device requests (DMA, IRQ) sent again after their timeout */
+  retries: number;
+  /** host requests answered again from the stored response (a repeated sequence number) */
+  replays: number;
+}
+export const LinkStatsLayout = Object.freeze({
+  size: 20,
+  rxPackets: { offset: 0, size: 4, bitLsb: 0, bitWidth: 32 },
+  rxDropped: { offset: 4, size: 4, bitLsb: 32, bitWidth: 32 },
+  txPackets: { offset: 8, size: 4, bitLsb: 64, bitWidth: 32 },
+  retries: { offset: 12, size: 4, bitLsb: 96, bitWidth: 32 },
+  replays: { offset: 16, size: 4, bitLsb: 128, bitWidth: 32 },
+} as const);
+export function decodeLinkStats(view: DataView, at = 0): LinkStats {
+  if (at < 0 || at + 20 > view.byteLength) throw new RangeError(`LinkStats at ${at} does not fit in ${view.byteLength} bytes`);
+  return {
+    rxPackets: view.getUint32(at + 0, true),
+    rxDropped: view.getUint32(at + 4, true),
+    txPackets: view.getUint32(at + 8, true),
+    retries: view.getUint32(at + 12, true),
+    replays: view.getUint32(at + 16, true),
+  };
+}
+export function encodeLinkStats(view: DataView, value: LinkStats, at = 0): void {
+  if (at < 0 || at + 20 > view.byteLength) throw new RangeError(`LinkStats at ${at} does not fit in ${view.byteLength} bytes`);
+  new Uint8Array(view.buffer, view.byteOffset + at, 20).fill(0);
+  view.setUint32(at + 0, value.rxPackets, true);
+  view.setUint32(at + 4, value.rxDropped, true);
+  view.setUint32(at + 8, value.txPackets, true);
+  view.setUint32(at + 12, value.retries, true);
+  view.setUint32(at + 16, value.replays, true);
 }
 
 /** payload of IRQ */

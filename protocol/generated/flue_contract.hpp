@@ -5,7 +5,7 @@
 namespace flue::contract {
 
 constexpr uint32_t VERSION_MAJOR = 1;
-constexpr uint32_t VERSION_MINOR = 3;
+constexpr uint32_t VERSION_MINOR = 4;
 
 constexpr uint64_t ID_MAGIC = 1179407685ULL; // value of the ID register: "FLUE" in ASCII
 constexpr uint64_t REG_WIDTH_BYTES = 4ULL; // every register is 32 bits wide
@@ -155,6 +155,7 @@ constexpr uint32_t TIME_ADVANCE = 13; // run until the given simulated cycle
 constexpr uint32_t TIME_REACHED = 14; // the simulator reached the cycle
 constexpr uint32_t RESET = 15; // assert the core reset
 constexpr uint32_t ERROR = 16; // the peer could not serve a message
+constexpr uint32_t LINK_STATS = 17; // host asks for the bridge's link counters; the response carries LinkStats
 }
 
 // register byte offsets
@@ -232,7 +233,7 @@ constexpr uint32_t TCP_FIN_WAIT_2_TICKS = 0x228; // rw: FIN_WAIT_2 timer (R82): 
 }
 namespace RegReset {
 constexpr uint32_t ID = 0x464c5545;
-constexpr uint32_t VERSION = 0x00010003;
+constexpr uint32_t VERSION = 0x00010004;
 constexpr uint32_t CAPS = 0x10040407;
 constexpr uint32_t MAX_CONNS = 0x00000400;
 constexpr uint32_t MAX_FRAME = 0x000005ee;
@@ -474,6 +475,16 @@ constexpr uint32_t ID_OFFSET = 0, ID_SIZE = 4; // ID register
 constexpr uint32_t VERSION_OFFSET = 4, VERSION_SIZE = 4; // VERSION register
 constexpr uint32_t CAPS_OFFSET = 8, CAPS_SIZE = 4; // CAPS register
 constexpr uint32_t CLOCK_HZ_OFFSET = 12, CLOCK_HZ_SIZE = 4; // core clock frequency
+}
+
+// LinkStats: payload of the LINK_STATS response: the bridge's own counters since its reset
+namespace LinkStats {
+constexpr uint32_t BYTES = 20;
+constexpr uint32_t RX_PACKETS_OFFSET = 0, RX_PACKETS_SIZE = 4; // good packets received
+constexpr uint32_t RX_DROPPED_OFFSET = 4, RX_DROPPED_SIZE = 4; // packets dropped: bad CRC, bad SLIP, too long, or a length that disagrees with the header
+constexpr uint32_t TX_PACKETS_OFFSET = 8, TX_PACKETS_SIZE = 4; // packets sent, retransmissions and replayed responses included
+constexpr uint32_t RETRIES_OFFSET = 12, RETRIES_SIZE = 4; // device requests (DMA, IRQ) sent again after their timeout
+constexpr uint32_t REPLAYS_OFFSET = 16, REPLAYS_SIZE = 4; // host requests answered again from the stored response (a repeated sequence number)
 }
 
 // LinkIrq: payload of IRQ

@@ -4,7 +4,7 @@ from enum import IntEnum
 
 
 VERSION_MAJOR = 1
-VERSION_MINOR = 3
+VERSION_MINOR = 4
 
 ID_MAGIC = 1179407685  # value of the ID register: "FLUE" in ASCII
 REG_WIDTH_BYTES = 4  # every register is 32 bits wide
@@ -164,6 +164,7 @@ class LinkType(IntEnum):
     TIME_REACHED = 14
     RESET = 15
     ERROR = 16
+    LINK_STATS = 17
 
 
 class Reg(IntEnum):
@@ -243,7 +244,7 @@ class Reg(IntEnum):
 
 REG_RESET = {
     Reg.ID: 0x464c5545,
-    Reg.VERSION: 0x00010003,
+    Reg.VERSION: 0x00010004,
     Reg.CAPS: 0x10040407,
     Reg.MAX_CONNS: 0x00000400,
     Reg.MAX_FRAME: 0x000005ee,
@@ -452,6 +453,15 @@ LINK_HELLO_FIELDS = {
     "version": (4, 4, 0, 32),  # VERSION register
     "caps": (8, 4, 0, 32),  # CAPS register
     "clockHz": (12, 4, 0, 32),  # core clock frequency
+}
+
+LINK_STATS_BYTES = 20
+LINK_STATS_FIELDS = {
+    "rxPackets": (0, 4, 0, 32),  # good packets received
+    "rxDropped": (4, 4, 0, 32),  # packets dropped: bad CRC, bad SLIP, too long, or a length that disagrees with the header
+    "txPackets": (8, 4, 0, 32),  # packets sent, retransmissions and replayed responses included
+    "retries": (12, 4, 0, 32),  # device requests (DMA, IRQ) sent again after their timeout
+    "replays": (16, 4, 0, 32),  # host requests answered again from the stored response (a repeated sequence number)
 }
 
 LINK_IRQ_BYTES = 4

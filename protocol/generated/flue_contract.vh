@@ -5,7 +5,7 @@
 `define FLUE_CONTRACT_VH
 
 `define FLUE_VERSION_MAJOR                               1              // contract version
-`define FLUE_VERSION_MINOR                               3              // contract version
+`define FLUE_VERSION_MINOR                               4              // contract version
 
 // constants
 `define FLUE_ID_MAGIC                                    1179407685     // value of the ID register: "FLUE" in ASCII
@@ -148,12 +148,13 @@
 `define FLUE_LINK_TYPE_TIME_REACHED                      8'd14          // the simulator reached the cycle
 `define FLUE_LINK_TYPE_RESET                             8'd15          // assert the core reset
 `define FLUE_LINK_TYPE_ERROR                             8'd16          // the peer could not serve a message
+`define FLUE_LINK_TYPE_LINK_STATS                        8'd17          // host asks for the bridge's link counters; the response carries LinkStats
 
 // registers: byte offsets (12-bit), reset values, fields
 `define FLUE_REG_ID                                      12'h000        // ro: identity: ID_MAGIC
 `define FLUE_REG_ID_RESET                                32'h464c5545   // reset value
 `define FLUE_REG_VERSION                                 12'h004        // ro: contract version the RTL was built from
-`define FLUE_REG_VERSION_RESET                           32'h00010003   // reset value
+`define FLUE_REG_VERSION_RESET                           32'h00010004   // reset value
 `define FLUE_REG_VERSION_MINOR_LSB                       0              // compatible additions
 `define FLUE_REG_VERSION_MINOR_WIDTH                     16             // bits
 `define FLUE_REG_VERSION_MAJOR_LSB                       16             // incompatible changes
@@ -548,6 +549,20 @@
 `define FLUE_LINK_HELLO_CAPS_WIDTH                       32             // bits
 `define FLUE_LINK_HELLO_CLOCK_HZ_LSB                     96             // core clock frequency
 `define FLUE_LINK_HELLO_CLOCK_HZ_WIDTH                   32             // bits
+
+// LinkStats: payload of the LINK_STATS response: the bridge's own counters since its reset; byte 0 is bits [7:0]
+`define FLUE_LINK_STATS_BYTES                            20             // bytes
+`define FLUE_LINK_STATS_BITS                             160            // bits
+`define FLUE_LINK_STATS_RX_PACKETS_LSB                   0              // good packets received
+`define FLUE_LINK_STATS_RX_PACKETS_WIDTH                 32             // bits
+`define FLUE_LINK_STATS_RX_DROPPED_LSB                   32             // packets dropped: bad CRC, bad SLIP, too long, or a length that disagrees with the header
+`define FLUE_LINK_STATS_RX_DROPPED_WIDTH                 32             // bits
+`define FLUE_LINK_STATS_TX_PACKETS_LSB                   64             // packets sent, retransmissions and replayed responses included
+`define FLUE_LINK_STATS_TX_PACKETS_WIDTH                 32             // bits
+`define FLUE_LINK_STATS_RETRIES_LSB                      96             // device requests (DMA, IRQ) sent again after their timeout
+`define FLUE_LINK_STATS_RETRIES_WIDTH                    32             // bits
+`define FLUE_LINK_STATS_REPLAYS_LSB                      128            // host requests answered again from the stored response (a repeated sequence number)
+`define FLUE_LINK_STATS_REPLAYS_WIDTH                    32             // bits
 
 // LinkIrq: payload of IRQ; byte 0 is bits [7:0]
 `define FLUE_LINK_IRQ_BYTES                              4              // bytes
