@@ -52,6 +52,7 @@ export interface LinkTransportStats {
 interface Pending {
   readonly header: Omit<LinkHeader, 'length'>;
   readonly payload: Uint8Array | undefined;
+  readonly retries: number;
   readonly resolve: (m: LinkMessage) => void;
   readonly reject: (e: DeviceError) => void;
   sends: number;
@@ -88,8 +89,12 @@ export class LinkTransport {
     this.listener = listener;
   }
 
-  /** Sends a request and resolves with its response. */
-  request(type: number, payload?: Uint8Array, time = 0n): Promise<LinkMessage> {
+  /**
+   * Sends a request and resolves with its response. `retries` overrides the transport's for a
+   * request the far side may take long to answer (a TIME_ADVANCE: the copies sent meanwhile are
+   * ignored by a far side still serving it).
+   */
+  request(type: number, payload?: Uint8Array, time = 0n, retries = this.options.retries): Promise<LinkMessage> {
     if (this.closedBecause !== undefined) return Promise.reject(this.closedError(type));
     if (this.pending.size >= 0x8000) return Promise.reject(new DeviceError(DeviceErrorCode.BAD_ARGUMENT, `${this.name}: ${this.pending.size} requests outstanding, no sequence number free`));
     let seq = this.nextSeq;
@@ -97,7 +102,7 @@ export class LinkTransport {
     this.nextSeq = (seq + 1) & 0xffff;
     this.stats.requests++;
     return new Promise<LinkMessage>((resolve, reject) => {
-      const p: Pending = { header: { type, flags: 0, seq, time }, payload, resolve, reject, sends: 0, timer: undefined };
+      const p: Pending = { header: { type, flags: 0, seq, time }, payload, retries, resolve, reject, sends: 0, timer: undefined };
       this.pending.set(seq, p);
       this.send(p);
     });
@@ -137,7 +142,7 @@ export class LinkTransport {
 
   private expired(p: Pending): void {
     if (this.pending.get(p.header.seq) !== p) return;
-    if (p.sends <= this.options.retries) {
+    if (p.sends <= p.retries) {
       this.stats.retries++;
       this.send(p);
       return;
