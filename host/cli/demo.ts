@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CORE_CLOCK_HZ, CplStatus, cplStatusName } from '../../protocol/generated/contract.js';
+import type { DeviceLink } from '../device/link.js';
 import { ThroughputRecorder } from '../wire/throughput.js';
 import { buildFrame, StreamVerifier } from '../wire/traffic.js';
 import type { InterruptModeration } from '../drivers/miniport/adapter.js';
@@ -29,6 +30,8 @@ export interface DemoOptions {
   /** SVG chart of throughput over simulated time */
   chartPath?: string;
   onProgress?: (done: number, total: number) => void;
+  /** NIC A, opened elsewhere (a board over its serial link); the run closes it */
+  linkA?: DeviceLink;
 }
 
 export interface DirectionSummary {
@@ -74,6 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       moderation: options.moderation ?? { count: 16, timeCycles: 1000 },
     },
     ...(options.fstPath ? { fstPath: options.fstPath } : {}),
+    ...(options.linkA ? { linkA: options.linkA } : {}),
   });
   try {
     const { a, b, scheduler } = bed;

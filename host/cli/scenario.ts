@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Reg } from '../../protocol/generated/contract.js';
+import type { DeviceLink } from '../device/link.js';
 import { ChimneyTarget } from '../drivers/miniport/chimney.js';
 import { OffloadClient, type UploadCause } from '../drivers/protocol/offload/client.js';
 import type { TcpSocket } from '../drivers/protocol/socket.js';
@@ -32,8 +33,10 @@ export interface Scenario {
   readonly peer: 'software' | 'offloaded';
   /** connections A opens to B, all at once */
   readonly connections: number;
-  /** bytes each way on every connection */
+  /** bytes each way on every connection (A to B; B to A too unless bytesBtoA says otherwise) */
   readonly bytes: number;
+  /** bytes B sends to A on every connection, when not `bytes` (a one-way transfer: 0) */
+  readonly bytesBtoA?: number;
   /** the cable's impairment, the same both ways (times in ms of simulated time) */
   readonly impairment?: Partial<ImpairmentConfig>;
   /** A uploads each connection when it has received this share of its bytes, then offloads it again at `reoffloadAt` */
@@ -87,7 +90,7 @@ function num(where: string, key: string, v: unknown, min: number, max: number, i
 export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(where, 'must be a JSON object');
   const o = raw as Record<string, unknown>;
-  const known = ['name', 'description', 'peer', 'connections', 'bytes', 'impairment', 'upload', 'isn', 'minRtoMs', 'offload', 'socketBuffer', 'receiveMemory', 'maxSendNbl', 'maxCycles', 'occupied'];
+  const known = ['name', 'description', 'peer', 'connections', 'bytes', 'bytesBtoA', 'impairment', 'upload', 'isn', 'minRtoMs', 'offload', 'socketBuffer', 'receiveMemory', 'maxSendNbl', 'maxCycles', 'occupied'];
   for (const k of Object.keys(o)) if (!known.includes(k)) fail(where, `unknown field "${k}" (known: ${known.join(', ')})`);
   if (typeof o.name !== 'string' || o.name === '') fail(where, '"name" must be a non-empty string');
   if (o.description !== undefined && typeof o.description !== 'string') fail(where, '"description" must be a string');
@@ -99,6 +102,7 @@ export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
     bytes: num(where, 'bytes', o.bytes, 1, 2 ** 31, true),
   };
   if (typeof o.description === 'string') s.description = o.description;
+  if (o.bytesBtoA !== undefined) s.bytesBtoA = num(where, 'bytesBtoA', o.bytesBtoA, 0, 2 ** 31, true);
   if (o.impairment !== undefined) {
     if (typeof o.impairment !== 'object' || o.impairment === null) fail(where, '"impairment" must be an object');
     const imp: Partial<Record<keyof ImpairmentConfig, number>> = {};
@@ -158,6 +162,8 @@ export interface ScenarioOptions {
   seed: number;
   /** capture of the cable (none if omitted) */
   pcapPath?: string;
+  /** A's card, opened elsewhere (a board over its serial link); the run closes it */
+  linkA?: DeviceLink;
 }
 
 /** One side's offload machinery: its own NDIS, the miniport's chimney target, the client. */
@@ -316,6 +322,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     memorySize,
     ...(options.pcapPath ? { pcapPath: options.pcapPath } : {}),
     miniport: TCP_MINIPORT,
+    ...(options.linkA ? { linkA: options.linkA } : {}),
     ...(s.impairment ? { impairment: { seed: options.seed, aToB: s.impairment, bToA: s.impairment } } : {}),
   });
   try {
@@ -373,7 +380,8 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     }
 
     const n = s.connections;
-    const sent = Array.from({ length: n }, (_, i) => [seededBytes(options.seed * 7919 + 2 * i, s.bytes), seededBytes(options.seed * 7919 + 2 * i + 1, s.bytes)] as const);
+    const bytesBack = s.bytesBtoA ?? s.bytes;
+    const sent = Array.from({ length: n }, (_, i) => [seededBytes(options.seed * 7919 + 2 * i, s.bytes), seededBytes(options.seed * 7919 + 2 * i + 1, bytesBack)] as const);
     const hashes = Array.from({ length: n }, () => [createHash('sha256'), createHash('sha256')] as const);
     const count = Array.from({ length: n }, () => [0, 0]);
     const firstBad = Array.from({ length: n }, () => [-1, -1]);
@@ -388,12 +396,12 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
       const mine = sent[i]![side];
       const theirs = sent[i]![1 - side]!;
       const pump = (): void => {
-        while (n < s.bytes) {
-          const k = sock.send(mine.subarray(n, Math.min(s.bytes, n + 65536)));
+        while (n < mine.length) {
+          const k = sock.send(mine.subarray(n, Math.min(mine.length, n + 65536)));
           if (k === 0) return;
           n += k;
         }
-        if (n === s.bytes) {
+        if (n === mine.length) {
           n++;
           sock.close();
           if (s.offload === 'after-close') offloadNow(side, sock);
@@ -410,7 +418,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
         c[side]! += d.length;
         hashes[i]![side].update(d);
         if (side === 0 && upload) {
-          const share = c[0]! / s.bytes;
+          const share = c[0]! / bytesBack;
           if (share >= upload.at && !uploaded.has(sock) && sideA.client.phaseOf(sock) === 'offloaded') {
             uploaded.add(sock);
             sideA.client.upload(sock);
@@ -478,7 +486,7 @@ export async function runScenario(s: Scenario, options: ScenarioOptions, inspect
     for (let i = 0; i < n; i++) {
       const want = (side: 0 | 1): string => createHash('sha256').update(sent[i]![side]).digest('hex');
       if (hashes[i]![0].digest('hex') !== want(1) || hashes[i]![1].digest('hex') !== want(0)) match = false;
-      if (count[i]![0] !== s.bytes || count[i]![1] !== s.bytes) match = false;
+      if (count[i]![0] !== bytesBack || count[i]![1] !== s.bytes) match = false;
       bytesAtoB += count[i]![1]!;
       bytesBtoA += count[i]![0]!;
     }

@@ -3,6 +3,7 @@
  * on each, one lockstep scheduler and one cable with a pcap. The CLI, the tests and the
  * benchmarks build their runs from here.
  */
+import type { DeviceLink } from '../device/link.js';
 import { VerilatorLink } from '../device/verilator/backend.js';
 import { LockstepScheduler } from '../device/scheduler.js';
 import { MiniportAdapter, type MiniportOptions } from '../drivers/miniport/adapter.js';
@@ -18,7 +19,7 @@ import type { ThroughputRecorder } from '../wire/throughput.js';
 import type { Endpoint } from '../wire/traffic.js';
 
 export interface Station {
-  readonly link: VerilatorLink;
+  readonly link: DeviceLink;
   readonly adapter: MiniportAdapter;
   readonly endpoint: Endpoint;
 }
@@ -46,6 +47,11 @@ export interface BackToBackOptions {
   impairment?: { seed: number; aToB?: Partial<ImpairmentConfig>; bToA?: Partial<ImpairmentConfig> };
   /** each host's memory in bytes (default the link's, 16 MiB) */
   memorySize?: number;
+  /**
+   * station A's card, opened elsewhere (a board over its serial link, whose cable is the
+   * harness's frame socket) instead of an in-process model; the bed closes it
+   */
+  linkA?: DeviceLink;
 }
 
 /** Documentation addresses only (RFC 5737), locally administered MACs. */
@@ -59,12 +65,12 @@ export const STATION_B: Endpoint = {
 export async function createBackToBack(options: BackToBackOptions = {}): Promise<BackToBack> {
   const quantum = options.quantum ?? 256;
   const scheduler = new LockstepScheduler(quantum);
-  const make = (name: string, endpoint: Endpoint): Station => {
-    const link = new VerilatorLink({ name, ...(options.memorySize !== undefined ? { memorySize: options.memorySize } : {}) });
+  const make = (name: string, endpoint: Endpoint, given?: DeviceLink): Station => {
+    const link = given ?? new VerilatorLink({ name, ...(options.memorySize !== undefined ? { memorySize: options.memorySize } : {}) });
     const adapter = new MiniportAdapter(link, { ...options.miniport, mac: endpoint.mac });
     return { link, adapter, endpoint };
   };
-  const a = make('a', STATION_A);
+  const a = make('a', STATION_A, options.linkA);
   const b = make('b', STATION_B);
   if (options.fstPath) a.link.traceStart(options.fstPath);
   const pcap = options.pcapPath ? new PcapWriter(options.pcapPath) : undefined;
