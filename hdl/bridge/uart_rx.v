@@ -10,8 +10,13 @@
  * The other half of the serial bridge's wire. rxd comes from another clock domain (a pin), so
  * it passes two flops first. A high-to-low step of the synchronised line starts a frame; the
  * start bit is checked again half a bit later, so a low glitch shorter than half a bit is no
- * start. Each data bit and the stop bit are sampled at their middle, BIT_CYCLES = CLK_HZ/BAUD
- * cycles apart, which leaves close to half a bit of margin for the sender's rate error.
+ * start. Each data bit and the stop bit are sampled at their middle, bit_cycles cycles apart,
+ * which leaves close to half a bit of margin for the sender's rate error.
+ *
+ * bit_cycles (clock cycles per bit, at least 8) is an input, not a parameter (like
+ * verilog-uart's prescale), so one build runs at any rate: a board top passes
+ * round(clock / baud). It is read at each sample point, so change it only while busy is low
+ * (or in reset): a change in the middle of a byte misplaces that byte's remaining samples.
  *
  * A byte whose stop bit is low is still delivered, with m_axis_tuser = 1 (framing error); the
  * receiver then waits for the line to go high before it looks for a start bit again (as after
@@ -22,55 +27,43 @@
  * finds it free unless the consumer has held m_axis_tready low for all that time. If it is
  * still full, the new byte is dropped and overrun pulses for one cycle.
  */
-module uart_rx #
+module uart_rx
 (
-    // clock frequency, Hz
-    parameter CLK_HZ = 156250000,
-    // line rate, bit/s (CLK_HZ/BAUD, the cycles per bit, must be at least 8)
-    parameter BAUD = 115200
-)
-(
-    input  wire       clk,
-    input  wire       rst,
+    input  wire        clk,
+    input  wire        rst,
+
+    /*
+     * Rate: clock cycles per bit (at least 8)
+     */
+    input  wire [15:0] bit_cycles,
 
     /*
      * Serial line (asynchronous)
      */
-    input  wire       rxd,
+    input  wire        rxd,
 
     /*
      * AXI stream output (one byte per transfer; tuser = framing error)
      */
-    output wire [7:0] m_axis_tdata,
-    output wire       m_axis_tvalid,
-    input  wire       m_axis_tready,
-    output wire       m_axis_tuser,
+    output wire [7:0]  m_axis_tdata,
+    output wire        m_axis_tvalid,
+    input  wire        m_axis_tready,
+    output wire        m_axis_tuser,
 
     /*
      * Status
      */
-    output wire       overrun,
-    output wire       busy
+    output wire        overrun,
+    output wire        busy
 );
 
-// cycles per bit, and the width of a counter that holds 0..BIT_CYCLES-1
-localparam integer BIT_CYCLES = (BAUD > 0) ? CLK_HZ / BAUD : 0;
-localparam integer MIN_BIT_CYCLES = 8;
-localparam CNT_WIDTH = (BIT_CYCLES > 1) ? $clog2(BIT_CYCLES) : 1;
-localparam integer BIT_LAST_CYCLE = BIT_CYCLES - 1;
-localparam [CNT_WIDTH-1:0] BIT_LAST = BIT_LAST_CYCLE[CNT_WIDTH-1:0];
-// from the start bit's edge to its middle
-localparam integer HALF_LAST_CYCLE = BIT_CYCLES / 2 - 1;
-localparam [CNT_WIDTH-1:0] HALF_LAST = HALF_LAST_CYCLE[CNT_WIDTH-1:0];
+// the counter counts down to the next sample point
+localparam CNT_WIDTH = 16;
 localparam [2:0] DATA_LAST = 3'd7;
 
-// parameter assertions
-initial begin
-    if (BAUD < 1 || BIT_CYCLES < MIN_BIT_CYCLES) begin
-        $error("Error: CLK_HZ/BAUD must be at least 8 cycles per bit (instance %m)");
-        $finish;
-    end
-end
+// a whole bit, and from the start bit's edge to its middle
+wire [CNT_WIDTH-1:0] bit_last = bit_cycles - 1'b1;
+wire [CNT_WIDTH-1:0] half_last = {1'b0, bit_cycles[CNT_WIDTH-1:1]} - 1'b1;
 
 localparam [2:0]
     STATE_IDLE = 3'd0,       // line high, waiting for a falling edge
@@ -123,7 +116,7 @@ always @* begin
             STATE_IDLE: begin
                 if (fall) begin
                     state_next = STATE_START;
-                    baud_cnt_next = HALF_LAST;
+                    baud_cnt_next = half_last;
                 end
             end
             STATE_START: begin
@@ -131,7 +124,7 @@ always @* begin
                 if (!rxd_s) begin
                     state_next = STATE_DATA;
                     bit_cnt_next = 3'd0;
-                    baud_cnt_next = BIT_LAST;
+                    baud_cnt_next = bit_last;
                 end else begin
                     state_next = STATE_IDLE;
                 end
@@ -139,7 +132,7 @@ always @* begin
             STATE_DATA: begin
                 shift_next = {rxd_s, shift_reg[7:1]};
                 bit_cnt_next = bit_cnt_reg + 1'b1;
-                baud_cnt_next = BIT_LAST;
+                baud_cnt_next = bit_last;
                 if (bit_cnt_reg == DATA_LAST) begin
                     state_next = STATE_STOP;
                 end

@@ -8,56 +8,49 @@
  * UART transmitter: AXI stream bytes → 8N1 serial line, LSB first, idle high
  *
  * The first half of the serial bridge's wire. Each byte taken from s_axis goes out as one
- * start bit (low), eight data bits and one stop bit (high), each CLK_HZ/BAUD cycles long
- * (integer division: the true rate is CLK_HZ/(CLK_HZ/BAUD), within a receiver's tolerance when
- * the ratio is large). s_axis_tready rises in the idle state and in the last cycle of a stop
- * bit, so a stream with no gaps goes out back to back, one byte per 10 bit times.
+ * start bit (low), eight data bits and one stop bit (high), each bit_cycles cycles long.
+ * bit_cycles is an input, not a parameter (like verilog-uart's prescale), so one build runs at
+ * any rate: the line rate is the clock over bit_cycles (a board top passes
+ * round(clock / baud); the true rate is within a receiver's tolerance when the ratio is large).
+ * It must be at least 8. It is read each time a bit starts, so change it only while busy is
+ * low (or in reset): a change in the middle of a byte makes that byte's bits uneven.
+ * s_axis_tready rises in the idle state and in the last cycle of a stop bit, so a stream with
+ * no gaps goes out back to back, one byte per 10 bit times.
  */
-module uart_tx #
+module uart_tx
 (
-    // clock frequency, Hz
-    parameter CLK_HZ = 156250000,
-    // line rate, bit/s (CLK_HZ/BAUD, the cycles per bit, must be at least 8)
-    parameter BAUD = 115200
-)
-(
-    input  wire       clk,
-    input  wire       rst,
+    input  wire        clk,
+    input  wire        rst,
+
+    /*
+     * Rate: clock cycles per bit (at least 8)
+     */
+    input  wire [15:0] bit_cycles,
 
     /*
      * AXI stream input (one byte per transfer)
      */
-    input  wire [7:0] s_axis_tdata,
-    input  wire       s_axis_tvalid,
-    output wire       s_axis_tready,
+    input  wire [7:0]  s_axis_tdata,
+    input  wire        s_axis_tvalid,
+    output wire        s_axis_tready,
 
     /*
      * Serial line
      */
-    output wire       txd,
+    output wire        txd,
 
     /*
      * Status
      */
-    output wire       busy
+    output wire        busy
 );
 
-// cycles per bit, and the width of a counter that holds 0..BIT_CYCLES-1
-localparam integer BIT_CYCLES = (BAUD > 0) ? CLK_HZ / BAUD : 0;
-localparam integer MIN_BIT_CYCLES = 8;
-localparam CNT_WIDTH = (BIT_CYCLES > 1) ? $clog2(BIT_CYCLES) : 1;
-localparam integer BIT_LAST_CYCLE = BIT_CYCLES - 1;
-localparam [CNT_WIDTH-1:0] BIT_LAST = BIT_LAST_CYCLE[CNT_WIDTH-1:0];
+// the counter counts a bit's cycles down from bit_cycles-1 to 0
+localparam CNT_WIDTH = 16;
 // bits after the start bit: eight data bits, one stop bit
 localparam [3:0] FRAME_BITS_AFTER_START = 4'd9;
 
-// parameter assertions
-initial begin
-    if (BAUD < 1 || BIT_CYCLES < MIN_BIT_CYCLES) begin
-        $error("Error: CLK_HZ/BAUD must be at least 8 cycles per bit (instance %m)");
-        $finish;
-    end
-end
+wire [CNT_WIDTH-1:0] bit_last = bit_cycles - 1'b1;
 
 reg active_reg = 1'b0, active_next;
 reg [CNT_WIDTH-1:0] baud_cnt_reg = {CNT_WIDTH{1'b0}}, baud_cnt_next;
@@ -86,7 +79,7 @@ always @* begin
         txd_next = shift_reg[0];
         shift_next = {1'b1, shift_reg[8:1]};
         bit_cnt_next = bit_cnt_reg - 1'b1;
-        baud_cnt_next = BIT_LAST;
+        baud_cnt_next = bit_last;
     end else begin
         // idle, or the last cycle of a stop bit: the line rests high unless a byte starts
         active_next = 1'b0;
@@ -96,7 +89,7 @@ always @* begin
             txd_next = 1'b0;
             shift_next = {1'b1, s_axis_tdata};
             bit_cnt_next = FRAME_BITS_AFTER_START;
-            baud_cnt_next = BIT_LAST;
+            baud_cnt_next = bit_last;
         end
     end
 

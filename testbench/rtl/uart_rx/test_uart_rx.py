@@ -1,5 +1,6 @@
-"""uart_rx: bytes from a UART sender (cocotbext-uart) at the nominal rate and 2% off it come out
-exactly with tuser 0; a low stop bit gives tuser 1; a low glitch shorter than half a bit gives
+"""uart_rx: at each rate the bench drives on bit_cycles (10, 13 and 8 cycles per bit, one build,
+also changed between bytes), bytes from a UART sender (cocotbext-uart) at the nominal rate and 2%
+off it come out exactly with tuser 0; a low stop bit gives tuser 1; a low glitch shorter than half a bit gives
 nothing; a byte that finds the previous one not taken is dropped with an overrun pulse; a break
 gives at most one byte, with tuser 1, and bytes flow again once the line is high."""
 
@@ -15,27 +16,45 @@ from cocotbext.uart import UartSource
 
 from flue_tb import pulse_reset, random_pause
 
+# the bench's clock, and the rates it runs the one build at (cycles per bit; 8 is the least allowed)
+CLK_PERIOD_NS = 10
+BIT_CYCLES = [10, 13, 8]
+
 ByteBus, ByteTransaction, ByteSource, ByteSink, ByteMonitor = define_stream(
     "Byte", signals=["tdata", "tvalid", "tready", "tuser"])
 
 
+def uart_baud(bit, rate=1.0):
+    """The reference UART's rate for `bit` cycles per bit times `rate`: cocotbext-uart times a
+    bit as int(1e9 / baud) ns, so at rate 1 the baud is rounded down to make that exactly
+    bit * period."""
+    return int(10**9 / (bit * CLK_PERIOD_NS) / rate)
+
+
 class TB:
-    def __init__(self, dut, rate=1.0, seed=1):
+    def __init__(self, dut, rate=1.0, seed=1, bit=BIT_CYCLES[0]):
         self.dut = dut
         self.rng = random.Random(seed)
         logging.getLogger(f"cocotb.{dut._name}").setLevel(logging.WARNING)
-        self.clk_hz = int(dut.CLK_HZ.value)
-        self.baud = int(dut.BAUD.value)
-        self.bit = self.clk_hz // self.baud
-        assert 10**9 % self.clk_hz == 0, "the bench's clock period must be whole ns"
-        self.period_ns = 10**9 // self.clk_hz
+        self.period_ns = CLK_PERIOD_NS
+        self.rate = rate
+        self.uart = None
+        self.set_rate(bit)
         cocotb.start_soon(Clock(dut.clk, self.period_ns, units="ns").start())
-        # the sender runs at the nominal rate times `rate`, as an independent far end would
-        self.uart = UartSource(dut.rxd, baud=round(self.baud * rate))
         self.sink = ByteSink(ByteBus.from_prefix(dut, "m_axis"), dut.clk, dut.rst)
         self.overruns = 0
         self.busy_rises = 0
         cocotb.start_soon(self._monitor())
+
+    def set_rate(self, bit):
+        """Drives bit_cycles and moves the reference sender to the new rate (a new one: the old
+        one's coroutine is stopped). Only while the line is idle."""
+        self.bit = bit
+        self.dut.bit_cycles.value = bit
+        if self.uart is not None:
+            self.uart._run_cr.kill()
+        # the sender runs at the nominal rate times `rate`, as an independent far end would
+        self.uart = UartSource(self.dut.rxd, baud=uart_baud(bit, self.rate))
 
     async def _monitor(self):
         busy_last = 0
@@ -80,10 +99,10 @@ class TB:
         await ClockCycles(self.dut.clk, n * self.bit)
 
 
-async def run_test_stream(dut, rate=1.0, backpressure=None):
+async def run_test_stream(dut, bit=BIT_CYCLES[0], rate=1.0, backpressure=None):
     """Random bytes, back to back from a sender at `rate` times the nominal baud, come out
     exactly, each with tuser 0; short tready pauses lose nothing."""
-    tb = TB(dut, rate, seed=int(rate * 1000) + (1 if backpressure else 0))
+    tb = TB(dut, rate, seed=int(rate * 1000) + (1 if backpressure else 0) + 7 * bit, bit=bit)
     tb.sink.set_pause_generator(backpressure() if backpressure else None)
     await tb.reset()
     data = bytes(tb.rng.randrange(256) for _ in range(64)) + b"\x00\xff\x55\xaa\x80\x01"
@@ -97,10 +116,9 @@ async def run_test_stream(dut, rate=1.0, backpressure=None):
     assert int(dut.busy.value) == 0
 
 
-@cocotb.test()
-async def test_framing_error(dut):
+async def run_test_framing_error(dut, bit=BIT_CYCLES[0]):
     """A frame whose stop bit is low is delivered with tuser 1; the next good frame with tuser 0."""
-    tb = TB(dut)
+    tb = TB(dut, bit=bit)
     await tb.reset()
     byte = 0xa5
     await tb.drive([0] + [(byte >> i) & 1 for i in range(8)] + [0, 1, 1])
@@ -111,11 +129,10 @@ async def test_framing_error(dut):
     assert tb.sink.empty() and tb.overruns == 0
 
 
-@cocotb.test()
-async def test_glitch(dut):
+async def run_test_glitch(dut, bit=BIT_CYCLES[0]):
     """Low glitches shorter than half a bit, whole cycles long and at any phase, start no frame;
     a real byte after them comes through."""
-    tb = TB(dut)
+    tb = TB(dut, bit=bit)
     await tb.reset()
     glitches = 0
     # whole clock cycles, up to just under half a bit
@@ -144,11 +161,10 @@ async def test_glitch(dut):
     assert tb.sink.empty()
 
 
-@cocotb.test()
-async def test_overrun(dut):
+async def run_test_overrun(dut, bit=BIT_CYCLES[0]):
     """tready low while two bytes arrive: the first is held, the second pulses overrun for one
     cycle and is dropped; with tready back the first comes out, then later bytes as usual."""
-    tb = TB(dut)
+    tb = TB(dut, bit=bit)
     tb.sink.pause = True
     await tb.reset()
     await tb.send(b"\x11\x22")
@@ -164,11 +180,10 @@ async def test_overrun(dut):
     assert tb.overruns == 1
 
 
-@cocotb.test()
-async def test_break(dut):
+async def run_test_break(dut, bit=BIT_CYCLES[0]):
     """The line held low for five frames: at most one byte, with tuser 1, until it goes high;
     then bytes flow again with tuser 0."""
-    tb = TB(dut)
+    tb = TB(dut, bit=bit)
     await tb.reset()
     await tb.send(b"\x5a")
     assert await tb.recv(1) == [(0x5a, 0)]
@@ -189,8 +204,32 @@ async def test_break(dut):
     assert tb.sink.empty() and tb.overruns == 0
 
 
+@cocotb.test()
+async def test_rate_change(dut):
+    """bit_cycles changed between bytes, without a reset: the bytes at each rate come out
+    exactly, with tuser 0, from a sender at the nominal rate and 2% off it."""
+    tb = TB(dut, seed=11)
+    await tb.reset()
+    for rate in (1.0, 0.98, 1.02):
+        tb.rate = rate
+        for bit in BIT_CYCLES + BIT_CYCLES[::-1]:
+            tb.set_rate(bit)
+            await tb.bit_times(2)
+            data = bytes(tb.rng.randrange(256) for _ in range(6)) + b"\x00\xff"
+            await tb.send(data)
+            assert await tb.recv(len(data)) == [(b, 0) for b in data], f"{bit} cycles per bit, rate {rate}"
+    await tb.bit_times(12)
+    assert tb.sink.empty() and tb.overruns == 0
+
+
 if cocotb.SIM_NAME:
+    for directed in (run_test_framing_error, run_test_glitch, run_test_overrun, run_test_break):
+        factory = TestFactory(directed)
+        factory.add_option("bit", BIT_CYCLES)
+        factory.generate_tests()
+
     factory = TestFactory(run_test_stream)
+    factory.add_option("bit", BIT_CYCLES)
     factory.add_option("rate", [1.0, 0.98, 1.02])
     factory.add_option("backpressure", [None, random_pause])
     factory.generate_tests()

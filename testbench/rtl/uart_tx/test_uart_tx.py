@@ -1,6 +1,7 @@
 """uart_tx: bytes with and without gaps between them reach a UART receiver (cocotbext-uart) exactly;
-the line idles high; every bit lasts CLK_HZ/BAUD cycles; a stream without gaps goes out one byte
-per 10 bit times."""
+the line idles high; every bit lasts bit_cycles cycles (the rate input, driven by the bench: 10,
+13 and 8 cycles per bit in one build, and changed between bytes); a stream without gaps goes out
+one byte per 10 bit times."""
 
 import logging
 import random
@@ -14,27 +15,43 @@ from cocotbext.uart import UartSink
 
 from flue_tb import pulse_reset
 
+# the bench's clock, and the rates it runs the one build at (cycles per bit; 8 is the least allowed)
+CLK_PERIOD_NS = 10
+BIT_CYCLES = [10, 13, 8]
+
 ByteBus, ByteTransaction, ByteSource, ByteSink, ByteMonitor = define_stream(
     "Byte", signals=["tdata", "tvalid", "tready"])
 
 
+def uart_baud(bit):
+    """The reference UART's rate for `bit` cycles per bit: cocotbext-uart times a bit as
+    int(1e9 / baud) ns, so the baud is rounded down to make that exactly bit * period."""
+    return 10**9 // (bit * CLK_PERIOD_NS)
+
+
 class TB:
-    def __init__(self, dut):
+    def __init__(self, dut, bit=BIT_CYCLES[0]):
         self.dut = dut
         logging.getLogger(f"cocotb.{dut._name}").setLevel(logging.WARNING)
-        self.clk_hz = int(dut.CLK_HZ.value)
-        self.baud = int(dut.BAUD.value)
-        self.bit = self.clk_hz // self.baud
-        assert 10**9 % self.clk_hz == 0, "the bench's clock period must be whole ns"
-        cocotb.start_soon(Clock(dut.clk, 10**9 // self.clk_hz, units="ns").start())
+        self.uart = None
+        self.set_rate(bit)
+        cocotb.start_soon(Clock(dut.clk, CLK_PERIOD_NS, units="ns").start())
         self.source = ByteSource(ByteBus.from_prefix(dut, "s_axis"), dut.clk, dut.rst)
-        # the reference receiver runs at the nominal rate, like the far end of a real cable
-        self.uart = UartSink(dut.txd, baud=self.baud)
         # the line and busy as they are after each clock edge, from the end of reset on
         self.line = bytearray()
         self.busy = bytearray()
         self.recording = False
         cocotb.start_soon(self._monitor())
+
+    def set_rate(self, bit):
+        """Drives bit_cycles and moves the reference receiver to the new rate (a new one: the
+        old one's coroutine is stopped)."""
+        self.bit = bit
+        self.dut.bit_cycles.value = bit
+        if self.uart is not None:
+            self.uart._run_cr.kill()
+        # the reference receiver runs at the nominal rate, like the far end of a real cable
+        self.uart = UartSink(self.dut.txd, baud=uart_baud(bit))
 
     async def _monitor(self):
         while True:
@@ -91,10 +108,10 @@ def long_gaps(bit, seed=5):
         yield False
 
 
-async def run_test_stream(dut, idle=None):
+async def run_test_stream(dut, bit=BIT_CYCLES[0], idle=None):
     """Random bytes, with or without tvalid gaps, arrive exactly at the reference receiver; the
     line is high whenever the transmitter is not busy and every low run is whole bits."""
-    tb = TB(dut)
+    tb = TB(dut, bit)
     if idle:
         tb.source.set_pause_generator(idle(tb.bit))
     await tb.reset()
@@ -104,7 +121,7 @@ async def run_test_stream(dut, idle=None):
     data = bytes(rng.randrange(256) for _ in range(64)) + b"\x00\xff\x55\xaa"
     for b in data:
         await tb.source.send(ByteTransaction(tdata=b))
-    got = await tb.read(len(data), len(data) * 50 * tb.bit * 10 / 1000)
+    got = await tb.read(len(data), len(data) * 50 * tb.bit * CLK_PERIOD_NS / 1000)
     assert got == data
     await ClockCycles(dut.clk, 20 * tb.bit)
     assert tb.uart.empty(), f"extra bytes {bytes(tb.uart.read_nowait()).hex()}"
@@ -117,12 +134,14 @@ async def run_test_stream(dut, idle=None):
 
 @cocotb.test()
 async def test_bit_timing(dut):
-    """One byte at a time: the start bit, measured from the line, lasts exactly CLK_HZ/BAUD
-    cycles, so does every other bit, busy covers the frame to the end of the stop bit, and the
-    line then stays high."""
+    """One byte at a time, at each rate in turn (bit_cycles changed while idle, no reset): the
+    start bit, measured from the line, lasts exactly bit_cycles cycles, so does every other bit,
+    busy covers the frame to the end of the stop bit, and the line then stays high."""
     tb = TB(dut)
     await tb.reset()
-    for byte in (0x55, 0x01, 0xff, 0x00, 0x80):
+    for bit, byte in [(bit, byte) for bit in BIT_CYCLES for byte in (0x55, 0x01, 0xff, 0x00, 0x80)]:
+        if bit != tb.bit:
+            tb.set_rate(bit)
         first = len(tb.line)
         await tb.source.send(ByteTransaction(tdata=byte))
         await ClockCycles(dut.clk, 14 * tb.bit)
@@ -141,17 +160,16 @@ async def test_bit_timing(dut):
         assert (await tb.read(1, 1)) == bytes([byte])
 
 
-@cocotb.test()
-async def test_back_to_back(dut):
+async def run_test_back_to_back(dut, bit=BIT_CYCLES[0]):
     """A stream without gaps: frame k starts exactly 10 * k bit times after the first, with
     nothing between the stop bit and the next start bit."""
-    tb = TB(dut)
+    tb = TB(dut, bit)
     await tb.reset()
     rng = random.Random(3)
     data = bytes(rng.randrange(256) for _ in range(24))
     for b in data:
         tb.source.send_nowait(ByteTransaction(tdata=b))
-    got = await tb.read(len(data), len(data) * 12 * tb.bit * 10 / 1000)
+    got = await tb.read(len(data), len(data) * 12 * tb.bit * CLK_PERIOD_NS / 1000)
     await ClockCycles(dut.clk, 2 * tb.bit)
     assert got == data
     first = tb.line.index(0)
@@ -163,6 +181,11 @@ async def test_back_to_back(dut):
 
 
 if cocotb.SIM_NAME:
+    factory = TestFactory(run_test_back_to_back)
+    factory.add_option("bit", BIT_CYCLES)
+    factory.generate_tests()
+
     factory = TestFactory(run_test_stream)
+    factory.add_option("bit", BIT_CYCLES)
     factory.add_option("idle", [None, long_gaps])
     factory.generate_tests()
