@@ -36,3 +36,16 @@ hdl/bridge/uart_rx.v
 hdl/bridge/slip_tx.v
 hdl/bridge/slip_rx.v
 hdl/bridge/link_crc_check.v
+hdl/bridge/link_crc_append.v
+hdl/bridge/link_rx_buffer.v
+hdl/bridge/link_tx_buffer.v
+hdl/bridge/link_host_req.v
+hdl/bridge/link_dev_req.v
+hdl/bridge/link_bridge.v
+hdl/lib/axis_async_fifo.v
+hdl/lib/sync_pulse.v
+hdl/board/mii_mac_tx.v
+hdl/board/mii_mac_rx.v
+hdl/board/mii_mac.v
+hdl/board/flue_board_core.v
+hdl/board/arty_a7_top.v
