@@ -11,7 +11,7 @@ APT_STAMP := build/.apt-checked
 RTL_FILES = $(shell cat hdl/files.f 2>/dev/null)
 TS_SOURCES := $(shell find host protocol bench -name '*.ts' 2>/dev/null)
 
-.PHONY: help deps demo test bench lint lint-ts lint-rtl synth gen gen-check build addon test-host test-rtl test-rtl-synth clean
+.PHONY: help deps demo test bench lint lint-ts lint-rtl synth synth-board gen gen-check build addon test-host test-rtl test-rtl-synth clean
 
 help:
 	@echo "make demo   - two emulated NICs exchange frames; prints a summary (installs what is missing)"
@@ -47,6 +47,8 @@ gen-check: $(NPM_STAMP)
 # ------------------------------------------------------------------ builds
 include testbench/verilator/build.mk
 include testbench/tap/build.mk
+FLUE_BOARD_EXTRA_FILES :=
+include testbench/board/build.mk
 
 build: dist/.stamp
 dist/.stamp: $(NPM_STAMP) $(TS_SOURCES) tsconfig.json tsconfig.build.json
@@ -73,24 +75,31 @@ synth: $(SYNTH_REPORT)
 $(SYNTH_REPORT): $(APT_STAMP) tools/synth.sh hdl/files.f $(RTL_FILES) $(wildcard hdl/toe/*.vh) protocol/generated/flue_contract.vh
 	bash tools/synth.sh
 
+# the Arty A7-100T board top (nic_top, the UART bridge, the MII MAC): its report names the
+# device's share
+BOARD_SYNTH_REPORT := build/synth/arty_a7_top.txt
+synth-board: $(BOARD_SYNTH_REPORT)
+$(BOARD_SYNTH_REPORT): $(APT_STAMP) tools/synth-board.sh hdl/files.f $(RTL_FILES) $(wildcard hdl/toe/*.vh) protocol/generated/flue_contract.vh
+	bash tools/synth-board.sh
+
 # ------------------------------------------------------------------ main job, tests, benchmarks
 demo: deps addon build
 	node bin/flue.js demo
 
-test: deps lint addon addon-selftest tap-addon test-host test-rtl-synth
+test: deps lint addon addon-selftest tap-addon board-sim board-smoke test-host test-rtl-synth
 
 # The cocotb benches (Icarus) and Yosys are single-threaded and each take minutes: side by side
 # they keep both cores busy, where one after the other they left one idle.
 test-rtl-synth: $(APT_STAMP) $(VENV_STAMP)
-	$(MAKE) -j2 test-rtl synth
+	$(MAKE) -j2 test-rtl synth synth-board
 
-test-host: deps addon tap-addon
+test-host: deps addon tap-addon board-sim
 	npx vitest run
 
 test-rtl: $(APT_STAMP) $(VENV_STAMP)
 	VENV=$(VENV) bash testbench/rtl/run_all.sh
 
-bench: deps addon build synth
+bench: deps addon board-sim build synth synth-board
 	node dist/bench/run.js
 
 clean:
