@@ -67,6 +67,11 @@ export interface DeviceLink {
   pushRxFrame(data: Uint8Array, cycle: number): void;
   /** frames pushed that have not started onto the device's wire yet (where the link can tell) */
   readonly rxQueued?: number;
+  /**
+   * the device is elsewhere and runs on its own (a board over a serial line): it asks the host
+   * for things (DMA) on the event loop, so a scheduler must give the loop a turn often
+   */
+  readonly remote?: boolean;
 
   /** Holds the device's reset line for a few cycles: every block returns to reset state. */
   resetDevice(): Promise<void>;

@@ -39,6 +39,11 @@ export type RunResult = 'done' | 'limit';
 
 /** Wall-clock milliseconds a run may go without yielding to the event loop. */
 const YIELD_MS = 50;
+/**
+ * ... with a remote device attached: it waits on the host for every DMA burst, served when the
+ * loop gets a turn, while it runs on
+ */
+const YIELD_MS_REMOTE = 1;
 
 export class LockstepScheduler {
   private readonly devices: { link: DeviceLink; onIrq: InterruptHandler }[] = [];
@@ -86,11 +91,12 @@ export class LockstepScheduler {
     const limit = this.time + options.maxCycles;
     const until = options.until ?? (() => false);
     let turn = Date.now();
+    const yieldMs = this.devices.some((d) => d.link.remote) ? YIELD_MS_REMOTE : YIELD_MS;
     while (!until()) {
       if (this.time >= limit) return 'limit';
       // a local model resolves every await at once; give the event loop (timers, I/O, a test
       // runner's messages) a turn now and then, or a long run starves it
-      if (Date.now() - turn >= YIELD_MS) {
+      if (Date.now() - turn >= yieldMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         turn = Date.now();
       }

@@ -127,7 +127,7 @@ describe('SerialLink against a scripted bridge', () => {
 
   it('advance() ends when the card reaches the target, or at a TIME_REACHED cut short by an interrupt once the IRQ message came', async () => {
     const br = scriptedBridge();
-    const link = await SerialLink.open(br.line, { timeoutMs: 100 });
+    const link = await SerialLink.open(br.line, { timeoutMs: 100, minAdvanceCycles: 1 });
     const start = link.now;
     expect(await link.advance(500, true)).toBe(500);
     expect(link.now).toBe(start + 500);
@@ -141,6 +141,19 @@ describe('SerialLink against a scripted bridge', () => {
     expect(link.takeIrqs()).toBe(0b0101);
     expect(link.takeIrqs()).toBe(0);
     expect(br.answers.at(-1)!.header).toMatchObject({ type: LinkType.IRQ, seq: 1, flags: LINK_FLAG_RESPONSE });
+    await link.close();
+  });
+
+  it('advance() asks the card for at least minAdvanceCycles (a TIME_ADVANCE is a round trip on the line) and reports what ran', async () => {
+    const br = scriptedBridge();
+    const targets: bigint[] = [];
+    br.timeAdvance = (m, reply) => { targets.push(m.header.time); reply(m.header.time); };
+    const link = await SerialLink.open(br.line, { timeoutMs: 100 });
+    const start = link.now;
+    // the card's clock is 1 MHz: 1 ms of its time is 1000 cycles
+    expect(await link.advance(10, true)).toBe(1000);
+    expect(await link.advance(5000, true)).toBe(5000);
+    expect(targets).toEqual([BigInt(start + 1000), BigInt(start + 6000)]);
     await link.close();
   });
 

@@ -50,6 +50,13 @@ export interface SerialLinkOptions {
   minCyclesPerSecond?: number;
   /** the board's Ethernet (a simulated board's frame socket) */
   ethernet?: FramePort;
+  /**
+   * the shortest advance() asks the card for, in its cycles (default 1 ms of its time): each
+   * TIME_ADVANCE is a round trip on the line, and a scheduler's quanta of a few hundred cycles
+   * would spend most of the line on them; the card runs on regardless, an interrupt still ends
+   * the wait at once, and the scheduler takes the cycles beyond its quantum as run
+   */
+  minAdvanceCycles?: number;
 }
 
 /** Host-side and bridge-side counters of the link. */
@@ -83,10 +90,12 @@ export class SerialLink implements DeviceLink {
   readonly name: string;
   readonly memory: HostMemory;
   readonly clockHz: number;
+  readonly remote = true;
   private readonly transport: LinkTransport;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly minCyclesPerSecond: number;
+  private readonly minAdvanceCycles: number;
   private readonly ethernet: FramePort | undefined;
   /** host requests one at a time: the bridge serves one */
   private queue: Promise<unknown> = Promise.resolve();
@@ -106,6 +115,7 @@ export class SerialLink implements DeviceLink {
     this.timeoutMs = options.timeoutMs ?? 500;
     this.retries = options.retries ?? 10;
     this.minCyclesPerSecond = options.minCyclesPerSecond ?? hello.clockHz;
+    this.minAdvanceCycles = options.minAdvanceCycles ?? Math.round(hello.clockHz / 1000);
     this.ethernet = options.ethernet;
     this.memory = new HostMemory(options.memorySize ?? 16 * 1024 * 1024, options.memoryBase);
     transport.onMessage((m) => this.served(m));
@@ -163,11 +173,11 @@ export class SerialLink implements DeviceLink {
     this.checkOpen();
     if (!Number.isSafeInteger(cycles) || cycles < 0) throw new DeviceError(DeviceErrorCode.BAD_ARGUMENT, `${this.name}: advance(${cycles}): cycles must be a non-negative integer`);
     const before = this.cardTime;
-    const target = before + cycles;
+    const target = before + Math.max(cycles, this.minAdvanceCycles);
     while (!(stopOnIrq && this.irqPending !== 0)) {
       // copies of a TIME_ADVANCE the bridge is still serving are ignored, so a long wait only
       // needs enough of them to outlast it
-      const waitMs = (cycles / this.minCyclesPerSecond) * 1000;
+      const waitMs = ((target - this.cardTime) / this.minCyclesPerSecond) * 1000;
       const retries = this.retries + Math.ceil(waitMs / this.timeoutMs);
       const reply = await this.call(LinkType.TIME_ADVANCE, LinkType.TIME_REACHED, undefined, BigInt(target), retries);
       this.sawTime(reply);
