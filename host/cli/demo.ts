@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { CORE_CLOCK_HZ, CplStatus, cplStatusName } from '../../protocol/generated/contract.js';
+import { CORE_CLOCK_HZ, CplStatus, Opcode, cplStatusName } from '../../protocol/generated/contract.js';
 import type { DeviceLink } from '../device/link.js';
 import { ThroughputRecorder } from '../wire/throughput.js';
 import { buildFrame, StreamVerifier } from '../wire/traffic.js';
@@ -22,6 +22,12 @@ export interface DemoOptions {
   oneWay?: boolean;
   /** frames each sender keeps handed to its miniport (default 128) */
   window?: number;
+  /**
+   * the window counts frames until the other side received them, not until they left: for a
+   * receiver slower than the wire (a board whose DMA crosses a serial line drains at the
+   * line's rate, and drops what overflows its receive FIFO, as any NIC whose host falls behind)
+   */
+  endToEnd?: boolean;
   /** completion interrupt moderation of both NICs (default: 16 entries or 1000 cycles, 6.4 us) */
   moderation?: InterruptModeration;
   /** simulated cycles before the run is declared stuck */
@@ -86,13 +92,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const verifyAtB = new StreamVerifier(seed, 0, a.endpoint, b.endpoint, size);
     const verifyAtA = new StreamVerifier(seed, 1, b.endpoint, a.endpoint, size);
     const rxSpan = { a: newSpan(), b: newSpan() };
-    b.adapter.datapath.onReceive((f, cycle) => { verifyAtB.check(f); rxSpan.b.add(cycle, f.length); });
-    a.adapter.datapath.onReceive((f, cycle) => { verifyAtA.check(f); rxSpan.a.add(cycle, f.length); });
+    // with endToEnd, a receive opens the window of the sender towards it (set below)
+    let received = { atB: (): void => {}, atA: (): void => {} };
+    b.adapter.datapath.onReceive((f, cycle) => { verifyAtB.check(f); rxSpan.b.add(cycle, f.length); received.atB(); });
+    a.adapter.datapath.onReceive((f, cycle) => { verifyAtA.check(f); rxSpan.a.add(cycle, f.length); received.atA(); });
 
     const total = { aToB: frames, bToA: options.oneWay ? 0 : frames };
     const senders = { a: newSender(), b: newSender() };
+    const arrived = (s: Sender): number => (s === senders.a ? verifyAtB.received : verifyAtA.received);
     const pump = (from: Station, to: Station, stream: number, s: Sender, count: number): void => {
-      while (s.next < count && s.next - s.completed < window) {
+      while (s.next < count && s.next - (options.endToEnd ? Math.min(s.completed, arrived(s)) : s.completed) < window) {
         const index = s.next++;
         const frame = buildFrame(seed, stream, index, from.endpoint, to.endpoint, size);
         from.adapter.datapath.sendFrame(frame, (status) => {
@@ -102,6 +111,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         });
       }
     };
+    if (options.endToEnd) {
+      // a slow card may not have taken the receive buffers its host posted yet, and a frame
+      // that came first would be dropped for want of one: a NOP behind them is a fence (the
+      // card dispatches requests in ring order)
+      let fenced = 0;
+      for (const st of [a, b]) void st.adapter.postRequest({ opcode: Opcode.NOP, flags: 0, addr: 0, length: 0, conn: 0, param: 0 }).then(() => { fenced++; });
+      await a.adapter.flushDoorbells();
+      await b.adapter.flushDoorbells();
+      await scheduler.run({ until: () => fenced === 2, maxCycles: options.maxCycles ?? 1e9 });
+      // the sender's doorbell is rung here: its own DPC (which rings it after a completion) may
+      // have nothing left to run for
+      received = {
+        atB: () => { pump(a, b, 0, senders.a, total.aToB); void a.adapter.datapath.flush(); },
+        atA: () => { pump(b, a, 1, senders.b, total.bToA); void b.adapter.datapath.flush(); },
+      };
+    }
     pump(a, b, 0, senders.a, total.aToB);
     pump(b, a, 1, senders.b, total.bToA);
     await a.adapter.datapath.flush();
