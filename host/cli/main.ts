@@ -2,6 +2,7 @@
  * The `flue` command.
  *   flue demo [--seed N] [--frames N] [--json] [--pcap PATH] [--fst PATH]
  *   flue run <scenario file> [--seed N] [--json] [--pcap PATH]
+ *   flue probe --serial PATH [--baud N] [--timeout MS] [--json]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DeviceError, DeviceErrorCode } from '../device/errors.js';
 import { repoRoot } from '../device/verilator/native.js';
 import { formatSummary, runDemo } from './demo.js';
+import { formatProbe, runProbe } from './probe.js';
 import { ScenarioError, formatScenario, loadScenario, runScenario } from './scenario.js';
 
 const USAGE = `usage: flue <command> [options]
@@ -28,6 +30,14 @@ commands:
             --seed N     seed of the data and the impairments (default 1)
             --json       print the summary as one JSON object
             --pcap PATH  capture of the cable (default out/<scenario>-<seed>.pcap)
+  probe     checks a board over its serial port: identity, version, capabilities, a
+            register and a DMA self-test, link statistics (round trips and bytes per
+            second, CRC errors, retries, from both ends)
+            --serial PATH  the serial port (a USB UART, or the simulated board's
+                           pseudo-terminal)
+            --baud N       line rate (default 3000000, the Arty top's)
+            --timeout MS   how long a request waits before it is sent again (default 500)
+            --json         print the report as one JSON object
   help      this text`;
 
 export class UsageError extends Error {
@@ -138,6 +148,19 @@ export async function main(argv: string[]): Promise<number> {
       const summary = await runScenario(scenario, { seed, pcapPath });
       process.stdout.write((json ? JSON.stringify(summary) : formatScenario(summary)) + '\n');
       return summary.ok ? 0 : 1;
+    }
+    case 'probe': {
+      for (const k of flags.keys()) {
+        if (!['serial', 'baud', 'timeout', 'json'].includes(k)) throw new UsageError(`probe has no option --${k}`);
+      }
+      const path = flags.get('serial');
+      if (typeof path !== 'string') throw new UsageError('probe needs --serial PATH (the board\'s serial port)');
+      const baud = intFlag(flags, 'baud', 3_000_000, 300, 100_000_000);
+      const timeoutMs = intFlag(flags, 'timeout', 500, 1, 600_000);
+      const json = flags.get('json') === true;
+      const report = await runProbe({ path, baud, timeoutMs });
+      process.stdout.write((json ? JSON.stringify(report) : formatProbe(report)) + '\n');
+      return report.ok ? 0 : 1;
     }
     default:
       throw new UsageError(`unknown command '${command}'`);
