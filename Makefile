@@ -91,7 +91,7 @@ test: deps lint addon addon-selftest tap-addon board-sim board-smoke test-host t
 # The cocotb benches (Icarus) and Yosys are single-threaded and each take minutes: side by side
 # they keep both cores busy, where one after the other they left one idle.
 test-rtl-synth: $(APT_STAMP) $(VENV_STAMP)
-	$(MAKE) -j2 test-rtl synth synth-board
+	$(MAKE) -j2 test-rtl synth
 
 test-host: deps addon tap-addon board-sim
 	npx vitest run
