@@ -19,6 +19,7 @@ import { TCP_MINIPORT, createBackToBack, stackOn } from '../host/cli/testbed.js'
 import { runScenario } from '../host/cli/scenario.js';
 import { readPcap } from '../host/wire/pcap.js';
 import { measureToeLatencies } from './toe-latency.js';
+import { serialLinkRates } from './serial.js';
 import { makePair } from '../host/drivers/protocol/pair.js';
 import { bulkTransfer, seededBytes } from '../host/drivers/protocol/transfer.js';
 
@@ -360,6 +361,8 @@ async function main(): Promise<void> {
   for (const peer of ['offloaded', 'software'] as const) for (const n of [1, 64]) metrics.push(...(await toeGoodput(n, peer)));
   log('bench: TOE latencies (doorbell to wire, wire to host memory)');
   metrics.push(...(await toeLatency()));
+  log('bench: serial link (simulated board through a pseudo-terminal)');
+  metrics.push(...(await serialLinkRates(log)));
   log('bench: synthesis report');
   metrics.push(...synthReport());
   log('bench: chimney I/O through intermediate drivers');

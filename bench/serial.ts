@@ -1,0 +1,109 @@
+/**
+ * The serial link's rates (issue 7), on the simulated board (flue-board-sim) at 115200, 1 M and
+ * 3 M baud: register round trips per second and the card's DMA throughput, both in the card's
+ * time, and each as a share of the UART's limit (baud/10 bytes per second: 8N1 spends 10 bit
+ * times on a byte).
+ *
+ * The board runs free, as a board does, so the host's own turnaround (wall-clock time the board's
+ * simulation keeps running through) is part of each round trip: the figures are medians of
+ * several runs, not exact.
+ */
+import { CORE_CLOCK_HZ, Reg } from '../protocol/generated/contract.js';
+import { LockstepScheduler } from '../host/device/scheduler.js';
+import { BoardEthernet, startBoardSim } from '../host/device/serial/board-sim.js';
+import { openSerialLine } from '../host/device/serial/serial-line.js';
+import { SerialLink } from '../host/device/serial/serial-link.js';
+import { MiniportAdapter } from '../host/drivers/miniport/adapter.js';
+import type { Metric } from './run.js';
+
+export const SERIAL_BAUDS = [115_200, 1_000_000, 3_000_000] as const;
+const RUNS = 3;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface SerialRun {
+  /** card cycles per register read */
+  mmioCycles: number;
+  /** frame bytes the card read by DMA per second of its time */
+  dmaBytesPerSecond: number;
+  frames: number;
+  frameBytes: number;
+}
+
+/**
+ * One run: register reads of ID, then plain frames sent through the miniport (each read from
+ * host memory by the card's DMA over the link; the board's Ethernet socket takes them) timed in
+ * card cycles from the doorbell to the last completion.
+ */
+async function serialRun(baud: number, seed: number): Promise<SerialRun> {
+  const board = await startBoardSim({ clockHz: CORE_CLOCK_HZ, baud, ethernet: true, seed });
+  try {
+    const line = await openSerialLine({ path: board.ptyPath, baudRate: baud });
+    const ethernet = await BoardEthernet.connect(board.ethernetPath!);
+    const link = await SerialLink.open(line, { name: board.ptyPath, timeoutMs: 2000, retries: 10, memorySize: 4 << 20, ethernet });
+    try {
+      const READS = 8;
+      const c0 = link.now;
+      for (let i = 0; i < READS; i++) await link.mmioRead(Reg.ID);
+      const mmioCycles = (link.now - c0) / READS;
+
+      const adapter = new MiniportAdapter(link, { reqRingLog2: 6, cplRingLog2: 6, rxBuffers: 1, txBuffers: 8 });
+      await adapter.initialize();
+      const scheduler = new LockstepScheduler(1 << 16);
+      scheduler.attach(link, (v) => adapter.handleInterrupt(v));
+      // about 0.1 s of line time at any baud: frames of 1514 bytes, at least two
+      const frameBytes = 1514;
+      const frames = Math.max(2, Math.round((baud / 10) * 0.1 / frameBytes));
+      let done = 0;
+      const frame = new Uint8Array(frameBytes);
+      frame.set([0x02, 0, 0x5e, 0, 0, 0x0b, 0x02, 0, 0x5e, 0, 0, 0x0a, 0x88, 0xb5]);
+      const start = link.now;
+      for (let i = 0; i < frames; i++) adapter.datapath.sendFrame(frame, () => { done++; });
+      await adapter.datapath.flush();
+      const result = await scheduler.run({ until: () => done === frames, maxCycles: 60 * CORE_CLOCK_HZ });
+      if (result !== 'done') throw new Error(`serial bench at ${baud} baud: ${done} of ${frames} frames sent in 60 s of card time`);
+      const seconds = (link.now - start) / link.clockHz;
+      ethernet.takeFrames();
+      await adapter.halt();
+      return { mmioCycles, dmaBytesPerSecond: (frames * frameBytes) / seconds, frames, frameBytes };
+    } finally {
+      await link.close();
+    }
+  } finally {
+    await board.stop();
+  }
+}
+
+export async function serialLinkRates(log: (msg: string) => void): Promise<Metric[]> {
+  const metrics: Metric[] = [];
+  for (const baud of SERIAL_BAUDS) {
+    const runs: SerialRun[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      runs.push(await serialRun(baud, r + 1));
+      log(`  ${baud} baud, run ${r + 1}: ${Math.round(runs.at(-1)!.mmioCycles)} cycles per register read, ${Math.round(runs.at(-1)!.dmaBytesPerSecond)} DMA bytes/s`);
+    }
+    const limit = baud / 10;
+    const cycles = median(runs.map((x) => x.mmioCycles));
+    const perSecond = CORE_CLOCK_HZ / cycles;
+    const dma = median(runs.map((x) => x.dmaBytesPerSecond));
+    const bitCycles = Math.round(CORE_CLOCK_HZ / baud);
+    const board = `the simulated board (flue-board-sim: nic_top behind the UART bridge at ${CORE_CLOCK_HZ / 1e6} MHz, ${bitCycles} cycles a bit) through its pseudo-terminal and the serialport package; median of ${RUNS} runs, in the card's time`;
+    // a register read: MMIO_READ and its reply are 16 + 12 + 4 bytes each, and two ENDs
+    const rtBytes = 2 * (16 + 12 + 4 + 2);
+    metrics.push(
+      { name: `serial link at ${fmtBaud(baud)}: register round trips per second`, value: Math.round(perSecond), unit: '1/s (simulated)', how: `reads of ID one after another: ${Math.round(cycles)} card cycles each; ${board}` },
+      { name: `serial link at ${fmtBaud(baud)}: register round trips, share of the UART limit`, value: Number(((perSecond * rtBytes) / limit).toFixed(3)), unit: 'ratio', how: `the round trips above x ${rtBytes} bytes on the line each (request and reply, header, payload, CRC, SLIP ENDs) over baud/10 = ${limit} bytes/s` },
+      { name: `serial link at ${fmtBaud(baud)}: DMA throughput`, value: Math.round(dma), unit: 'bytes/s (simulated)', how: `${runs[0]!.frames} plain frames of ${runs[0]!.frameBytes} bytes sent through the unchanged miniport, each read from host memory by the card's DMA over the link (bursts of up to 256 bytes, one at a time); frame bytes over the card time from the doorbell to the last completion; ${board}` },
+      { name: `serial link at ${fmtBaud(baud)}: DMA throughput, share of the UART limit`, value: Number((dma / limit).toFixed(3)), unit: 'ratio', how: `the figure above over baud/10 = ${limit} bytes/s (the host-to-card direction carries the data; each 256-byte burst costs 296 bytes of reply, its 40-byte request the other way, and the host's turnaround)` },
+    );
+  }
+  return metrics;
+}
+
+function fmtBaud(baud: number): string {
+  return baud >= 1e6 ? `${baud / 1e6} Mbaud` : `${baud} baud`;
+}
