@@ -78,11 +78,11 @@ async function serialRun(baud: number, seed: number): Promise<SerialRun> {
   }
 }
 
-export async function serialLinkRates(log: (msg: string) => void): Promise<Metric[]> {
+export async function serialLinkRates(log: (msg: string) => void, bauds: readonly number[] = SERIAL_BAUDS, runCount = RUNS): Promise<Metric[]> {
   const metrics: Metric[] = [];
-  for (const baud of SERIAL_BAUDS) {
+  for (const baud of bauds) {
     const runs: SerialRun[] = [];
-    for (let r = 0; r < RUNS; r++) {
+    for (let r = 0; r < runCount; r++) {
       runs.push(await serialRun(baud, r + 1));
       log(`  ${baud} baud, run ${r + 1}: ${Math.round(runs.at(-1)!.mmioCycles)} cycles per register read, ${Math.round(runs.at(-1)!.dmaBytesPerSecond)} DMA bytes/s`);
     }
@@ -91,7 +91,7 @@ export async function serialLinkRates(log: (msg: string) => void): Promise<Metri
     const perSecond = CORE_CLOCK_HZ / cycles;
     const dma = median(runs.map((x) => x.dmaBytesPerSecond));
     const bitCycles = Math.round(CORE_CLOCK_HZ / baud);
-    const board = `the simulated board (flue-board-sim: nic_top behind the UART bridge at ${CORE_CLOCK_HZ / 1e6} MHz, ${bitCycles} cycles a bit) through its pseudo-terminal and the serialport package; median of ${RUNS} runs, in the card's time`;
+    const board = `the simulated board (flue-board-sim: nic_top behind the UART bridge at ${CORE_CLOCK_HZ / 1e6} MHz, ${bitCycles} cycles a bit) through its pseudo-terminal and the serialport package; median of ${runCount} runs, in the card's time`;
     // a register read: MMIO_READ and its reply are 16 + 12 + 4 bytes each, and two ENDs
     const rtBytes = 2 * (16 + 12 + 4 + 2);
     metrics.push(
