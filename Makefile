@@ -63,11 +63,11 @@ lint-ts: $(NPM_STAMP)
 	npx eslint .
 
 lint-rtl: $(APT_STAMP)
-	verilator --lint-only -Wall -Iprotocol/generated -Ihdl/toe --top-module nic_top $(RTL_FILES)
+	verilator --lint-only -Wall -Iprotocol/generated -Ihdl/toe -Ihdl/lib --top-module nic_top $(RTL_FILES)
 	@for f in $(RTL_FILES); do m=$$(basename $$f .v); \
-	  verilator --lint-only -Wall -Iprotocol/generated -Ihdl/toe --top-module $$m $(RTL_FILES) || { echo "lint of $$m alone failed"; exit 1; }; \
+	  verilator --lint-only -Wall -Iprotocol/generated -Ihdl/toe -Ihdl/lib --top-module $$m $(RTL_FILES) || { echo "lint of $$m alone failed"; exit 1; }; \
 	done; echo "each of $(words $(RTL_FILES)) modules lints clean as top"
-	iverilog -g2012 -Iprotocol/generated -Ihdl/toe -s nic_top -o build/nic_top.iverilog $(RTL_FILES)
+	iverilog -g2012 -Iprotocol/generated -Ihdl/toe -Ihdl/lib -s nic_top -o build/nic_top.iverilog $(RTL_FILES)
 
 # Yosys takes minutes on the integrated design: redone only when the RTL or the script changes
 SYNTH_REPORT := build/synth/nic_top.txt

@@ -45,7 +45,7 @@ if ! grep -qs "module flue_board_core" "${FILES[@]}"; then
 fi
 
 cat > "$OUT/$TOP.ys" <<EOF
-read_verilog -Iprotocol/generated -Ihdl/toe ${FILES[*]}
+read_verilog -Iprotocol/generated -Ihdl/toe -Ihdl/lib ${FILES[*]}
 hierarchy -check -top $TOP
 synth_xilinx -top $TOP -flatten -noiopad
 # latches: mapped (LDCE/LDPE) or left as generic cells

@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 rm -f "$OUT/nic_top.txt" "$OUT/nic_top.stat"
 
 cat > "$OUT/nic_top.ys" <<EOF
-read_verilog -Iprotocol/generated -Ihdl/toe $(tr '\n' ' ' < hdl/files.f)
+read_verilog -Iprotocol/generated -Ihdl/toe -Ihdl/lib $(tr '\n' ' ' < hdl/files.f)
 hierarchy -check -top nic_top
 synth_xilinx -top nic_top -flatten -noiopad
 # latches: mapped (LDCE/LDPE) or left as generic cells

@@ -75,20 +75,8 @@ initial begin
     end
 end
 
-// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320) of one more byte, no final inversion
-function [31:0] crc32_byte;
-    input [31:0] crc;
-    input [7:0] data;
-    integer i;
-    reg [31:0] c;
-    begin
-        c = crc ^ {24'd0, data};
-        for (i = 0; i < 8; i = i + 1) begin
-            c = c[0] ? ((c >> 1) ^ 32'hEDB88320) : (c >> 1);
-        end
-        crc32_byte = c;
-    end
-endfunction
+// one byte into the running CRC-32 (reflected 0xEDB88320, no final inversion)
+`include "crc32_byte.vh"
 
 // input registers
 reg [3:0] rxd_reg = 4'd0;

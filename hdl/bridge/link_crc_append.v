@@ -42,20 +42,8 @@ module link_crc_append
 
 localparam [31:0] CRC_INIT = 32'hffffffff;
 
-// one byte into a reflected CRC-32 (polynomial 0xEDB88320), no final xor
-function [31:0] crc32_byte;
-    input [31:0] crc;
-    input [7:0] data;
-    integer i;
-    reg [31:0] c;
-    begin
-        c = crc ^ {24'd0, data};
-        for (i = 0; i < 8; i = i + 1) begin
-            c = c[0] ? ((c >> 1) ^ 32'hedb88320) : (c >> 1);
-        end
-        crc32_byte = c;
-    end
-endfunction
+// one byte into the running CRC-32 (reflected 0xEDB88320, no final inversion)
+`include "crc32_byte.vh"
 
 // while tail_reg is 0: the running CRC of the packet so far; after its last byte: the final CRC,
 // shifted down a byte for each CRC byte sent

@@ -23,7 +23,7 @@ export PYTHONPATH := $(REPO)/protocol/generated:$(REPO)/testbench/rtl:$(PYTHONPA
 
 ifeq ($(SIM), icarus)
 	PLUSARGS += -fst
-	COMPILE_ARGS += -I$(REPO)/protocol/generated -I$(REPO)/hdl/toe
+	COMPILE_ARGS += -I$(REPO)/protocol/generated -I$(REPO)/hdl/toe -I$(REPO)/hdl/lib
 	COMPILE_ARGS += $(foreach v,$(filter PARAM_%,$(.VARIABLES)),-P $(TOPLEVEL).$(subst PARAM_,,$(v))=$($(v)))
 	ifeq ($(WAVES), 1)
 		VERILOG_SOURCES += iverilog_dump.v

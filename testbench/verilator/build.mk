@@ -35,7 +35,7 @@ FLUE_CXX          ?= g++
 # VL_USER_FINISH/STOP/FATAL: harness.cpp replaces Verilator's exit()/abort() on $finish, $stop
 # and fatal errors, which would otherwise kill the Node process.
 FLUE_VL_FLAGS ?= --cc -O3 --x-assign fast --x-initial fast --trace-fst -Wno-fatal \
-  --top-module nic_top --prefix Vnic_top -Iprotocol/generated -Ihdl/toe \
+  --top-module nic_top --prefix Vnic_top -Iprotocol/generated -Ihdl/toe -Ihdl/lib \
   -CFLAGS -fPIC -CFLAGS -O2 \
   -CFLAGS -DVL_USER_FINISH -CFLAGS -DVL_USER_STOP -CFLAGS -DVL_USER_FATAL
 # Verilator's makefile appends -Os (OPT_FAST/OPT_GLOBAL) after our -O2; override it.
