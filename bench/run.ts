@@ -19,7 +19,7 @@ import { TCP_MINIPORT, createBackToBack, stackOn } from '../host/cli/testbed.js'
 import { runScenario } from '../host/cli/scenario.js';
 import { readPcap } from '../host/wire/pcap.js';
 import { measureToeLatencies } from './toe-latency.js';
-import { serialLinkRates } from './serial.js';
+import { boardSynthReport, serialLinkRates } from './serial.js';
 import { makePair } from '../host/drivers/protocol/pair.js';
 import { bulkTransfer, seededBytes } from '../host/drivers/protocol/transfer.js';
 
@@ -364,7 +364,7 @@ async function main(): Promise<void> {
   log('bench: serial link (simulated board through a pseudo-terminal)');
   metrics.push(...(await serialLinkRates(log)));
   log('bench: synthesis report');
-  metrics.push(...synthReport());
+  metrics.push(...synthReport(), ...boardSynthReport());
   log('bench: chimney I/O through intermediate drivers');
   chimneyIoCost(3); // warm every path of the JIT before any depth is measured
   for (const depth of [0, 1, 3]) metrics.push(chimneyIoCost(depth));

@@ -6,13 +6,16 @@
  *
  * The board runs free, as a board does, so the host's own turnaround (wall-clock time the board's
  * simulation keeps running through) is part of each round trip: the figures are medians of
- * several runs, not exact.
+ * several runs, not exact. And the board top's synthesis report.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CORE_CLOCK_HZ, Reg } from '../protocol/generated/contract.js';
 import { LockstepScheduler } from '../host/device/scheduler.js';
 import { BoardEthernet, startBoardSim } from '../host/device/serial/board-sim.js';
 import { openSerialLine } from '../host/device/serial/serial-line.js';
 import { SerialLink } from '../host/device/serial/serial-link.js';
+import { repoRoot } from '../host/device/verilator/native.js';
 import { MiniportAdapter } from '../host/drivers/miniport/adapter.js';
 import type { Metric } from './run.js';
 
@@ -106,4 +109,25 @@ export async function serialLinkRates(log: (msg: string) => void, bauds: readonl
 
 function fmtBaud(baud: number): string {
   return baud >= 1e6 ? `${baud / 1e6} Mbaud` : `${baud} baud`;
+}
+
+/** The Yosys synth_xilinx report of the Arty A7-100T board top that 'make synth-board' wrote. */
+export function boardSynthReport(): Metric[] {
+  const path = join(repoRoot(), 'build', 'synth', 'arty_a7_top.txt');
+  if (!existsSync(path)) throw new Error(`synthesis report ${path} is missing: run 'make synth-board'`);
+  const text = readFileSync(path, 'utf8');
+  const row = (label: string): { value: number; share: string } => {
+    const m = new RegExp(`^\\s*${label}\\s+([0-9.]+)\\s+([0-9.]+ % of [0-9]+)`, 'm').exec(text);
+    if (!m) throw new Error(`synthesis report ${path} has no '${label}' line with a share`);
+    return { value: Number(m[1]), share: m[2]! };
+  };
+  const how = 'Yosys synth_xilinx (7-series cells, flattened, out of context) of arty_a7_top: nic_top, the UART bridge and the MII MAC for the Digilent Arty A7-100T; build/synth/arty_a7_top.txt';
+  const lut = row('LUT \\(all\\)');
+  const ff = row('FF');
+  const bram = row('BRAM');
+  return [
+    { name: 'Arty A7-100T board top LUTs (logic and distributed RAM)', value: lut.value, unit: 'LUT', how: `${how}; ${lut.share} of the XC7A100T` },
+    { name: 'Arty A7-100T board top flip-flops', value: ff.value, unit: 'FF', how: `${how}; ${ff.share}` },
+    { name: 'Arty A7-100T board top block RAM', value: bram.value, unit: 'RAMB36', how: `${how}; a RAMB18 counts half; ${bram.share}` },
+  ];
 }
