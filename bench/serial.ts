@@ -47,7 +47,12 @@ async function serialRun(baud: number, seed: number): Promise<SerialRun> {
   try {
     const line = await openSerialLine({ path: board.ptyPath, baudRate: baud });
     const ethernet = await BoardEthernet.connect(board.ethernetPath!);
-    const link = await SerialLink.open(line, { name: board.ptyPath, timeoutMs: 2000, retries: 10, memorySize: 4 << 20, ethernet });
+    // the simulated board runs a few hundred thousand cycles a wall-clock second: at 115200 baud a
+    // 300-byte DMA reply takes seconds of wall time on its line, and a request may wait behind
+    // several of them
+    const link = await SerialLink.open(line, {
+      name: board.ptyPath, timeoutMs: Math.max(2000, Math.round(6e9 / baud)), retries: 10, memorySize: 4 << 20, minCyclesPerSecond: 20_000, ethernet,
+    });
     try {
       const READS = 8;
       const c0 = link.now;
