@@ -19,6 +19,7 @@ import { TCP_MINIPORT, createBackToBack, stackOn } from '../host/cli/testbed.js'
 import { runScenario } from '../host/cli/scenario.js';
 import { readPcap } from '../host/wire/pcap.js';
 import { measureToeLatencies } from './toe-latency.js';
+import { median } from './median.js';
 import { boardSynthReport, serialLinkRates } from './serial.js';
 import { makePair } from '../host/drivers/protocol/pair.js';
 import { bulkTransfer, seededBytes } from '../host/drivers/protocol/transfer.js';
@@ -34,11 +35,6 @@ const RUNS = 5;
 /** 10GbE per-frame overhead beyond the frame: FCS 4, preamble 8, inter-frame gap 12 bytes */
 const WIRE_OVERHEAD_BYTES = 24;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function log(msg: string): void {
   process.stderr.write(msg + '\n');

@@ -18,15 +18,11 @@ import { SerialLink } from '../host/device/serial/serial-link.js';
 import { repoRoot } from '../host/device/verilator/native.js';
 import { MiniportAdapter } from '../host/drivers/miniport/adapter.js';
 import type { Metric } from './run.js';
+import { median } from './median.js';
 
 export const SERIAL_BAUDS = [115_200, 1_000_000, 3_000_000] as const;
 const RUNS = 3;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 interface SerialRun {
   /** card cycles per register read */

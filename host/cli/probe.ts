@@ -13,7 +13,7 @@ import { LockstepScheduler } from '../device/scheduler.js';
 import { SerialLink, type SerialLinkStats } from '../device/serial/serial-link.js';
 import { openSerialLine } from '../device/serial/serial-line.js';
 import type { LinkStats } from '../../protocol/generated/contract.js';
-import { MiniportAdapter } from '../drivers/miniport/adapter.js';
+import { MiniportAdapter, field } from '../drivers/miniport/adapter.js';
 
 export interface ProbeOptions {
   path: string;
@@ -152,10 +152,6 @@ export function formatProbe(r: ProbeReport): string {
   ];
   for (const f of [...r.registerTest.failures, ...r.dmaTest.failures]) lines.push(`  error: ${f}`);
   return lines.join('\n');
-}
-
-function field(v: number, f: { lsb: number; width: number }): number {
-  return (v >>> f.lsb) & ((1 << f.width) - 1);
 }
 
 function hex(v: number): string {

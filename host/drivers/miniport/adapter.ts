@@ -534,7 +534,8 @@ export class MiniportAdapter {
 /** allocation granule of DMA memory: a cache line, at least one beat of any supported DMA width */
 const DMA_LINE_BYTES = 64;
 
-function field(value: number, f: { lsb: number; width: number }): number {
+/** A field of a register value, by its generated position (VERSION_FIELDS, CAPS_FIELDS, ...). */
+export function field(value: number, f: { lsb: number; width: number }): number {
   return Math.floor(value / 2 ** f.lsb) % 2 ** f.width;
 }
 
