@@ -545,7 +545,7 @@ const structs: StructSpec[] = [
     doc: 'header of every link message; the payload follows',
     fields: [
       { name: 'type', offset: 0, size: 1, doc: 'LinkType' },
-      { name: 'flags', offset: 1, size: 1, doc: 'bit 0: response to a request' },
+      { name: 'flags', offset: 1, size: 1, doc: 'bit 0: response to a request; bit 1, on TIME_ADVANCE over the simulator socket: stop after the cycle in which an interrupt fires' },
       { name: 'seq', offset: 2, size: 2, doc: 'sequence number, echoed in the response' },
       { name: 'length', offset: 4, size: 4, doc: 'payload bytes after this header' },
       { name: 'time', offset: 8, size: 8, doc: 'simulated cycle at which the message applies' },
@@ -608,6 +608,7 @@ const structs: StructSpec[] = [
     fields: [
       { name: 'port', offset: 0, size: 1, doc: 'wire port' },
       { name: 'direction', offset: 1, size: 1, doc: '0 into the NIC, 1 out of the NIC' },
+      { name: 'aborted', offset: 2, size: 1, doc: '1: the NIC ended the frame with tuser set (not delivered); no frame bytes follow' },
     ],
   },
 ];

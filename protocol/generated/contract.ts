@@ -1162,7 +1162,7 @@ export function encodeConnStateBlock(view: DataView, value: ConnStateBlock, at =
 export interface LinkHeader {
   /** LinkType */
   type: number;
-  /** bit 0: response to a request */
+  /** bit 0: response to a request; bit 1, on TIME_ADVANCE over the simulator socket: stop after the cycle in which an interrupt fires */
   flags: number;
   /** sequence number, echoed in the response */
   seq: number;
@@ -1370,17 +1370,21 @@ export interface LinkWireFrame {
   port: number;
   /** 0 into the NIC, 1 out of the NIC */
   direction: number;
+  /** 1: the NIC ended the frame with tuser set (not delivered); no frame bytes follow */
+  aborted: number;
 }
 export const LinkWireFrameLayout = Object.freeze({
   size: 4,
   port: { offset: 0, size: 1, bitLsb: 0, bitWidth: 8 },
   direction: { offset: 1, size: 1, bitLsb: 8, bitWidth: 8 },
+  aborted: { offset: 2, size: 1, bitLsb: 16, bitWidth: 8 },
 } as const);
 export function decodeLinkWireFrame(view: DataView, at = 0): LinkWireFrame {
   if (at < 0 || at + 4 > view.byteLength) throw new RangeError(`LinkWireFrame at ${at} does not fit in ${view.byteLength} bytes`);
   return {
     port: view.getUint8(at + 0),
     direction: view.getUint8(at + 1),
+    aborted: view.getUint8(at + 2),
   };
 }
 export function encodeLinkWireFrame(view: DataView, value: LinkWireFrame, at = 0): void {
@@ -1388,4 +1392,5 @@ export function encodeLinkWireFrame(view: DataView, value: LinkWireFrame, at = 0
   new Uint8Array(view.buffer, view.byteOffset + at, 4).fill(0);
   view.setUint8(at + 0, value.port);
   view.setUint8(at + 1, value.direction);
+  view.setUint8(at + 2, value.aborted);
 }

@@ -445,7 +445,7 @@ constexpr uint32_t VALID_MASK_OFFSET = 8, VALID_MASK_SIZE = 4; // bit 0 neighbor
 namespace LinkHeader {
 constexpr uint32_t BYTES = 16;
 constexpr uint32_t TYPE_OFFSET = 0, TYPE_SIZE = 1; // LinkType
-constexpr uint32_t FLAGS_OFFSET = 1, FLAGS_SIZE = 1; // bit 0: response to a request
+constexpr uint32_t FLAGS_OFFSET = 1, FLAGS_SIZE = 1; // bit 0: response to a request; bit 1, on TIME_ADVANCE over the simulator socket: stop after the cycle in which an interrupt fires
 constexpr uint32_t SEQ_OFFSET = 2, SEQ_SIZE = 2; // sequence number, echoed in the response
 constexpr uint32_t LENGTH_OFFSET = 4, LENGTH_SIZE = 4; // payload bytes after this header
 constexpr uint32_t TIME_OFFSET = 8, TIME_SIZE = 8; // simulated cycle at which the message applies
@@ -498,6 +498,7 @@ namespace LinkWireFrame {
 constexpr uint32_t BYTES = 4;
 constexpr uint32_t PORT_OFFSET = 0, PORT_SIZE = 1; // wire port
 constexpr uint32_t DIRECTION_OFFSET = 1, DIRECTION_SIZE = 1; // 0 into the NIC, 1 out of the NIC
+constexpr uint32_t ABORTED_OFFSET = 2, ABORTED_SIZE = 1; // 1: the NIC ended the frame with tuser set (not delivered); no frame bytes follow
 }
 
 } // namespace flue::contract

@@ -426,7 +426,7 @@ CONN_STATE_BLOCK_FIELDS = {
 LINK_HEADER_BYTES = 16
 LINK_HEADER_FIELDS = {
     "type": (0, 1, 0, 8),  # LinkType
-    "flags": (1, 1, 0, 8),  # bit 0: response to a request
+    "flags": (1, 1, 0, 8),  # bit 0: response to a request; bit 1, on TIME_ADVANCE over the simulator socket: stop after the cycle in which an interrupt fires
     "seq": (2, 2, 0, 16),  # sequence number, echoed in the response
     "length": (4, 4, 0, 32),  # payload bytes after this header
     "time": (8, 8, 0, 64),  # simulated cycle at which the message applies
@@ -473,6 +473,7 @@ LINK_WIRE_FRAME_BYTES = 4
 LINK_WIRE_FRAME_FIELDS = {
     "port": (0, 1, 0, 8),  # wire port
     "direction": (1, 1, 0, 8),  # 0 into the NIC, 1 out of the NIC
+    "aborted": (2, 1, 0, 8),  # 1: the NIC ended the frame with tuser set (not delivered); no frame bytes follow
 }
 
 

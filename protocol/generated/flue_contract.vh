@@ -507,7 +507,7 @@
 `define FLUE_LINK_HEADER_BITS                            128            // bits
 `define FLUE_LINK_HEADER_TYPE_LSB                        0              // LinkType
 `define FLUE_LINK_HEADER_TYPE_WIDTH                      8              // bits
-`define FLUE_LINK_HEADER_FLAGS_LSB                       8              // bit 0: response to a request
+`define FLUE_LINK_HEADER_FLAGS_LSB                       8              // bit 0: response to a request; bit 1, on TIME_ADVANCE over the simulator socket: stop after the cycle in which an interrupt fires
 `define FLUE_LINK_HEADER_FLAGS_WIDTH                     8              // bits
 `define FLUE_LINK_HEADER_SEQ_LSB                         16             // sequence number, echoed in the response
 `define FLUE_LINK_HEADER_SEQ_WIDTH                       16             // bits
@@ -577,5 +577,7 @@
 `define FLUE_LINK_WIRE_FRAME_PORT_WIDTH                  8              // bits
 `define FLUE_LINK_WIRE_FRAME_DIRECTION_LSB               8              // 0 into the NIC, 1 out of the NIC
 `define FLUE_LINK_WIRE_FRAME_DIRECTION_WIDTH             8              // bits
+`define FLUE_LINK_WIRE_FRAME_ABORTED_LSB                 16             // 1: the NIC ended the frame with tuser set (not delivered); no frame bytes follow
+`define FLUE_LINK_WIRE_FRAME_ABORTED_WIDTH               8              // bits
 
 `endif // FLUE_CONTRACT_VH
