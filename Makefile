@@ -49,6 +49,7 @@ include testbench/verilator/build.mk
 include testbench/tap/build.mk
 FLUE_BOARD_EXTRA_FILES :=
 include testbench/board/build.mk
+include testbench/cocotb/build.mk
 
 build: dist/.stamp
 dist/.stamp: $(NPM_STAMP) $(TS_SOURCES) tsconfig.json tsconfig.build.json
@@ -86,20 +87,20 @@ $(BOARD_SYNTH_REPORT): $(APT_STAMP) tools/synth-board.sh hdl/files.f $(RTL_FILES
 demo: deps addon build
 	node bin/flue.js demo
 
-test: deps lint addon addon-selftest tap-addon board-sim board-smoke test-host test-rtl-synth
+test: deps lint addon addon-selftest tap-addon board-sim board-smoke cocotb-sim test-host test-rtl-synth
 
 # The cocotb benches (Icarus) and Yosys are single-threaded and each take minutes: side by side
 # they keep both cores busy, where one after the other they left one idle.
 test-rtl-synth: $(APT_STAMP) $(VENV_STAMP)
 	$(MAKE) -j2 test-rtl synth
 
-test-host: deps addon tap-addon board-sim
+test-host: deps addon tap-addon board-sim cocotb-sim
 	npx vitest run
 
 test-rtl: $(APT_STAMP) $(VENV_STAMP)
 	VENV=$(VENV) bash testbench/rtl/run_all.sh
 
-bench: deps addon board-sim build synth synth-board
+bench: deps addon board-sim cocotb-sim build synth synth-board
 	node dist/bench/run.js
 
 clean:
