@@ -18,6 +18,7 @@ import {
   encodeLinkDma, encodeLinkMmio, type LinkDma, type LinkHello, type LinkStats, linkTypeName,
   CONTRACT_VERSION, LinkDmaLayout, LinkHelloLayout, LinkIrqLayout, LinkMmioLayout, LinkStatsLayout, REG_SPACE_BYTES,
 } from '../../../protocol/generated/contract.js';
+import { DmaMappings } from '../dma-map.js';
 import { DeviceError, DeviceErrorCode } from '../errors.js';
 import type { DeviceLink, LinkCounters, WireFrame } from '../link.js';
 import { HostMemory, hexAddr } from '../memory.js';
@@ -102,7 +103,7 @@ export class SerialLink implements DeviceLink {
   private cardTime = 0;
   private irqPending = 0;
   private irqWaiter: (() => void) | undefined;
-  private readonly mapped: [number, number][] = [];
+  private readonly mapped: DmaMappings;
   private kept: KeptAnswer | undefined;
   private closed = false;
   private readonly stats = { dmaReads: 0, dmaWrites: 0, dmaErrors: 0, firstDmaError: '', replayed: 0, badRequests: 0 };
@@ -118,6 +119,7 @@ export class SerialLink implements DeviceLink {
     this.minAdvanceCycles = options.minAdvanceCycles ?? Math.round(hello.clockHz / 1000);
     this.ethernet = options.ethernet;
     this.memory = new HostMemory(options.memorySize ?? 16 * 1024 * 1024, options.memoryBase);
+    this.mapped = new DmaMappings(name);
     transport.onMessage((m) => this.served(m));
   }
 
@@ -196,13 +198,11 @@ export class SerialLink implements DeviceLink {
 
   mapDma(addr: number, length: number): void {
     this.memory.view(addr, length); // throws a DeviceError outside host memory
-    this.mapped.push([addr, length]);
+    this.mapped.map(addr, length);
   }
 
   unmapDma(addr: number, length: number): void {
-    const i = this.mapped.findIndex(([a, l]) => a === addr && l === length);
-    if (i < 0) throw new DeviceError(DeviceErrorCode.BAD_ARGUMENT, `${this.name}: unmapDma(${hexAddr(addr)}, ${length}) of a range never mapped`);
-    this.mapped.splice(i, 1);
+    this.mapped.unmap(addr, length);
   }
 
   takeTxFrames(): WireFrame[] {
@@ -381,17 +381,7 @@ export class SerialLink implements DeviceLink {
 
   /** why [addr, addr+length) may not be touched, or undefined if every byte is mapped */
   private unmapped(addr: number, length: number): string | undefined {
-    if (length === 0) return undefined;
-    const end = addr + length;
-    let at = addr;
-    // ranges may touch or overlap: walk them in order until [addr, end) is covered
-    const ranges = this.mapped.filter(([a, l]) => a < end && a + l > addr).sort((x, y) => x[0] - y[0]);
-    for (const [a, l] of ranges) {
-      if (a > at) break;
-      at = Math.max(at, a + l);
-      if (at >= end) return undefined;
-    }
-    return `${hexAddr(at)} is not mapped for DMA`;
+    return this.mapped.unmappedIn(addr, addr + length);
   }
 
   private refuse(m: LinkMessage, why: string): void {
