@@ -1,13 +1,16 @@
 /**
  * The `flue` command.
- *   flue demo [--seed N] [--frames N] [--json] [--pcap PATH] [--fst PATH]
- *   flue run <scenario file> [--seed N] [--json] [--pcap PATH]
+ *   flue demo [--seed N] [--frames N] [--json] [--pcap PATH] [--fst PATH] [--icarus | --link ADDRESS]
+ *   flue run <scenario file> [--seed N] [--json] [--pcap PATH] [--icarus | --link ADDRESS]
  *   flue probe --serial PATH [--baud N] [--timeout MS] [--json]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DeviceError, DeviceErrorCode } from '../device/errors.js';
+import type { DeviceLink } from '../device/link.js';
+import { openCocotbLink } from '../device/socket/cocotb-sim.js';
+import { SocketLink } from '../device/socket/socket-link.js';
 import { repoRoot } from '../device/verilator/native.js';
 import { formatSummary, runDemo } from './demo.js';
 import { formatProbe, runProbe } from './probe.js';
@@ -23,6 +26,10 @@ commands:
             --json       print the summary as one JSON object
             --pcap PATH  capture of the cable (default out/demo.pcap)
             --fst PATH   FST waveform of NIC A (slow)
+            --icarus     NIC A is nic_top under Icarus through the cocotb bridge (slower;
+                         the same capture as under Verilator; make cocotb-sim builds it)
+            --link ADDR  NIC A is a simulator already listening on ADDR (unix:/path or
+                         tcp:HOST:PORT), e.g. testbench/cocotb/flue-cocotb-sim
   run FILE  runs a scenario (fixtures/scenarios/*.json): offloaded TCP connections between
             two NICs, with the peer, impairments, connections, bytes each way and upload
             moments the file gives; prints bytes each way, whether SHA-256 matched,
@@ -30,6 +37,7 @@ commands:
             --seed N     seed of the data and the impairments (default 1)
             --json       print the summary as one JSON object
             --pcap PATH  capture of the cable (default out/<scenario>-<seed>.pcap)
+            --icarus, --link ADDR   NIC A under Icarus, as for demo
   probe     checks a board over its serial port: identity, version, capabilities, a
             register and a DMA self-test, link statistics (round trips and bytes per
             second, CRC errors, retries, from both ends)
@@ -114,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'demo': {
       for (const k of flags.keys()) {
-        if (!['seed', 'frames', 'json', 'pcap', 'fst'].includes(k)) throw new UsageError(`demo has no option --${k}`);
+        if (!['seed', 'frames', 'json', 'pcap', 'fst', 'icarus', 'link'].includes(k)) throw new UsageError(`demo has no option --${k}`);
       }
       const seed = intFlag(flags, 'seed', 1, 0, 2 ** 32 - 1);
       const frames = intFlag(flags, 'frames', 2000, 1, 10_000_000);
@@ -123,19 +131,21 @@ export async function main(argv: string[]): Promise<number> {
       mkdirSync(dirname(pcapPath), { recursive: true });
       const fst = flags.get('fst');
       ensureModel();
+      const a = await stationA(flags, typeof fst === 'string' ? resolve(fst) : undefined);
       const summary = await runDemo({
         seed, frames, pcapPath,
         chartPath: pcapPath.replace(/\.pcap$/, '') + '-throughput.svg',
-        ...(typeof fst === 'string' ? { fstPath: resolve(fst) } : {}),
+        ...(typeof fst === 'string' && !a.link ? { fstPath: resolve(fst) } : {}),
+        ...(a.link ? { linkA: a.link } : {}),
         ...(json ? {} : { onProgress: progressPrinter() }),
-      });
+      }).finally(() => a.stop());
       if (!json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       process.stdout.write((json ? JSON.stringify(summary) : formatSummary(summary)) + '\n');
       return summary.ok ? 0 : 1;
     }
     case 'run': {
       for (const k of flags.keys()) {
-        if (!['seed', 'json', 'pcap'].includes(k)) throw new UsageError(`run has no option --${k}`);
+        if (!['seed', 'json', 'pcap', 'icarus', 'link'].includes(k)) throw new UsageError(`run has no option --${k}`);
       }
       if (positional.length !== 1) throw new UsageError(`run needs exactly one scenario file, got ${positional.length}`);
       const scenario = loadScenario(positional[0]!);
@@ -145,7 +155,8 @@ export async function main(argv: string[]): Promise<number> {
       mkdirSync(dirname(pcapPath), { recursive: true });
       ensureModel();
       if (!json) process.stderr.write(`running ${scenario.name} (seed ${seed})...\n`);
-      const summary = await runScenario(scenario, { seed, pcapPath });
+      const a = await stationA(flags, undefined);
+      const summary = await runScenario(scenario, { seed, pcapPath, ...(a.link ? { linkA: a.link } : {}) }).finally(() => a.stop());
       process.stdout.write((json ? JSON.stringify(summary) : formatScenario(summary)) + '\n');
       return summary.ok ? 0 : 1;
     }
@@ -165,6 +176,24 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
+}
+
+/** NIC A from --icarus or --link (undefined: the in-process Verilator model), and how to end it. */
+async function stationA(flags: Map<string, string | true>, fstPath: string | undefined): Promise<{ link: DeviceLink | undefined; stop: () => Promise<void> }> {
+  const icarus = flags.get('icarus');
+  const address = flags.get('link');
+  if (icarus !== undefined && address !== undefined) throw new UsageError('--icarus starts a simulator and --link names one already running: give one of them');
+  if (icarus !== undefined) {
+    if (icarus !== true) throw new UsageError('--icarus takes no value');
+    const { sim, link } = await openCocotbLink(fstPath ? { fstPath } : {});
+    return { link, stop: async () => { await sim.stop(); } };
+  }
+  if (address !== undefined) {
+    if (typeof address !== 'string') throw new UsageError('--link needs an address: unix:/path or tcp:HOST:PORT');
+    if (fstPath) throw new UsageError('--fst with --link: the simulator writes its own waveform (flue-cocotb-sim --fst PATH)');
+    return { link: await SocketLink.connect(address), stop: async () => undefined };
+  }
+  return { link: undefined, stop: async () => undefined };
 }
 
 export async function run(argv: string[]): Promise<void> {
