@@ -12,5 +12,8 @@ describe('flue command line', () => {
     await expect(main(['run'])).rejects.toThrow(/run needs exactly one scenario file, got 0/);
     await expect(main(['run', 'a.json', 'b.json'])).rejects.toThrow(/got 2/);
     await expect(main(['run', 'a.json', '--frames', '3'])).rejects.toThrow(/run has no option --frames/);
+    await expect(main(['demo', '--icarus', '--link', 'unix:/tmp/x'])).rejects.toThrow(/give one of them/);
+    await expect(main(['demo', '--link'])).rejects.toThrow(/--link needs a value/);
+    await expect(main(['demo', '--link', 'unix:/tmp/x', '--fst', 'a.fst'])).rejects.toThrow(/writes its own waveform/);
   });
 });
