@@ -21,6 +21,7 @@ import { readPcap } from '../host/wire/pcap.js';
 import { measureToeLatencies } from './toe-latency.js';
 import { median } from './median.js';
 import { boardSynthReport, serialLinkRates } from './serial.js';
+import { cocotbBridgeSpeed } from './cocotb.js';
 import { makePair } from '../host/drivers/protocol/pair.js';
 import { bulkTransfer, seededBytes } from '../host/drivers/protocol/transfer.js';
 
@@ -357,6 +358,8 @@ async function main(): Promise<void> {
   for (const peer of ['offloaded', 'software'] as const) for (const n of [1, 64]) metrics.push(...(await toeGoodput(n, peer)));
   log('bench: TOE latencies (doorbell to wire, wire to host memory)');
   metrics.push(...(await toeLatency()));
+  log('bench: the cocotb bridge (card A under Icarus) against Verilator in process');
+  metrics.push(...(await cocotbBridgeSpeed(log)));
   log('bench: serial link (simulated board through a pseudo-terminal)');
   metrics.push(...(await serialLinkRates(log)));
   log('bench: synthesis report');
