@@ -80,6 +80,11 @@ describe('nic_top under Icarus through the cocotb bridge', () => {
     } finally {
       await v.close();
     }
+    // closing the link ends the simulation: the simulator exits by itself, cleanly
+    const sim = sims[0]!;
+    for (let i = 0; i < 100 && sim.exitState() === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(sim.exitState()).toBe('exited with code 0');
+    expect(sim.output()).toMatch(/the host closed tcp:127\.0\.0\.1:\d+; \d+ cycles in/);
     await sims.splice(0)[0]!.stop();
     expect(existsSync(fst)).toBe(true);
     expect(readFileSync(fst).length).toBeGreaterThan(1000);
