@@ -87,7 +87,7 @@ $(BOARD_SYNTH_REPORT): $(APT_STAMP) tools/synth-board.sh hdl/files.f $(RTL_FILES
 demo: deps addon build
 	node bin/flue.js demo
 
-test: deps lint addon addon-selftest tap-addon board-sim board-smoke cocotb-sim test-host test-rtl-synth
+test: deps lint addon addon-selftest tap-addon board-sim board-smoke cocotb-sim cocotb-logic-test test-host test-rtl-synth
 
 # The cocotb benches (Icarus) and Yosys are single-threaded and each take minutes: side by side
 # they keep both cores busy, where one after the other they left one idle.

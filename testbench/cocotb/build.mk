@@ -3,7 +3,8 @@
 # (make runs at the repo root), after VENV, VENV_STAMP and APT_STAMP are set.
 #
 # Targets: cocotb-sim (the compiled design, with and without an FST dump, and cocotb.env: where
-# the venv's cocotb keeps its VPI library and which libpython it embeds), cocotb-sim-clean.
+# the venv's cocotb keeps its VPI library and which libpython it embeds), cocotb-logic-test (the
+# bridge's unit tests, no simulator), cocotb-sim-clean.
 # Icarus compiles the whole design in under a second, so there are no stages to skip.
 
 FLUE_COCOTB_SAVED_GOAL := $(.DEFAULT_GOAL)
@@ -17,7 +18,7 @@ FLUE_COCOTB_DEPS   = $(FLUE_HDL_FILES_F) $(FLUE_COCOTB_RTL) $(wildcard hdl/toe/*
 # as cocotb's Makefile.icarus compiles: its timescale and COCOTB_SIM defined
 FLUE_COCOTB_IVFLAGS = -g2012 -D COCOTB_SIM=1 -Iprotocol/generated -Ihdl/toe -Ihdl/lib
 
-.PHONY: cocotb-sim cocotb-sim-clean
+.PHONY: cocotb-sim cocotb-logic-test cocotb-sim-clean
 
 cocotb-sim: $(FLUE_COCOTB_OUT)/nic_top.vvp $(FLUE_COCOTB_OUT)/nic_top_fst.vvp $(FLUE_COCOTB_OUT)/cocotb.env
 
@@ -38,6 +39,9 @@ $(FLUE_COCOTB_OUT)/cocotb.env: $(VENV_STAMP)
 	  echo "COCOTB_LIB_NAME=$$($(VENV)/bin/cocotb-config --lib-name vpi icarus)"; \
 	  echo "LIBPYTHON_LOC=$$($(VENV)/bin/cocotb-config --libpython)"; } > $@.tmp
 	mv $@.tmp $@
+
+cocotb-logic-test: $(VENV_STAMP)
+	cd $(FLUE_COCOTB_DIR) && PYTHONPATH=.:$(CURDIR)/protocol/generated $(VENV)/bin/python -m unittest -q test_harness_logic
 
 cocotb-sim-clean:
 	rm -rf $(FLUE_COCOTB_OUT)
