@@ -1,5 +1,5 @@
-"""Helpers shared by the RTL benches: pause generators, the Internet checksum and a host-memory
-model with holes."""
+"""Helpers shared by the RTL benches: pause generators, the Internet checksum, a host-memory
+model with holes, bus models, and the X/Z audit of a DUT's outputs (XWatch, x_clean)."""
 
 import itertools
 import random
@@ -471,3 +471,255 @@ def reg_field(reg, field):
     """(lsb, width) of a register field from the contract, e.g. reg_field('CTRL', 'ENABLE')."""
     vh = contract_vh()
     return vh[f"REG_{reg}_{field}_LSB"][0], vh[f"REG_{reg}_{field}_WIDTH"][0]
+
+
+def _strip_verilog_comments(text):
+    import re
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    return re.sub(r"//[^\n]*", " ", text)
+
+
+def _balanced(text, start):
+    """The text inside the parentheses opening at text[start] (which is '('), and the index after
+    the closing one."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:i], i + 1
+    raise ValueError("unbalanced parentheses")
+
+
+def module_ports(name):
+    """{port: 'input' | 'output' | 'inout'} of module `name`, in declaration order, from its ANSI
+    header in hdl/ (Icarus's VPI gives cocotb no port directions)."""
+    import glob
+    import os
+    import re
+    cache = module_ports.__dict__.setdefault("cache", {})
+    if name in cache:
+        return cache[name]
+    hdl = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hdl")
+    head = re.compile(rf"^\s*module\s+{re.escape(name)}\b", re.M)
+    for path in sorted(glob.glob(os.path.join(hdl, "**", "*.v"), recursive=True)):
+        with open(path) as f:
+            text = _strip_verilog_comments(f.read())
+        m = head.search(text)
+        if m:
+            break
+    else:
+        raise ValueError(f"module {name} not found under hdl/")
+    pos = m.end()
+    while text[pos].isspace():
+        pos += 1
+    if text[pos] == "#":
+        pos = text.index("(", pos)
+        _, pos = _balanced(text, pos)
+    ports_text, _ = _balanced(text, text.index("(", pos))
+    # split at the top-level commas (ranges and expressions may hold their own)
+    items, depth, cur = [], 0, ""
+    for ch in ports_text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            items.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    items.append(cur)
+    ports = {}
+    direction = None
+    for item in items:
+        item = re.sub(r"\[[^\]]*\]", " ", item.split("=")[0])
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", item)
+        if not words:
+            continue
+        if words[0] in ("input", "output", "inout"):
+            direction = words[0]
+        if direction is None:
+            raise ValueError(f"module {name}: not an ANSI port list")
+        ports[words[-1]] = direction
+    cache[name] = ports
+    return ports
+
+
+# the reason of most XWatch allowances
+DATA_NO_RESET = "data path without reset, meaningful only while its valid (which is reset) is 1"
+
+
+class XWatch:
+    """X/Z audit of a DUT's outputs (Icarus is 4-state): from the first rising clock edge after
+    reset is released (rst seen high, then low), every output port is sampled at every rising
+    edge, as the benches' monitors sample (the values presented in the cycle before the edge),
+    and each sample with a bit that is X or Z is recorded (signal, cycle since the release, value
+    string); a later reset does not pause the watch.
+
+    Nothing is allowed X but what is named, each with its reason (a missing reason is an error):
+      qualified={"m_axis_tdata": "m_axis_tvalid", ...}: that output may be X while the
+        qualifier output reads 0 (data registers without reset, meaningful only with their
+        valid, as AXI allows); X while the qualifier is 1 (or itself X) is a violation.
+      reason={"m_axis_tdata": "why", ...}, or one string for every allowance; or each allowance
+        as qualified={"m_axis_tdata": ("m_axis_tvalid", "why")}.
+    The qualifier is itself watched: a control output (valid, ready, irq, flags, counters) is
+    never allowed X.
+
+    signals: the outputs to watch (default: every output port of the DUT's module, read from its
+    source under hdl/). reset: the reset signal (or its name) to wait for (default rst; None:
+    start at the next edge).
+    assert_clean() fails listing the first violation of each offending output, e.g.
+    "cycle 12: m_axis_hdr_tdata = 0hxx..x1f while its qualifier m_axis_hdr_tvalid is 1".
+    One raw read per signal per edge (no BinaryValue objects) keeps it cheap.
+    """
+
+    def __init__(self, dut, clock=None, signals=None, qualified=None, reason=None, reset="rst", keep=64):
+        import re
+        import cocotb
+        self.dut = dut
+        self.clock = dut.clk if clock is None else clock
+        if signals is None:
+            signals = [n for n, d in module_ports(dut._def_name or dut._name).items() if d == "output"]
+        self.names = list(signals)
+        qualified = dict(qualified or {})
+        if isinstance(reason, str):
+            reason = {n: reason for n in qualified}
+        self.reason = dict(reason or {})
+        for n, q in list(qualified.items()):
+            if isinstance(q, tuple):
+                qualified[n], self.reason[n] = q
+        for n, q in qualified.items():
+            if n not in self.names or q not in self.names:
+                raise ValueError(f"XWatch: allowance {n} qualified by {q}: both must be watched outputs")
+            if not self.reason.get(n):
+                raise ValueError(f"XWatch: the allowance for {n} needs a reason")
+            if q in qualified:
+                raise ValueError(f"XWatch: qualifier {q} of {n} is itself only qualified")
+        for n in self.reason:
+            if n not in qualified:
+                raise ValueError(f"XWatch: a reason for {n}, which has no allowance")
+        self.qualified = qualified
+        self._handles = [getattr(dut, n)._handle for n in self.names]
+        index = {n: i for i, n in enumerate(self.names)}
+        self._qual = [index[qualified[n]] if n in qualified else -1 for n in self.names]
+        self._bad = re.compile(r"[^01]")
+        self.cycle = -1            # cycles since the reset release (-1: not started)
+        self.violations = []       # the first `keep`: (cycle, time ns, name, value, note)
+        self.first = {}            # name -> its first violation
+        self.counts = {}           # name -> cycles it was X against the rules
+        self.allowed = {}          # name -> cycles it was X with its qualifier 0
+        self.keep = keep
+        if isinstance(reset, str):
+            reset = getattr(dut, reset, None)
+        self._reset = reset
+        self._task = cocotb.start_soon(self._run())
+
+    async def _run(self):
+        edge = RisingEdge(self.clock)
+        if self._reset is not None:
+            rst = self._reset._handle
+            seen = False
+            while True:
+                await edge
+                v = rst.get_signal_val_binstr()
+                if v == "1":
+                    seen = True
+                elif v == "0" and seen:
+                    break
+        else:
+            await edge
+        handles = self._handles
+        bad = self._bad.search
+        while True:
+            self.cycle += 1
+            vals = [h.get_signal_val_binstr() for h in handles]
+            if bad("".join(vals)):
+                self._record(vals)
+            await edge
+
+    def _record(self, vals):
+        from cocotb.utils import get_sim_time
+        bad = self._bad.search
+        for i, v in enumerate(vals):
+            if not bad(v):
+                continue
+            name = self.names[i]
+            q = self._qual[i]
+            if q >= 0:
+                qv = vals[q]
+                if qv == "0" * len(qv):
+                    self.allowed[name] = self.allowed.get(name, 0) + 1
+                    continue
+                note = f" while its qualifier {self.names[q]} is {qv}"
+            else:
+                note = ""
+            self.counts[name] = self.counts.get(name, 0) + 1
+            rec = (self.cycle, get_sim_time("ns"), name, self.fmt(v), note)
+            if name not in self.first:
+                self.first[name] = rec
+            if len(self.violations) < self.keep:
+                self.violations.append(rec)
+
+    @staticmethod
+    def fmt(v):
+        """0b.. for up to 16 bits; else hex digits, x/z for a nibble all x/z, ? for a mixed one."""
+        v = v.lower()
+        if len(v) <= 16:
+            return "0b" + v
+        v = v.rjust(-(-len(v) // 4) * 4, "0")
+        out = ""
+        for k in range(0, len(v), 4):
+            nib = v[k:k + 4]
+            if not nib.strip("01"):
+                out += "%x" % int(nib, 2)
+            elif nib in ("xxxx", "zzzz"):
+                out += nib[0]
+            else:
+                out += "?"
+        return "0h" + out
+
+    def summary(self):
+        """One line per allowance: cycles it was needed (X with its qualifier 0)."""
+        return ", ".join(f"{n}: X on {self.allowed.get(n, 0)} cycles with {q} 0"
+                         for n, q in self.qualified.items())
+
+    def assert_clean(self, show=8):
+        assert self.cycle >= 0, "XWatch: reset was never released, nothing was watched"
+        if not self.counts:
+            import logging
+            logging.getLogger("cocotb.xwatch").info("%s: %d cycles after reset, outputs clean; allowances: %s",
+                                                    self.dut._name, self.cycle + 1, self.summary() or "none")
+            return
+        firsts = sorted(self.first.values())
+        lines = [f"cycle {c} ({t:.1f} ns): {n} = {v}{note} (X on {self.counts[n]} cycles)"
+                 for c, t, n, v, note in firsts[:show]]
+        if len(firsts) > show:
+            lines.append(f"... and {len(firsts) - show} more outputs")
+        raise AssertionError(f"XWatch: {len(self.counts)} outputs of {self.dut._name} X/Z after reset:\n  "
+                             + "\n  ".join(lines))
+
+
+def x_clean(**allow):
+    """Decorator for a test coroutine (dut, ...): an XWatch(dut, **allow) watches the DUT's
+    outputs for the whole test, and the test fails at its end unless they were clean (a test
+    failing on its own also logs the X seen up to then)."""
+    import functools
+
+    def wrap(test):
+        @functools.wraps(test)
+        async def run(dut, *args, **kwargs):
+            xw = XWatch(dut, **allow)
+            try:
+                await test(dut, *args, **kwargs)
+            except BaseException:
+                if xw.counts:
+                    import logging
+                    logging.getLogger("cocotb.xwatch").warning("%s", "; ".join(
+                        f"{n} X first at cycle {c}{note}" for c, _, n, _, note in sorted(xw.first.values())))
+                raise
+            xw.assert_clean()
+        return run
+    return wrap

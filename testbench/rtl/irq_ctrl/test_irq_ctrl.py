@@ -11,6 +11,12 @@ from cocotb.clock import Clock
 from cocotb.regression import TestFactory
 from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
 
+from flue_tb import x_clean
+
+
+# X audit (flue_tb.XWatch): no output is X or Z after reset, none allowed
+xwatched = x_clean()
+
 
 class VectorModel:
     def __init__(self):
@@ -77,6 +83,7 @@ class TB:
         await FallingEdge(dut.clk)
 
 
+@xwatched
 async def run_test_random(dut, seed=1):
     tb = TB(dut)
     await tb.reset()
@@ -101,6 +108,7 @@ async def run_test_random(dut, seed=1):
     assert all(f > 3 for f in tb.fires), tb.fires
 
 
+@xwatched
 async def run_test_count_and_time(dut, seed=1):
     """Directed: vector 0 every event, vector 1 count 4, vector 2 time 10 only, vector 3 masked;
     all re-armed each cycle."""

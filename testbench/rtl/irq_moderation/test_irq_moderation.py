@@ -3,7 +3,11 @@
 import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import ReadOnly, RisingEdge
-from flue_tb import pulse_reset
+from flue_tb import pulse_reset, x_clean
+
+
+# X audit (flue_tb.XWatch): no output is X or Z after reset, none allowed
+xwatched = x_clean()
 
 
 class TB:
@@ -50,6 +54,7 @@ class TB:
 
 
 @cocotb.test()
+@xwatched
 async def test_every_event(dut):
     tb = TB(dut)
     await tb.reset()
@@ -69,6 +74,7 @@ async def test_every_event(dut):
 
 
 @cocotb.test()
+@xwatched
 async def test_count_threshold(dut):
     tb = TB(dut)
     await tb.reset()
@@ -87,6 +93,7 @@ async def test_count_threshold(dut):
 
 
 @cocotb.test()
+@xwatched
 async def test_timer(dut):
     tb = TB(dut)
     await tb.reset()
@@ -109,6 +116,7 @@ async def test_timer(dut):
 
 
 @cocotb.test()
+@xwatched
 async def test_idle_timer(dut):
     """While events keep coming less than mod_idle cycles apart the count and mod_time batch
     them; mod_idle cycles after the last one the vector fires even below the count, long before
@@ -153,6 +161,7 @@ async def test_idle_timer(dut):
 
 
 @cocotb.test()
+@xwatched
 async def test_mask(dut):
     tb = TB(dut)
     await tb.reset()

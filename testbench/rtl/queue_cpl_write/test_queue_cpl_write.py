@@ -10,12 +10,20 @@ from cocotb.triggers import RisingEdge, Timer, with_timeout
 from cocotbext.axi.stream import define_stream
 
 import flue_contract as fc
-from flue_tb import DmaWritePort, pulse_reset, random_pause
+from flue_tb import DATA_NO_RESET, DmaWritePort, pulse_reset, random_pause, x_clean
 
 CplBus, CplTransaction, CplSource, CplSink, CplMonitor = define_stream(
     "Cpl", signals=["tdata", "tvalid", "tready"])
 
 BASE = 0x1000
+
+
+# X audit (flue_tb.XWatch): no output is X or Z after reset but this one, and only while its
+# valid is 0
+xwatched = x_clean(qualified={
+    # the entry FIFO's RAM and output register (axis_fifo) have no reset: X until the first entry
+    "m_axis_write_data_tdata": ("m_axis_write_data_tvalid", DATA_NO_RESET),
+})
 
 
 def record(tag, status=0, length=0, opcode=fc.Opcode.NOP):
@@ -65,6 +73,7 @@ class TB:
             await RisingEdge(self.dut.clk)
 
 
+@xwatched
 async def run_test_ring(dut, pause=None):
     tb = TB(dut, pause)
     await tb.reset()
@@ -93,6 +102,7 @@ async def run_test_ring(dut, pause=None):
     assert tb.faults == 0
 
 
+@xwatched
 async def run_test_error(dut, pause=None):
     tb = TB(dut, pause)
     tb.dma.mark_bad(BASE + 32, 32)
@@ -110,6 +120,7 @@ async def run_test_error(dut, pause=None):
     assert dut.status_idle.value == 1
 
 
+@xwatched
 async def run_test_back_to_back(dut, pause=None):
     """Completion entries leave back to back, one per 2 + (words per entry) cycles without
     pauses (4 at 128 bits): several writes in flight hide the DMA status latency."""
@@ -138,6 +149,7 @@ async def run_test_back_to_back(dut, pause=None):
         assert cycles <= (2 + words) * n + 20
 
 
+@xwatched
 async def run_test_restart(dut, pause=None):
     """start with entry writes in flight: their acknowledgements neither move CPL_TAIL nor
     raise events; the ring restarts at slot 0 with phase 1."""

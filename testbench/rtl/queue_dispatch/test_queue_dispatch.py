@@ -16,7 +16,7 @@ from cocotbext.axi.stream import define_stream
 
 import flue_contract as fc
 from flue_contract import CplStatus, Opcode
-from flue_tb import cycle_pause, pulse_reset, random_pause
+from flue_tb import cycle_pause, pulse_reset, random_pause, x_clean
 
 ReqBus, ReqTransaction, ReqSource, ReqSink, ReqMonitor = define_stream(
     "Req", signals=["tdata", "tvalid", "tready"])
@@ -45,6 +45,10 @@ TOE_LENGTHS = {
     Opcode.TCP_DISCONNECT: (0, fc.BUFFER_MAX),
 }
 BAD = {CplStatus.BAD_OPCODE, CplStatus.BAD_LENGTH, CplStatus.BAD_ADDRESS, CplStatus.UNSUPPORTED}
+
+
+# X audit (flue_tb.XWatch): no output is X or Z after reset, none allowed
+xwatched = x_clean()
 
 
 def expect(desc, rx_room=True, toe=False):
@@ -185,6 +189,7 @@ def cases():
     return out
 
 
+@xwatched
 async def run_test_validation(dut, idle=None, backpressure=None):
     tb = TB(dut, idle, backpressure)
     await tb.reset()
@@ -200,6 +205,7 @@ async def run_test_validation(dut, idle=None, backpressure=None):
     assert tb.cpl.empty() and tb.tx.empty() and tb.rx.empty() and tb.toe.empty()
 
 
+@xwatched
 async def run_test_resources(dut, idle=None, backpressure=None):
     """Posted-buffer FIFO full (ready low): RESOURCES, not a bad descriptor; with room the post
     goes through; with a flickering ready each post ends exactly one way."""
@@ -230,6 +236,7 @@ async def run_test_resources(dut, idle=None, backpressure=None):
     assert tb.bad == 0
 
 
+@xwatched
 async def run_test_start(dut, idle=None, backpressure=None):
     """A descriptor held (its output stalled) when start comes is never dispatched; the next
     one is."""

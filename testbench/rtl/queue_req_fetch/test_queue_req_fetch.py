@@ -13,13 +13,17 @@ from cocotb.triggers import FallingEdge, RisingEdge, Timer, with_timeout
 from cocotbext.axi.stream import define_stream
 
 import flue_contract as fc
-from flue_tb import DmaReadPort, cycle_pause, random_pause
+from flue_tb import DmaReadPort, cycle_pause, random_pause, x_clean
 
 ReqBus, ReqTransaction, ReqSource, ReqSink, ReqMonitor = define_stream(
     "Req", signals=["tdata", "tvalid", "tready"])
 
 BASE = 0x4000
 ENTRY = fc.REQ_ENTRY_BYTES
+
+
+# X audit (flue_tb.XWatch): no output is X or Z after reset, none allowed
+xwatched = x_clean()
 
 
 class TB:
@@ -108,6 +112,7 @@ class TB:
             assert addr + length <= BASE + self.size * ENTRY, f"read 0x{addr:x}+{length} passes the ring's end"
 
 
+@xwatched
 async def run_test_batches(dut, idle=None, backpressure=None):
     """13 posted at once from 0: reads of MAX_FETCH and the rest; 7 more from 13 wrap: a read
     to the ring's end and one from its start."""
@@ -131,6 +136,7 @@ async def run_test_batches(dut, idle=None, backpressure=None):
     assert int(dut.status_idle.value) == 1 and tb.sink.empty()
 
 
+@xwatched
 async def run_test_stream(dut, idle=None, backpressure=None):
     """A host that keeps posting whenever the ring has room, REQ_HEAD telling it: every
     descriptor once, in order, through many wraps."""
@@ -161,6 +167,7 @@ async def run_test_stream(dut, idle=None, backpressure=None):
     assert len(tb.dma.requests) < total, "several descriptors per read"
 
 
+@xwatched
 async def run_test_read_error(dut, idle=None, backpressure=None):
     """A failed read: one fault with its address, none of its descriptors out, REQ_HEAD stays,
     no further read until reset."""
@@ -196,6 +203,7 @@ async def run_test_read_error(dut, idle=None, backpressure=None):
     assert await tb.recv(2) == descs
 
 
+@xwatched
 async def run_test_restart(dut, idle=None, backpressure=None):
     """start drops descriptors waiting in the FIFO and a read in flight; REQ_HEAD restarts at 0
     and the ring is read afresh from entry 0."""
@@ -233,6 +241,7 @@ async def run_test_restart(dut, idle=None, backpressure=None):
     assert not tb.faults
 
 
+@xwatched
 async def run_test_max_ring(dut, idle=None, backpressure=None):
     """The largest ring (RING_MAX_LOG2): the wrap from its last entry to entry 0 (REQ_HEAD
     as wide as the ring)."""

@@ -24,7 +24,7 @@ from cocotb.triggers import RisingEdge
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
 
 import flue_contract as fc
-from flue_tb import cycle_pause, inet_checksum, pulse_reset, random_pause
+from flue_tb import DATA_NO_RESET, cycle_pause, inet_checksum, pulse_reset, random_pause, x_clean
 from toe_tb import toe_layout, unpack
 
 RXH = toe_layout("RXH")
@@ -33,6 +33,19 @@ PEER_IP = bytes([198, 51, 100, 11])
 LOCAL_IP = bytes([192, 0, 2, 10])
 PEER_PORT = 40007
 LOCAL_PORT = 5001
+
+
+# X audit (flue_tb.XWatch): no output is X or Z after reset but these, and only while their
+# valid is 0
+xwatched = x_clean(qualified={
+    # the record FIFO's RAM and output register (axis_fifo) have no reset: X until the first record
+    "m_axis_hdr_tdata": ("m_axis_hdr_tvalid", DATA_NO_RESET),
+    # the payload FIFO's {tlast, tkeep, tdata} words (axis_frame_fifo) have no reset: X until the
+    # first packet
+    "m_axis_payload_tdata": ("m_axis_payload_tvalid", DATA_NO_RESET),
+    "m_axis_payload_tkeep": ("m_axis_payload_tvalid", DATA_NO_RESET),
+    "m_axis_payload_tlast": ("m_axis_payload_tvalid", DATA_NO_RESET),
+})
 
 
 def make_segment(rng, payload=b"", opts=b"", doff=None, bad_csum=False, sport=PEER_PORT, dport=LOCAL_PORT,
@@ -160,18 +173,23 @@ class TB:
                 assert keep == (1 << n) - 1, f"payload tkeep {keep:x} not packed from lane 0"
                 assert n == self.width // 8 or int(dut.m_axis_payload_tlast.value), "a partial word before the last"
 
-    async def forward(self, seg, tuser=0, conn=0, sport=PEER_PORT, dport=LOCAL_PORT):
-        """As the engine does: wait for fwd_ready, then the segment with its fields."""
+    async def forward(self, seg, tuser=0, conn=0, sport=PEER_PORT, dport=LOCAL_PORT, src_ip=PEER_IP,
+                      dst_ip=LOCAL_IP, fill=b""):
+        """As the engine does: wait for fwd_ready, then the segment with its fields. fill: bytes
+        after the segment in the last word's lanes, tkeep 0 (not the segment's)."""
         dut = self.dut
         while not int(dut.fwd_ready.value):
             await RisingEdge(dut.clk)
         dut.s_fwd_conn.value = conn
         dut.s_fwd_src_port.value = sport
         dut.s_fwd_dst_port.value = dport
-        await self.src.send(AxiStreamFrame(seg, tuser=tuser))
+        dut.s_fwd_src_ip.value = int.from_bytes(src_ip, "big")
+        dut.s_fwd_dst_ip.value = int.from_bytes(dst_ip, "big")
+        assert len(fill) == (-len(seg) % (self.width // 8) if fill else 0)
+        await self.src.send(AxiStreamFrame(seg + fill, tkeep=[1] * len(seg) + [0] * len(fill), tuser=tuser))
         await self.src.wait()
         await RisingEdge(dut.clk)
-        self.expected.append(model(seg, tuser, conn, sport=sport, dport=dport))
+        self.expected.append(model(seg, tuser, conn, src_ip=src_ip, dst_ip=dst_ip, sport=sport, dport=dport))
 
     async def finish(self, cycles=3000):
         dut = self.dut
@@ -202,6 +220,7 @@ class TB:
         return f"{len(self.records)} records, {len(good)} expected"
 
 
+@xwatched
 async def run_test_segments(dut, idle=None, backpressure=None):
     """Good segments of every length residue at each lane (payload 0 to 2 words + 8 bytes), the
     longest, and random ones with every option layout: records and payload as the model's."""
@@ -221,6 +240,7 @@ async def run_test_segments(dut, idle=None, backpressure=None):
     assert all(e[0] == "ok" for e in tb.expected)
 
 
+@xwatched
 async def run_test_bad_dropped(dut, idle=None, backpressure=None):
     """Bad checksums (stat_csum_error), failed reads (nothing counted), data offsets under 5 or
     past the segment, segments shorter than a header or longer than FORWARD_MAX, and ports not
@@ -249,6 +269,7 @@ async def run_test_bad_dropped(dut, idle=None, backpressure=None):
     assert kinds.count("csum") == 8 and kinds.count("fail") == 8 and kinds.count("drop") == 24, kinds
 
 
+@xwatched
 async def run_test_waits_for_room(dut, idle=None, backpressure=None):
     """With the consumers stopped, fwd_ready falls once the payload FIFO cannot take another
     longest payload, or the record FIFO is full (HDR_DEPTH records without payload), and stays
@@ -288,8 +309,65 @@ async def run_test_waits_for_room(dut, idle=None, backpressure=None):
     assert tb.busy_cycles == busy, "busy only with a segment in"
 
 
+def csum_field(seg, src_ip=PEER_IP, dst_ip=LOCAL_IP, extra=b""):
+    """The TCP checksum field a segment needs (the field summed as 0), with the trailing `extra`
+    bytes summed as segment bytes (a parser summing unkept lanes) if given."""
+    seg = seg[:16] + bytes(2) + seg[18:]
+    return inet_checksum(src_ip + dst_ip + bytes([0, 6]) + len(seg).to_bytes(2, "big") + seg + extra)
+
+
+def with_field(seg, c):
+    return seg[:16] + c.to_bytes(2, "big") + seg[18:]
+
+
+@xwatched
+async def run_test_checksum(dut, idle=None, backpressure=None):
+    """Checksums, directed: good segments of odd lengths (the last byte alone in its 16-bit word)
+    go through, also with non-zero bytes in the last word's unkept lanes, with either encoding of
+    a zero checksum (0x0000, 0xffff), and when checksummed for another address pair given on
+    s_fwd_src_ip/dst_ip; a bit flipped, bytes swapped, right only if the unkept lanes were summed
+    or for another address pair than the one given: stat_csum_error, nothing left."""
+    tb = TB(dut, idle, backpressure)
+    await tb.reset()
+    rng = random.Random(4)
+    wb = tb.width // 8
+
+    def fill(seg):
+        return bytes(rng.randrange(1, 256) for _ in range(-len(seg) % wb))
+
+    other = (bytes([203, 0, 113, 7]), bytes([192, 0, 2, 99]))
+    n = 0
+    for length in (1, 3, 5, wb - 1, wb + 1, 2 * wb + 3, 301, MAX_SEG - 21):
+        opts = bytes([1, 1, 8, 10]) + rng.randbytes(8) if length % 4 == 1 else b""
+        length -= len(opts) if length > len(opts) else 0
+        segs = [make_segment(rng, rng.randbytes(length), opts) for _ in range(6)]
+        await tb.forward(segs[0], conn=n)
+        f = fill(segs[1])
+        await tb.forward(segs[1], conn=n, fill=f)
+        await tb.forward(make_segment(rng, rng.randbytes(length), opts, src_ip=other[0], dst_ip=other[1]),
+                         conn=n, src_ip=other[0], dst_ip=other[1])
+        await tb.forward(make_segment(rng, rng.randbytes(length), opts, bad_csum=True), conn=n)
+        c = csum_field(segs[2])
+        await tb.forward(with_field(segs[2], (c >> 8 | c << 8) & 0xffff if c >> 8 != c & 0xff else c ^ 1), conn=n)
+        await tb.forward(with_field(segs[3], csum_field(segs[3], *other)), conn=n)
+        seg = segs[4]
+        f = fill(seg)
+        if f and csum_field(seg, extra=f) not in (0, 0xffff, csum_field(seg)):
+            await tb.forward(with_field(seg, csum_field(seg, extra=f)), conn=n, fill=f)
+        # urgent pointer chosen so the checksum is 0x0000; both encodings are good
+        seg = segs[5][:18] + bytes(2) + segs[5][20:]
+        seg = seg[:18] + csum_field(seg).to_bytes(2, "big") + seg[20:]
+        assert csum_field(seg) == 0
+        for enc in (0x0000, 0xffff):
+            await tb.forward(with_field(seg, enc), conn=n, fill=fill(seg))
+        n += 1
+    await tb.finish()
+    kinds = [e[0] for e in tb.expected]
+    assert kinds.count("ok") == 5 * n and kinds.count("csum") >= 3 * n, kinds
+
+
 if cocotb.SIM_NAME:
-    for test in (run_test_segments, run_test_bad_dropped, run_test_waits_for_room):
+    for test in (run_test_segments, run_test_bad_dropped, run_test_waits_for_room, run_test_checksum):
         factory = TestFactory(test)
         factory.add_option("idle", [None, cycle_pause])
         factory.add_option("backpressure", [None, random_pause])

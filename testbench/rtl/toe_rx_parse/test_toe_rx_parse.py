@@ -18,7 +18,7 @@ from cocotb.clock import Clock
 from cocotb.regression import TestFactory
 from cocotb.triggers import RisingEdge
 
-from flue_tb import inet_checksum, pulse_reset, random_pause
+from flue_tb import DATA_NO_RESET, inet_checksum, pulse_reset, random_pause, x_clean
 
 LOCAL_MAC = bytes.fromhex("020000000001")
 PEER_MAC = bytes.fromhex("02000000beef")
@@ -29,6 +29,19 @@ ETH_MAX = 1518
 RXH = {"conn": (0, 16), "seq": (16, 32), "ack": (48, 32), "flags": (80, 8), "window": (88, 16),
        "urg": (104, 16), "len": (120, 16), "ts_present": (136, 1), "ts_val": (137, 32),
        "ts_ecr": (169, 32)}
+
+
+# X audit (flue_tb.XWatch): no output is X or Z after reset but these, and only while their
+# valid is 0
+xwatched = x_clean(qualified={
+    # the record FIFO's RAM and output register (axis_fifo) have no reset: X until the first record
+    "m_axis_hdr_tdata": ("m_axis_hdr_tvalid", DATA_NO_RESET),
+    # the payload FIFO's {tlast, tkeep, tdata} words (axis_frame_fifo) have no reset: X until the
+    # first packet
+    "m_axis_payload_tdata": ("m_axis_payload_tvalid", DATA_NO_RESET),
+    "m_axis_payload_tkeep": ("m_axis_payload_tvalid", DATA_NO_RESET),
+    "m_axis_payload_tlast": ("m_axis_payload_tvalid", DATA_NO_RESET),
+})
 
 
 def key_int(local_port, remote_port, local_ip, remote_ip):
@@ -442,6 +455,7 @@ def gap_gen(rng):
         yield rng.choice([0, 0, 0, 1, 2, 3, 5, 12])
 
 
+@xwatched
 async def run_test_random(dut, gaps=None, backpressure=None, seed=1, frames=160):
     rng = random.Random(seed)
     tb = TB(dut, gaps=gap_gen(rng) if gaps else None, backpressure=backpressure, seed=seed)
@@ -465,6 +479,7 @@ async def run_test_random(dut, gaps=None, backpressure=None, seed=1, frames=160)
     check(tb, exp, drops_allowed=bool(backpressure) and tb.dma_bytes == 8)
 
 
+@xwatched
 async def run_test_back_to_back_small(dut, gaps=None, backpressure=None):
     """Minimum-size frames with no gap: 60-byte segments (padding), 54-byte, 1-beat runts."""
     rng = random.Random(5)
@@ -492,6 +507,7 @@ async def run_test_back_to_back_small(dut, gaps=None, backpressure=None):
     check(tb, exp, drops_allowed=False)
 
 
+@xwatched
 async def run_test_drop_full(dut, gaps=None, backpressure=None):
     """Consumers stopped: the header FIFO (8 + 1 records) and the payload FIFO fill, further
     claimed segments are dropped (stat_drop_full, still tdest); then all queued come out."""
@@ -528,6 +544,7 @@ async def run_test_drop_full(dut, gaps=None, backpressure=None):
     assert tb.stats["stat_drop_full"] == before
 
 
+@xwatched
 async def run_test_lookup_not_ready(dut, gaps=None, backpressure=None):
     """Lookup port not ready (table clearing after reset): no lookup, frames go to L2 untaken."""
     rng = random.Random(11)
@@ -555,6 +572,7 @@ async def run_test_lookup_not_ready(dut, gaps=None, backpressure=None):
     check(tb, exp, drops_allowed=False)
 
 
+@xwatched
 async def run_test_reset_mid_frame(dut, gaps=None, backpressure=None):
     """A reset inside a frame: the rest of it is not parsed, even when it holds a whole claimable
     segment starting right after the reset; L2 still sees every beat; later frames are fine."""
@@ -581,13 +599,109 @@ async def run_test_reset_mid_frame(dut, gaps=None, backpressure=None):
     check(tb, exp, drops_allowed=False)
 
 
+def set_word(frame, off, value):
+    return frame[:off] + value.to_bytes(2, "big") + frame[off + 2:]
+
+
+def tcp_field(frame, extra=b""):
+    """The TCP checksum field the frame's segment (up to the IP total length) needs, the field and
+    the trailing `extra` bytes summed as 0 and as segment bytes (a parser summing padding)."""
+    tot = int.from_bytes(frame[16:18], "big")
+    seg = set_word(frame[34:14 + tot], 16, 0)
+    return inet_checksum(frame[26:34] + bytes([0, 6]) + (tot - 20).to_bytes(2, "big") + seg + extra)
+
+
+def ip_field(frame):
+    return inet_checksum(set_word(frame[14:34], 10, 0))
+
+
+def zero_sums(frame, tcp_enc, ip_enc):
+    """The frame with the urgent pointer and the IP id chosen so both checksums compute to 0x0000,
+    sent in the given encodings (0x0000 or 0xffff, the same zero)."""
+    frame = set_word(set_word(frame, 52, 0), 18, 0)
+    frame = set_word(frame, 52, tcp_field(frame))
+    frame = set_word(frame, 18, ip_field(frame))
+    assert tcp_field(frame) == 0 and ip_field(frame) == 0
+    return set_word(set_word(frame, 50, tcp_enc), 24, ip_enc)
+
+
+def swapped(c):
+    return (c >> 8 | c << 8) & 0xffff
+
+
+@xwatched
+async def run_test_checksum(dut, gaps=None, backpressure=None):
+    """Checksums, directed, on offloaded connections: good ones are claimed with odd payload
+    lengths, with Ethernet padding after the datagram (non-zero, its first byte next to an odd
+    last payload byte) or a longer trailer past the IP total length, and with either encoding of
+    a zero checksum (0x0000, 0xffff); a bad IPv4 header checksum (a bit flipped, bytes swapped)
+    makes the frame no candidate (no lookup, no tdest, not counted); a bad TCP checksum (a bit
+    flipped, bytes swapped, or right only if the padding were summed) is counted in
+    stat_csum_error and leaves no record, on a miss it is not counted."""
+    rng = random.Random(17)
+    tb = TB(dut, gaps=None, backpressure=backpressure, seed=17)
+    traffic = Traffic(rng, conn_width=tb.conn_width)
+    tb.table = traffic.table
+    exp = Expect(traffic.table)
+    await tb.reset()
+
+    def pad(n):
+        return bytes(rng.randrange(1, 256) for _ in range(n))
+
+    def after(n, opts=0):
+        """Non-zero bytes after the datagram: padding up to 60 bytes, else 1..39 (within ETH_MAX)."""
+        if 54 + opts + n < 60:
+            return pad(60 - 54 - opts - n)
+        return pad(rng.randrange(1, min(40, ETH_MAX - 54 - opts - n + 1)))
+
+    def seg(n, opts=b"", trailer=b"", **kw):
+        return traffic.segment(opts=opts, payload=rng.randbytes(n), trailer=trailer, **kw)
+
+    frames = []     # (kind, frame)
+    for odd in (1, 3, 5, 7, 33, 1001, 1451):
+        frames += [
+            ("good", seg(odd, trailer=after(odd) if odd < 6 else b"")),
+            ("good", seg(odd, opts=bytes([1, 1, 8, 10]) + rng.randbytes(8), trailer=after(odd, 12))),
+            ("bad_ip", seg(odd, bad_ip=True)),
+            ("bad_tcp", seg(odd, bad_tcp=True, trailer=after(odd) if odd < 6 else b"")),
+            ("miss_bad_tcp", seg(odd, hit=False, bad_tcp=True)),
+        ]
+        f = seg(odd)
+        while swapped(ip_field(f)) == ip_field(f) or swapped(tcp_field(f)) == tcp_field(f):
+            f = seg(odd)
+        frames += [("bad_ip", set_word(f, 24, swapped(ip_field(f)))),
+                   ("bad_tcp", set_word(f, 50, swapped(tcp_field(f))))]
+        # right only with the padding (or the trailer) summed as segment bytes
+        while True:
+            p = after(odd)
+            f = seg(odd, trailer=p)
+            c = tcp_field(f, extra=p)
+            if c not in (0, 0xffff) and c != tcp_field(f):
+                break
+        frames.append(("bad_tcp", set_word(f, 50, c)))
+    for n in (0, 1, 2, 6, 501):
+        for tcp_enc, ip_enc in ((0x0000, 0x0000), (0xffff, 0xffff), (0x0000, 0xffff), (0xffff, 0x0000)):
+            frames.append(("good", zero_sums(seg(n, trailer=pad(rng.randrange(0, 8))), tcp_enc, ip_enc)))
+    rng.shuffle(frames)
+    kinds = {"good": 0, "bad_ip": 0, "bad_tcp": 0, "miss_bad_tcp": 0}
+    for kind, frame in frames:
+        m = exp.add(frame, 0)
+        want = {"good": (True, True), "bad_ip": None, "bad_tcp": (True, False), "miss_bad_tcp": (False, False)}[kind]
+        assert (m and (m["hit"], m["csum_ok"])) == want, (kind, m)
+        kinds[kind] += 1
+        tb.send(frame, 0, gap=rng.randrange(3))
+    await tb.drain()
+    check(tb, exp, drops_allowed=False)
+    assert len(tb.records) == kinds["good"] and tb.stats["stat_csum_error"] == kinds["bad_tcp"], (kinds, tb.stats)
+
+
 if cocotb.SIM_NAME:
     factory = TestFactory(run_test_random)
     factory.add_option("gaps", [False, True])
     factory.add_option("backpressure", [None, random_pause])
     factory.generate_tests()
     for test in (run_test_back_to_back_small, run_test_drop_full, run_test_lookup_not_ready,
-                 run_test_reset_mid_frame):
+                 run_test_reset_mid_frame, run_test_checksum):
         factory = TestFactory(test)
         factory.add_option("backpressure", [None, random_pause])
         factory.generate_tests()
