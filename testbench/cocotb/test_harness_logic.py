@@ -116,6 +116,53 @@ class XRulesTest(unittest.TestCase):
         self.assertEqual(h.SAMPLED_NAMES[h.S_AXIL_RRESP_SHIFT + 1], "s_axil_rresp[1]")
 
 
+class FakeSignal:
+    """Stands in for a cocotb handle: .value is a BinaryValue made from a bit string."""
+
+    def __init__(self, binstr: str) -> None:
+        from cocotb.binary import BinaryValue
+        self.value = BinaryValue(binstr, n_bits=len(binstr))
+
+
+class XReportTest(unittest.TestCase):
+    def sampled(self, bits: dict[int, str]) -> str:
+        s = ["0"] * 31
+        for i, ch in bits.items():
+            s[30 - i] = ch
+        return "".join(s)
+
+    def test_an_x_on_a_handshake_is_reported_once_and_read_as_0(self):
+        x, host = bare_harness()
+        x.in_reset = False
+        x.x_reported = set()
+        x.h_sampled = FakeSignal(self.sampled({4: "x", 10: "1"}))
+        self.assertEqual(x._read_sampled(), h.S_TX_TVALID)
+        x._read_sampled()
+        self.assertEqual(host.errors, ["cycle 100: X or Z on nic_top's m_axi_arvalid"])
+
+    def test_payload_x_while_its_valid_is_low_is_fine_and_so_is_anything_in_reset(self):
+        x, host = bare_harness()
+        x.in_reset = False
+        x.x_reported = set()
+        x.h_sampled = FakeSignal(self.sampled({8: "x", 13: "z", 14: "x"}))  # wlast, tkeep: valids low
+        x._read_sampled()
+        self.assertEqual(host.errors, [])
+        x.h_sampled = FakeSignal(self.sampled({8: "x", 7: "1"}))  # wlast X with wvalid high
+        x._read_sampled()
+        self.assertEqual(host.errors, ["cycle 100: X or Z on nic_top's m_axi_wlast"])
+        x.in_reset = True
+        x.h_sampled = FakeSignal(self.sampled({0: "x", 4: "x"}))
+        x._read_sampled()
+        self.assertEqual(len(host.errors), 1)
+
+    def test_an_x_on_a_data_bus_read_on_its_handshake_is_reported(self):
+        x, host = bare_harness()
+        x.in_reset = False
+        x.x_reported = set()
+        self.assertEqual(x._read_int(FakeSignal("10x1"), "m_axi_araddr"), 0b1001)
+        self.assertEqual(host.errors, ["cycle 100: m_axi_araddr is 10x1 (X or Z on an output of nic_top)"])
+
+
 class AddressTest(unittest.TestCase):
     def test_addresses(self):
         self.assertEqual(parse_address("unix:/tmp/a.sock")[1], "/tmp/a.sock")
