@@ -95,6 +95,11 @@ class Host(Protocol):
     def protocol_error(self, message: str) -> None: ...
 
 
+def _x_as_0(binstr: str) -> int:
+    """A bit string with X or Z bits, those read as 0."""
+    return int("".join("1" if ch == "1" else "0" for ch in binstr), 2)
+
+
 class MmioTimeout(Exception):
     pass
 
@@ -144,7 +149,6 @@ class Harness:
         self.h_rx_tdata = dut.s_axis_rx_tdata
         self.cycle = 0
         self.in_reset = False
-        self.failure = ""
         self.x_reported: set[str] = set()
 
         self.reads: deque[ReadBurst] = deque()
@@ -173,7 +177,6 @@ class Harness:
         self.rx_driving = False
 
         self.irq_this_cycle = False
-        self.irq_counts = [0, 0, 0, 0]
         self.protocol_errors = 0
 
         # what was driven this cycle (the handshakes sample it) and last written values
@@ -198,7 +201,7 @@ class Harness:
             if name not in self.x_reported:
                 self.x_reported.add(name)
                 self._protocol_error(f"{name} is {s} (X or Z on an output of nic_top)")
-            return int("".join("1" if ch == "1" else "0" for ch in s), 2)
+            return _x_as_0(s)
 
     def _read_sampled(self) -> int:
         v = self.h_sampled.value
@@ -206,7 +209,7 @@ class Harness:
             return v.integer
         except ValueError:
             s = v.binstr
-            value = int("".join("1" if ch == "1" else "0" for ch in s), 2)
+            value = _x_as_0(s)
             if not self.in_reset:  # before reset has reached a register it may well be X
                 bad = [SAMPLED_NAMES[len(s) - 1 - i] for i, ch in enumerate(s) if ch not in "01"]
                 bad = [n for n in bad if not self._qualified_off(n, value)]
@@ -308,8 +311,8 @@ class Harness:
             b.data = data
 
     def _sample(self) -> None:
-        if self.in_reset:
-            self._advance_rx(self._read_sampled())
+        if self.in_reset:  # only the receive side moves: nothing of nic_top's is sampled
+            self._advance_rx()
             return
         s = self._read_sampled()
         d = self.d
@@ -319,9 +322,6 @@ class Harness:
         irq = s & S_IRQ_MASK
         self.irq_this_cycle = irq != 0
         if irq:
-            for v in range(4):
-                if irq & (1 << v):
-                    self.irq_counts[v] += 1
             self.host.irq(irq, cyc)
 
         # ---- AXI4 read address ----
@@ -461,9 +461,9 @@ class Harness:
             self._protocol_error("m_axis_tx_tvalid dropped before tready")
             self.tx_stalled = False
 
-        self._advance_rx(s)
+        self._advance_rx()
 
-    def _advance_rx(self, s: int) -> None:
+    def _advance_rx(self) -> None:
         if self.rx_driving:
             # the MAC cannot wait: a beat offered while tready is low is lost (as in harness.cpp,
             # where it is counted; here too few cycles to matter are spent to count it)
