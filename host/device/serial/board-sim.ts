@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from '../child-process.js';
 import { DeviceError, DeviceErrorCode } from '../errors.js';
 import type { WireFrame } from '../link.js';
 import { repoRoot } from '../verilator/native.js';
@@ -98,10 +99,7 @@ export async function startBoardSim(options: BoardSimOptions = {}): Promise<Boar
     process: child,
     output: () => stderr,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child, exited);
       rmSync(dir, { recursive: true, force: true });
       return stderr.trim().split('\n').slice(-3).join('\n');
     },

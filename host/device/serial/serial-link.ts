@@ -14,11 +14,12 @@
  * harness's frame socket (`ethernet`), which takeTxFrames/pushRxFrame use when it is given.
  */
 import {
-  ID_MAGIC, LinkType, decodeLinkDma, decodeLinkHello, decodeLinkIrq, decodeLinkMmio, decodeLinkStats,
+  LinkType, decodeLinkDma, decodeLinkHello, decodeLinkIrq, decodeLinkMmio, decodeLinkStats,
   encodeLinkDma, encodeLinkMmio, type LinkDma, type LinkHello, type LinkStats, linkTypeName,
-  CONTRACT_VERSION, LinkDmaLayout, LinkHelloLayout, LinkIrqLayout, LinkMmioLayout, LinkStatsLayout, REG_SPACE_BYTES,
+  LinkDmaLayout, LinkHelloLayout, LinkIrqLayout, LinkMmioLayout, LinkStatsLayout,
 } from '../../../protocol/generated/contract.js';
 import { DmaMappings } from '../dma-map.js';
+import { checkRegisterAddress, helloProblem } from '../link-checks.js';
 import { DeviceError, DeviceErrorCode } from '../errors.js';
 import type { DeviceLink, LinkCounters, WireFrame } from '../link.js';
 import { HostMemory, hexAddr } from '../memory.js';
@@ -148,10 +149,10 @@ export class SerialLink implements DeviceLink {
       throw new DeviceError(DeviceErrorCode.INCOMPATIBLE, `${name}: HELLO answered with ${linkTypeName(reply.header.type)} of ${reply.payload.length} bytes, not a HELLO_REPLY`);
     }
     const hello = decodeLinkHello(view(reply.payload));
-    if (hello.id !== ID_MAGIC || hello.version >>> 16 !== CONTRACT_VERSION.major || hello.clockHz === 0) {
+    const problem = helloProblem(name, hello);
+    if (problem) {
       transport.close();
-      throw new DeviceError(DeviceErrorCode.INCOMPATIBLE,
-        `${name}: the card says ID 0x${hello.id.toString(16)}, version ${hello.version >>> 16}.${hello.version & 0xffff}, clock ${hello.clockHz} Hz; flue contract ${CONTRACT_VERSION.major}.x wants ID 0x${ID_MAGIC.toString(16)}`);
+      throw problem;
     }
     const link = new SerialLink(transport, hello, options, name);
     link.sawTime(reply);
@@ -263,9 +264,7 @@ export class SerialLink implements DeviceLink {
   // ------------------------------------------------------------------ host requests
 
   private async mmio(type: number, answer: number, addr: number, value: number): Promise<{ value: number }> {
-    if (!Number.isInteger(addr) || addr < 0 || addr >= REG_SPACE_BYTES || addr % 4 !== 0) {
-      throw new DeviceError(DeviceErrorCode.BAD_ARGUMENT, `${this.name}: register address ${hexAddr(addr)} is not a 32-bit register in the ${REG_SPACE_BYTES}-byte window`);
-    }
+    checkRegisterAddress(this.name, addr);
     const payload = new Uint8Array(LINK_MMIO_BYTES);
     encodeLinkMmio(view(payload), { addr, value: value >>> 0, resp: 0 });
     let reply: LinkMessage;

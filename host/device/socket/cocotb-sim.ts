@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from '../child-process.js';
 import { DeviceError, DeviceErrorCode } from '../errors.js';
 import { repoRoot } from '../verilator/native.js';
 import { SocketLink, type SocketLinkOptions } from './socket-link.js';
@@ -79,10 +80,7 @@ export async function startCocotbSim(options: CocotbSimOptions = {}): Promise<Co
     output: () => output,
     exitState: () => exit,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child, exited);
       rmSync(dir, { recursive: true, force: true });
       return tail(output);
     },

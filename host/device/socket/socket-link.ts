@@ -15,12 +15,13 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import {
-  CONTRACT_VERSION, ID_MAGIC, LinkType, decodeLinkDma, decodeLinkHeader, decodeLinkHello, decodeLinkIrq, decodeLinkMmio,
+  LinkType, decodeLinkDma, decodeLinkHeader, decodeLinkHello, decodeLinkIrq, decodeLinkMmio,
   decodeLinkStats, decodeLinkWireFrame, encodeLinkDma, encodeLinkHeader, encodeLinkMmio, encodeLinkWireFrame, linkTypeName,
   LinkDmaLayout, LinkHeaderLayout, LinkHelloLayout, LinkIrqLayout, LinkMmioLayout, LinkStatsLayout, LinkWireFrameLayout,
-  REG_SPACE_BYTES, type LinkHello, type LinkStats,
+  type LinkHello, type LinkStats,
 } from '../../../protocol/generated/contract.js';
 import { DmaMappings } from '../dma-map.js';
+import { checkRegisterAddress, helloProblem } from '../link-checks.js';
 import { DeviceError, DeviceErrorCode } from '../errors.js';
 import type { DeviceLink, LinkCounters, WireFrame } from '../link.js';
 import { HostMemory, hexAddr } from '../memory.js';
@@ -74,7 +75,6 @@ interface Message {
 }
 
 interface Pending {
-  type: number;
   answer: number;
   seq: number;
   what: string;
@@ -87,8 +87,8 @@ interface Pending {
 export class SocketLink implements DeviceLink {
   readonly name: string;
   readonly memory: HostMemory;
-  readonly clockHz: number;
-  identity!: LinkHello;
+  /** the card's HELLO_REPLY, set by connect() */
+  private hello: LinkHello | undefined;
   private readonly socket: Socket;
   private readonly timeoutMs: number;
   private readonly minCyclesPerSecond: number;
@@ -112,7 +112,6 @@ export class SocketLink implements DeviceLink {
   private constructor(socket: Socket, name: string, options: SocketLinkOptions) {
     this.socket = socket;
     this.name = name;
-    this.clockHz = 0;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.minCyclesPerSecond = options.minCyclesPerSecond ?? 200;
     this.describeExit = options.describeExit;
@@ -137,12 +136,9 @@ export class SocketLink implements DeviceLink {
       const reply = await link.call(LinkType.HELLO, LinkType.HELLO_REPLY, 'HELLO');
       if (reply.payload.length !== LinkHelloLayout.size) throw new DeviceError(DeviceErrorCode.INCOMPATIBLE, `${name}: HELLO_REPLY of ${reply.payload.length} bytes`);
       const hello = decodeLinkHello(view(reply.payload));
-      if (hello.id !== ID_MAGIC || hello.version >>> 16 !== CONTRACT_VERSION.major || hello.clockHz === 0) {
-        throw new DeviceError(DeviceErrorCode.INCOMPATIBLE,
-          `${name}: the card says ID 0x${hello.id.toString(16)}, version ${hello.version >>> 16}.${hello.version & 0xffff}, clock ${hello.clockHz} Hz; flue contract ${CONTRACT_VERSION.major}.x wants ID 0x${ID_MAGIC.toString(16)}`);
-      }
-      link.identity = hello;
-      (link as { clockHz: number }).clockHz = hello.clockHz;
+      const problem = helloProblem(name, hello);
+      if (problem) throw problem;
+      link.hello = hello;
       await link.resetDevice();
       if (link.now !== RESET_CYCLES) throw new DeviceError(DeviceErrorCode.INCOMPATIBLE, `${name}: the reset ended at cycle ${link.now}, not ${RESET_CYCLES}`);
     } catch (e) {
@@ -150,6 +146,17 @@ export class SocketLink implements DeviceLink {
       throw e;
     }
     return link;
+  }
+
+  /** what the card's HELLO_REPLY said */
+  get identity(): LinkHello {
+    if (!this.hello) throw new DeviceError(DeviceErrorCode.CLOSED, `${this.name}: not connected`);
+    return this.hello;
+  }
+
+  /** the card's clock, from its HELLO_REPLY */
+  get clockHz(): number {
+    return this.hello?.clockHz ?? 0;
   }
 
   get now(): number {
@@ -252,9 +259,7 @@ export class SocketLink implements DeviceLink {
 
   private async mmio(type: number, answer: number, addr: number, value: number): Promise<{ value: number }> {
     const what = `${type === LinkType.MMIO_READ ? 'read' : 'write'} of register ${hexAddr(addr)}`;
-    if (!Number.isInteger(addr) || addr < 0 || addr >= REG_SPACE_BYTES || addr % 4 !== 0) {
-      throw new DeviceError(DeviceErrorCode.BAD_ARGUMENT, `${this.name}: register address ${hexAddr(addr)} is not a 32-bit register in the ${REG_SPACE_BYTES}-byte window`);
-    }
+    checkRegisterAddress(this.name, addr);
     const payload = new Uint8Array(MMIO_BYTES);
     encodeLinkMmio(view(payload), { addr, value: value >>> 0, resp: 0 });
     const reply = await this.call(type, answer, what, payload, undefined, 0, (1000 / this.minCyclesPerSecond) * 1000);
@@ -273,7 +278,7 @@ export class SocketLink implements DeviceLink {
     const run = (): Promise<Message> => new Promise<Message>((resolve, reject) => {
       if (this.closedBy) { reject(this.closedBy); return; }
       this.seq = (this.seq % 0xffff) + 1;
-      this.pending = { type, answer, seq: this.seq, what, resolve, reject, deadline: Date.now() + this.timeoutMs + extraMs, extraMs };
+      this.pending = { answer, seq: this.seq, what, resolve, reject, deadline: Date.now() + this.timeoutMs + extraMs, extraMs };
       this.armWatchdog();
       this.send(type, flags, this.seq, time, payload);
     });
